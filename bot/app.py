@@ -1,0 +1,55 @@
+"""The Flask app factory: one factory for `govpost serve`, gunicorn and the tests."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from publisher.runtime import Runtime
+from publisher.settings import load_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(runtime: Runtime | None = None) -> Flask:
+    runtime = runtime or Runtime.build(load_settings())
+    settings = runtime.settings
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key or _ephemeral_secret(),
+        MAX_CONTENT_LENGTH=max(settings.webhook_max_body_bytes, 16 * 1024 * 1024),
+    )
+    app.extensions["govpost"] = runtime
+
+    from bot import health
+
+    app.register_blueprint(health.blueprint)
+    if settings.sandbox_mode:
+        _mount_sandbox(app, runtime)
+    return app
+
+
+def runtime_of(app: Flask) -> Runtime:
+    return app.extensions["govpost"]
+
+
+def _ephemeral_secret() -> str:
+    import secrets
+
+    log.warning("GOVPOST_SECRET_KEY is not set: console logins will not survive a restart")
+    return secrets.token_hex(32)
+
+
+def _mount_sandbox(app: Flask, runtime: Runtime) -> None:
+    """In sandbox mode the local WeChat stand-in is served by the same process."""
+    from publisher.sandbox import create_blueprint
+
+    from bot.sandbox_accounts import sandbox_accounts
+
+    app.register_blueprint(
+        create_blueprint(
+            sandbox_accounts(runtime.settings),
+            token_ttl=runtime.settings.sandbox_token_ttl,
+            publish_delay=runtime.settings.sandbox_publish_delay,
+        )
+    )

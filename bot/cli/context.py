@@ -1,0 +1,50 @@
+"""What every command shares: settings loaded once, refused with one line per problem."""
+from __future__ import annotations
+
+from functools import cached_property
+
+import click
+
+from publisher.accounts import account_by_name
+from publisher.runtime import Runtime
+from publisher.settings import Settings, SettingsError, load_settings
+
+
+class CliContext:
+    def __init__(self, config_path: str | None):
+        self.config_path = config_path
+
+    @cached_property
+    def settings(self) -> Settings:
+        try:
+            return load_settings(self.config_path)
+        except SettingsError as exc:
+            for problem in exc.problems:
+                click.echo(f"配置错误: {problem}", err=True)
+            raise SystemExit(2) from None
+
+    @cached_property
+    def runtime(self) -> Runtime:
+        return Runtime.build(self.settings)
+
+    def account(self, session, name: str | None):
+        name = name or self.settings.default_account.name
+        account = account_by_name(session, name)
+        if account is None:
+            raise click.ClickException(f"账号「{name}」不存在。先运行 `govpost db upgrade`。")
+        return account
+
+
+pass_cli = click.make_pass_decorator(CliContext)
+
+
+def not_built_yet(name: str, issue: str):
+    """A command whose feature is still being built: says so and exits non-zero."""
+
+    @click.command(name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+    def command() -> None:
+        click.echo(f"`govpost {name}` is not built yet ({issue}).", err=True)
+        raise SystemExit(3)
+
+    command.help = f"(not built yet: {issue})"
+    return command

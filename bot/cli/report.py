@@ -1,0 +1,7 @@
+import click
+
+from bot.cli.context import not_built_yet
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(not_built_yet("report", "annual report issue (SPEC §7)"))

@@ -1,0 +1,77 @@
+import click
+from werkzeug.serving import run_simple
+
+from bot.cli.context import CliContext, not_built_yet, pass_cli
+
+
+def _web_app(ctx: CliContext, host: str, port: int):
+    """The app, with the sandbox as the WeChat API when no credentials are configured."""
+    from bot.app import create_app
+
+    runtime = ctx.runtime
+    if runtime.settings.sandbox_mode and not runtime.settings.wechat_api_base:
+        own = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+        runtime.settings = runtime.settings.with_overrides(wechat_api_base=own)
+    return create_app(runtime)
+
+
+def _announce(ctx: CliContext, host: str, port: int) -> None:
+    url = f"http://{host}:{port}"
+    settings = ctx.runtime.settings
+    click.echo(f"govpost is running at {url}")
+    click.echo(f"  health:   {url}/healthz")
+    if settings.sandbox_mode:
+        click.echo("  sandbox mode: no WeChat credentials configured; the local WeChat stand-in is served")
+        click.echo(f"  sandbox state: {url}/sandbox/state")
+        click.echo("  try the bot:  .venv/bin/govpost staff invite 张三 --role editor")
+    click.echo("  stop with Ctrl-C")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@pass_cli
+def serve(ctx: CliContext, host: str, port: int) -> None:
+    """Web app and scheduler in one process (sandbox mode without WeChat credentials)."""
+    app = _web_app(ctx, host, port)
+    _announce(ctx, host, port)
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@click.command("web")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@pass_cli
+def web(ctx: CliContext, host: str, port: int) -> None:
+    """The web app alone (webhook, console); run workers separately."""
+    app = _web_app(ctx, host, port)
+    _announce(ctx, host, port)
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@click.command("sandbox")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8100, show_default=True, type=int)
+@pass_cli
+def sandbox(ctx: CliContext, host: str, port: int) -> None:
+    """The sandbox WeChat API alone, knowing the accounts of this configuration."""
+    from publisher.sandbox import create_app as create_sandbox_app
+
+    from bot.sandbox_accounts import sandbox_accounts
+
+    settings = ctx.settings
+    app = create_sandbox_app(
+        sandbox_accounts(settings),
+        token_ttl=settings.sandbox_token_ttl,
+        publish_delay=settings.sandbox_publish_delay,
+    )
+    click.echo(f"sandbox WeChat API at http://{host}:{port}/ (state: http://{host}:{port}/sandbox/state)")
+    click.echo(f"point govpost at it with GOVPOST_WECHAT_API_BASE=http://{host}:{port}/")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def register(cli: click.Group) -> None:
+    for command in (serve, web, sandbox):
+        cli.add_command(command)
+    cli.add_command(not_built_yet("worker", "publishing issue (SPEC §6)"))
+    cli.add_command(not_built_yet("tick", "publishing issue (SPEC §6)"))

@@ -1,0 +1,51 @@
+"""The append-only audit log: every command and every state change, with who and when."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from publisher.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who causes a change, as the audit log names them."""
+
+    label: str  # "staff:12", "admin:wang", "system", "cli"
+    staff_id: int | None = None
+    inbound_message_id: int | None = None
+
+    @classmethod
+    def staff(cls, staff_id: int, inbound_message_id: int | None = None) -> "Actor":
+        return cls(f"staff:{staff_id}", staff_id, inbound_message_id)
+
+
+SYSTEM = Actor("system")
+CLI = Actor("cli")
+
+
+def record(
+    session: Session,
+    *,
+    account_id: int,
+    actor: Actor,
+    action: str,
+    at: datetime,
+    post_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        account_id=account_id,
+        at=at,
+        actor=actor.label,
+        staff_id=actor.staff_id,
+        inbound_message_id=actor.inbound_message_id,
+        action=action,
+        post_id=post_id,
+        detail=detail or {},
+    )
+    session.add(entry)
+    return entry

@@ -1,0 +1,131 @@
+"""A post's life (SPEC §5): the one place where a post's status changes.
+
+    draft → submitted → approved (queued) → publishing → published
+    returned (editable again), withdrawn (before publishing), failed (can be re-queued),
+    deleted (removed after publishing), discarded (a draft thrown away with 取消).
+
+`next_status` is the pure rule; `transition` applies it to a row and writes the audit entry
+in the same unit of work, so a status never changes without its record.
+"""
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from publisher.audit import Actor, record
+from publisher.clock import Clock
+from publisher.models import Post
+from publisher.texts import lifecycle as texts
+
+
+class Status(str, enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    PUBLISHING = "publishing"
+    PUBLISHED = "published"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+    FAILED = "failed"
+    DELETED = "deleted"
+    DISCARDED = "discarded"
+
+
+class Event(str, enum.Enum):
+    SUBMIT = "submit"
+    QUEUE = "queue"  # review switched off: 提交 queues directly
+    APPROVE = "approve"  # the last required approval
+    RETURN = "return"
+    WITHDRAW = "withdraw"
+    REOPEN = "reopen"  # a withdrawn post becomes a draft again
+    DISCARD = "discard"
+    START_PUBLISHING = "start_publishing"
+    DEFER = "defer"  # the bundle could not go out (quota): back to the queue
+    PUBLISH_SUCCEEDED = "publish_succeeded"
+    PUBLISH_FAILED = "publish_failed"
+    REQUEUE = "requeue"
+    DELETE = "delete"
+
+
+S, E = Status, Event
+
+TRANSITIONS: dict[tuple[Status, Event], Status] = {
+    (S.DRAFT, E.SUBMIT): S.SUBMITTED,
+    (S.DRAFT, E.QUEUE): S.APPROVED,
+    (S.DRAFT, E.DISCARD): S.DISCARDED,
+    (S.RETURNED, E.SUBMIT): S.SUBMITTED,
+    (S.RETURNED, E.QUEUE): S.APPROVED,
+    (S.RETURNED, E.DISCARD): S.DISCARDED,
+    (S.SUBMITTED, E.APPROVE): S.APPROVED,
+    (S.SUBMITTED, E.RETURN): S.RETURNED,
+    (S.SUBMITTED, E.WITHDRAW): S.WITHDRAWN,
+    (S.APPROVED, E.WITHDRAW): S.WITHDRAWN,
+    (S.APPROVED, E.START_PUBLISHING): S.PUBLISHING,
+    # Until its bundle is submitted to WeChat a post can still leave it; the publishing
+    # service checks the bundle before asking for these two.
+    (S.PUBLISHING, E.WITHDRAW): S.WITHDRAWN,
+    (S.PUBLISHING, E.DEFER): S.APPROVED,
+    (S.PUBLISHING, E.PUBLISH_SUCCEEDED): S.PUBLISHED,
+    (S.PUBLISHING, E.PUBLISH_FAILED): S.FAILED,
+    (S.FAILED, E.REQUEUE): S.APPROVED,
+    (S.WITHDRAWN, E.REOPEN): S.DRAFT,
+    (S.PUBLISHED, E.DELETE): S.DELETED,
+}
+
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+
+
+class IllegalTransition(Exception):
+    """Raised for a transition the lifecycle does not allow; its message is for staff."""
+
+    def __init__(self, post_id: int | None, status: str, event: Event):
+        self.post_id, self.status, self.event = post_id, status, event
+        super().__init__(
+            texts.ILLEGAL_TRANSITION.format(
+                post_id=post_id if post_id is not None else "",
+                status=texts.STATUS_NAMES.get(status, status),
+                event=texts.EVENT_NAMES[event.value],
+            )
+        )
+
+
+def next_status(status: str, event: Event, post_id: int | None = None) -> Status:
+    try:
+        current = Status(status)
+    except ValueError:
+        raise IllegalTransition(post_id, status, event) from None
+    try:
+        return TRANSITIONS[(current, event)]
+    except KeyError:
+        raise IllegalTransition(post_id, status, event) from None
+
+
+
+
+def transition(
+    session: Session,
+    post: Post,
+    event: Event,
+    *,
+    actor: Actor,
+    clock: Clock,
+    detail: dict[str, Any] | None = None,
+) -> Status:
+    """Move `post` by `event`, or raise IllegalTransition and change nothing."""
+    new = next_status(post.status, event, post.id)
+    old = post.status
+    now = clock.now()
+    post.status = new.value
+    post.updated_at = now
+    record(
+        session,
+        account_id=post.account_id,
+        actor=actor,
+        action=f"post.{event.value}",
+        post_id=post.id,
+        at=now,
+        detail={"from": old, "to": new.value, **(detail or {})},
+    )
+    return new

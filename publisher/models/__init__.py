@@ -1,0 +1,32 @@
+"""The tables. Import from here: `from publisher.models import Post`."""
+from .account import Account
+from .audit import AuditEntry, AuditLogIsAppendOnly
+from .base import Base, UTCDateTime
+from .bundle import PublishBundle
+from .inbound import InboundMessage
+from .ledger import WECHAT_CHANNEL, LedgerEntry
+from .post import Post, PostBlock, PostImage
+from .staff import AdminUser, InviteCode, Role, Staff
+from .token import WeChatToken
+from .topic import Topic
+
+__all__ = [
+    "Account",
+    "AdminUser",
+    "AuditEntry",
+    "AuditLogIsAppendOnly",
+    "Base",
+    "InboundMessage",
+    "InviteCode",
+    "LedgerEntry",
+    "Post",
+    "PostBlock",
+    "PostImage",
+    "PublishBundle",
+    "Role",
+    "Staff",
+    "Topic",
+    "UTCDateTime",
+    "WECHAT_CHANNEL",
+    "WeChatToken",
+]

@@ -1,0 +1,288 @@
+"""Settings: config/govpost.toml, overridden by environment variables, validated at start-up.
+
+Every problem found is reported, one line each, in a single `SettingsError`, so an admin
+fixes the file once rather than once per restart. Secrets never appear in any message or
+repr: a wrong EncodingAESKey is described by its length, not echoed.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import time
+from pathlib import Path
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from config import CONFIG_DIR
+
+DEFAULT_CONFIG_PATH = CONFIG_DIR / "govpost.toml"
+EXAMPLE_CONFIG_PATH = CONFIG_DIR / "govpost.example.toml"
+DEFAULT_DATABASE_URL = "sqlite:///var/govpost.db"
+WECHAT_API_BASE = "https://api.weixin.qq.com/"
+
+MODES = ("freepublish", "mass")
+ACCOUNT_TYPES = ("subscription", "service")
+_ACCOUNT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+_WECHAT_TOKEN = re.compile(r"^[A-Za-z0-9]{3,32}$")
+_AES_KEY = re.compile(r"^[A-Za-z0-9]{43}$")
+_SLOT = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+class SettingsError(Exception):
+    """Start-up refused: `problems` holds one readable line per bad value."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    name: str
+    display_name: str
+    appid: str
+    secret: str = field(repr=False)
+    token: str = field(repr=False)
+    aes_key: str | None = field(repr=False)
+    mode: str
+    account_type: str
+    slots: tuple[time, ...]
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self.appid and self.secret)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str = field(repr=False)
+    timezone: ZoneInfo
+    redis_url: str | None
+    wechat_api_base: str
+    sandbox_mode: bool
+    sandbox_push_url: str | None
+    sandbox_publish_delay: float
+    sandbox_token_ttl: int
+    webhook_timestamp_window: int
+    webhook_max_body_bytes: int
+    citizen_auto_reply: str
+    review_enabled: bool
+    review_levels: int
+    allow_self_approval: bool
+    draft_idle_minutes: int
+    stale_days_warn: int
+    stale_days_urgent: int
+    accounts: tuple[AccountSettings, ...]
+    config_dir: Path = CONFIG_DIR
+
+    @property
+    def default_account(self) -> AccountSettings:
+        return self.accounts[0]
+
+    def account(self, name: str) -> AccountSettings | None:
+        return next((a for a in self.accounts if a.name == name), None)
+
+    def with_overrides(self, **changes: Any) -> "Settings":
+        return replace(self, **changes)
+
+
+# Sandbox credentials: used only when an account has none, so that `make run` works with no
+# WeChat account at all. They are not secret; they never reach the real WeChat API, because
+# sandbox mode also points the API base at the local sandbox.
+SANDBOX_APPID = "wx5a4db0c0ffee0001"
+SANDBOX_SECRET = "sandbox-secret-0123456789abcdef"
+SANDBOX_TOKEN = "govpostsandbox"
+SANDBOX_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+
+
+def load_settings(
+    path: str | os.PathLike | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Read the TOML file (explicit path, $GOVPOST_CONFIG, config/govpost.toml, or the example)."""
+    env = os.environ if environ is None else environ
+    config_path = Path(path or env.get("GOVPOST_CONFIG") or DEFAULT_CONFIG_PATH)
+    if not config_path.exists():
+        if path or env.get("GOVPOST_CONFIG"):
+            raise SettingsError([f"配置文件不存在: {config_path}"])
+        config_path = EXAMPLE_CONFIG_PATH
+    try:
+        raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError([f"{config_path}: TOML 格式错误: {exc}"]) from None
+    return settings_from_mapping(raw, env)
+
+
+def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) -> Settings:
+    problems: list[str] = []
+    env = {k: v for k, v in environ.items() if v != ""}
+
+    def section(name: str) -> Mapping[str, Any]:
+        value = raw.get(name, {})
+        if not isinstance(value, Mapping):
+            problems.append(f"[{name}] must be a table")
+            return {}
+        return value
+
+    sandbox, webhook, review = section("sandbox"), section("webhook"), section("review")
+    drafts, alerts = section("drafts"), section("alerts")
+
+    timezone_name = env.get("GOVPOST_TIMEZONE", raw.get("timezone", "Asia/Shanghai"))
+    try:
+        timezone = ZoneInfo(str(timezone_name))
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"timezone: unknown time zone {timezone_name!r} (e.g. 'Asia/Shanghai')")
+        timezone = ZoneInfo("Asia/Shanghai")
+
+    accounts = _accounts(raw.get("accounts") or [{"name": "default"}], env, problems)
+    sandbox_mode = not any(a.has_credentials for a in accounts)
+    if sandbox_mode:
+        accounts = [_with_sandbox_credentials(a, i) for i, a in enumerate(accounts)]
+
+    api_base = env.get("GOVPOST_WECHAT_API_BASE", raw.get("wechat_api_base") or "")
+    if api_base and not re.match(r"^https?://", api_base):
+        problems.append(f"wechat_api_base: must start with http:// or https:// (got {api_base!r})")
+    if api_base and not api_base.endswith("/"):
+        api_base += "/"
+
+    def number(table: Mapping[str, Any], key: str, default: Any, low: float, high: float, label: str):
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            problems.append(f"{label}: must be a number from {low} to {high} (got {value!r})")
+            return default
+        return value
+
+    def flag(table: Mapping[str, Any], key: str, default: bool, label: str) -> bool:
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            problems.append(f"{label}: must be true or false (got {value!r})")
+            return default
+        return value
+
+    settings = Settings(
+        database_url=env.get("GOVPOST_DATABASE_URL", raw.get("database_url") or DEFAULT_DATABASE_URL),
+        secret_key=env.get("GOVPOST_SECRET_KEY", raw.get("secret_key") or ""),
+        timezone=timezone,
+        redis_url=env.get("GOVPOST_REDIS_URL", raw.get("redis_url") or "") or None,
+        wechat_api_base=api_base,
+        sandbox_mode=sandbox_mode,
+        sandbox_push_url=env.get("GOVPOST_SANDBOX_PUSH_URL", sandbox.get("push_url") or "") or None,
+        sandbox_publish_delay=float(number(sandbox, "publish_delay", 2.0, 0, 600, "sandbox.publish_delay")),
+        sandbox_token_ttl=int(number(sandbox, "token_ttl", 7200, 1, 7200, "sandbox.token_ttl")),
+        webhook_timestamp_window=int(
+            number(webhook, "timestamp_window", 300, 0, 86400, "webhook.timestamp_window")
+        ),
+        webhook_max_body_bytes=int(
+            number(webhook, "max_body_bytes", 65536, 1024, 10_485_760, "webhook.max_body_bytes")
+        ),
+        citizen_auto_reply=str(webhook.get("citizen_auto_reply", "")),
+        review_enabled=flag(review, "enabled", True, "review.enabled"),
+        review_levels=int(number(review, "levels", 1, 1, 3, "review.levels")),
+        allow_self_approval=flag(review, "allow_self_approval", False, "review.allow_self_approval"),
+        draft_idle_minutes=int(number(drafts, "idle_minutes", 30, 1, 1440, "drafts.idle_minutes")),
+        stale_days_warn=int(number(alerts, "stale_days_warn", 7, 1, 365, "alerts.stale_days_warn")),
+        stale_days_urgent=int(number(alerts, "stale_days_urgent", 14, 1, 365, "alerts.stale_days_urgent")),
+        accounts=tuple(accounts),
+    )
+    if settings.stale_days_urgent < settings.stale_days_warn:
+        problems.append("alerts.stale_days_urgent: must not be smaller than alerts.stale_days_warn")
+    if problems:
+        raise SettingsError(problems)
+    return settings
+
+
+def _accounts(tables: Any, env: Mapping[str, str], problems: list[str]) -> list[AccountSettings]:
+    if not isinstance(tables, list) or not tables:
+        problems.append("accounts: at least one [[accounts]] table is needed")
+        return []
+    accounts: list[AccountSettings] = []
+    for index, table in enumerate(tables):
+        # The environment variables describe the default (first) account only: a one-account
+        # township configures everything from the environment; a county uses the file.
+        overrides = (
+            {
+                "appid": env.get("WECHAT_APPID"),
+                "secret": env.get("WECHAT_SECRET"),
+                "token": env.get("WECHAT_TOKEN"),
+                "aes_key": env.get("WECHAT_AES_KEY"),
+            }
+            if index == 0
+            else {}
+        )
+        merged = {**table, **{k: v for k, v in overrides.items() if v}}
+        accounts.append(_account(merged, index, problems))
+    names = [a.name for a in accounts]
+    for name in {n for n in names if names.count(n) > 1}:
+        problems.append(f"accounts: the name {name!r} is used twice")
+    return accounts
+
+
+def _account(table: Mapping[str, Any], index: int, problems: list[str]) -> AccountSettings:
+    name = str(table.get("name", "default" if index == 0 else ""))
+    label = f"accounts[{index}] ({name or 'unnamed'})"
+    if not _ACCOUNT_NAME.match(name):
+        problems.append(f"{label}.name: use 1-32 lowercase letters, digits, '-' or '_' (got {name!r})")
+
+    appid, secret = str(table.get("appid") or ""), str(table.get("secret") or "")
+    token, aes_key = str(table.get("token") or ""), str(table.get("aes_key") or "")
+    if bool(appid) != bool(secret):
+        problems.append(f"{label}: appid and secret must be given together")
+    if appid and not re.match(r"^wx[0-9a-f]{16}$", appid):
+        problems.append(f"{label}.appid: an AppID looks like 'wx' and 16 hex digits")
+    if appid and not token:
+        problems.append(f"{label}.token: the server Token is required with real credentials")
+    if token and not _WECHAT_TOKEN.match(token):
+        problems.append(f"{label}.token: 3 to 32 letters or digits (got {len(token)} characters)")
+    if aes_key and not _AES_KEY.match(aes_key):
+        problems.append(
+            f"{label}.aes_key: EncodingAESKey must be 43 letters or digits (got {len(aes_key)} characters)"
+        )
+
+    mode = str(table.get("mode", "freepublish"))
+    if mode not in MODES:
+        problems.append(f"{label}.mode: must be one of {', '.join(MODES)} (got {mode!r})")
+    account_type = str(table.get("account_type", "subscription"))
+    if account_type not in ACCOUNT_TYPES:
+        problems.append(f"{label}.account_type: must be one of {', '.join(ACCOUNT_TYPES)} (got {account_type!r})")
+
+    return AccountSettings(
+        name=name,
+        display_name=str(table.get("display_name") or name),
+        appid=appid,
+        secret=secret,
+        token=token,
+        aes_key=aes_key or None,
+        mode=mode,
+        account_type=account_type,
+        slots=_slots(table.get("slots", ["12:00", "18:00"]), label, problems),
+    )
+
+
+def _slots(values: Any, label: str, problems: list[str]) -> tuple[time, ...]:
+    if not isinstance(values, list) or not values:
+        problems.append(f"{label}.slots: a list of times like [\"12:00\", \"18:00\"]")
+        return ()
+    slots: list[time] = []
+    for value in values:
+        match = _SLOT.match(str(value))
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            problems.append(f"{label}.slots: {value!r} is not a time of day (HH:MM, 00:00 to 23:59)")
+            continue
+        slots.append(time(int(match[1]), int(match[2])))
+    if len(set(slots)) != len(slots):
+        problems.append(f"{label}.slots: a slot is listed twice")
+    return tuple(sorted(set(slots)))
+
+
+def _with_sandbox_credentials(account: AccountSettings, index: int) -> AccountSettings:
+    suffix = f"{index:04x}"
+    return replace(
+        account,
+        appid=SANDBOX_APPID[:-4] + suffix if index else SANDBOX_APPID,
+        secret=SANDBOX_SECRET,
+        token=account.token or SANDBOX_TOKEN,
+        aes_key=account.aes_key,
+    )

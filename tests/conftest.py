@@ -1,0 +1,143 @@
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL when GOVPOST_TEST_DATABASE_URL
+is set), a clock that only moves when told, the runtime and the Flask app built from them.
+
+Tests that touch the database are marked `db` automatically, so that `.ci/run` can run
+exactly those again against the real PostgreSQL server.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from publisher.accounts import sync_accounts
+from publisher.clock import FixedClock
+from publisher.db import make_engine, make_session_factory, transaction
+from publisher.migrate import upgrade
+from publisher.models import Base
+from publisher.runtime import Runtime
+from publisher.settings import settings_from_mapping
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+POSTGRES_URL = os.environ.get("GOVPOST_TEST_DATABASE_URL")
+DB_FIXTURES = {"db_engine", "session_factory", "runtime", "app", "client"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture(scope="session")
+def _migrated_database(tmp_path_factory):
+    """Migrated once per run: a template SQLite file, or a throwaway PostgreSQL database."""
+    if POSTGRES_URL:
+        server = make_url(POSTGRES_URL)
+        name = f"govpost_test_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = server.set(database=name).render_as_string(hide_password=False)
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("db") / "template.db"
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        engine.dispose()
+        yield str(path)
+
+
+@pytest.fixture
+def database_url(_migrated_database, tmp_path):
+    if POSTGRES_URL:
+        yield _migrated_database
+        engine = make_engine(_migrated_database)
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+    else:
+        path = tmp_path / "govpost.db"
+        shutil.copy(_migrated_database, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def db_engine(database_url):
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session_factory(db_engine):
+    return make_session_factory(db_engine)
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(datetime(2024, 3, 1, 10, 0, tzinfo=BEIJING))
+
+
+def make_settings(database_url: str, **overrides):
+    raw = {
+        "database_url": database_url,
+        "secret_key": "test-secret-key",
+        "sandbox": {"publish_delay": 0, "token_ttl": 7200},
+        "webhook": {"timestamp_window": 0},
+        "accounts": [{"name": "default", "display_name": "优干宁镇人民政府", "slots": ["12:00", "18:00"]}],
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(raw.get(key), dict):
+            raw[key] = {**raw[key], **value}
+        else:
+            raw[key] = value
+    return settings_from_mapping(raw, {})
+
+
+@pytest.fixture
+def settings(database_url):
+    return make_settings(database_url)
+
+
+@pytest.fixture
+def runtime(settings, db_engine, session_factory, clock):
+    runtime = Runtime(settings, db_engine, session_factory, clock)
+    with transaction(session_factory) as session:
+        sync_accounts(session, settings, clock)
+    return runtime
+
+
+@pytest.fixture
+def account(runtime):
+    from publisher.accounts import account_by_name
+
+    with runtime.session_factory() as session:
+        return account_by_name(session, "default")
+
+
+@pytest.fixture
+def app(runtime):
+    from bot.app import create_app
+
+    app = create_app(runtime)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

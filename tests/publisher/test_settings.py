@@ -1,0 +1,88 @@
+from datetime import time
+
+import pytest
+
+from publisher.settings import SANDBOX_APPID, SettingsError, load_settings, settings_from_mapping
+
+REAL = {
+    "name": "default",
+    "appid": "wx0123456789abcdef",
+    "secret": "s3cr3t-value-never-printed",
+    "token": "townToken1",
+    "aes_key": "A" * 43,
+}
+
+
+def test_the_committed_example_loads_in_sandbox_mode(tmp_path):
+    settings = load_settings(environ={})
+    assert settings.sandbox_mode
+    assert settings.default_account.appid == SANDBOX_APPID
+    assert settings.default_account.slots == (time(12, 0), time(18, 0))
+    assert str(settings.timezone) == "Asia/Shanghai"
+
+
+def test_environment_overrides_the_file():
+    settings = settings_from_mapping(
+        {"accounts": [{"name": "default"}]},
+        {
+            "GOVPOST_DATABASE_URL": "postgresql+psycopg2://u@h/db",
+            "GOVPOST_TIMEZONE": "Asia/Urumqi",
+            "WECHAT_APPID": REAL["appid"],
+            "WECHAT_SECRET": REAL["secret"],
+            "WECHAT_TOKEN": REAL["token"],
+        },
+    )
+    assert settings.database_url == "postgresql+psycopg2://u@h/db"
+    assert str(settings.timezone) == "Asia/Urumqi"
+    assert not settings.sandbox_mode
+    assert settings.default_account.appid == REAL["appid"]
+
+
+def test_every_bad_value_is_reported_on_its_own_line():
+    raw = {
+        "timezone": "Mars/Olympus",
+        "review": {"levels": 5},
+        "accounts": [{**REAL, "aes_key": "tooshort", "slots": ["25:00", "12:60", "08:00"], "mode": "push"}],
+    }
+    with pytest.raises(SettingsError) as refused:
+        settings_from_mapping(raw, {})
+    problems = refused.value.problems
+    assert any("Mars/Olympus" in p for p in problems)
+    assert any("review.levels" in p for p in problems)
+    assert any("EncodingAESKey must be 43" in p and "got 8 characters" in p for p in problems)
+    assert any("'25:00'" in p for p in problems) and any("'12:60'" in p for p in problems)
+    assert any(".mode" in p for p in problems)
+    assert len(problems) == 6
+
+
+def test_secrets_never_appear_in_errors_or_reprs():
+    raw = {"accounts": [{**REAL, "aes_key": "x" * 42 + "!"}]}
+    with pytest.raises(SettingsError) as refused:
+        settings_from_mapping(raw, {})
+    assert "x" * 42 not in str(refused.value)
+    settings = settings_from_mapping({"accounts": [REAL], "secret_key": "flask-secret"}, {})
+    assert REAL["secret"] not in repr(settings)
+    assert REAL["aes_key"] not in repr(settings)
+    assert "flask-secret" not in repr(settings)
+
+
+def test_appid_without_secret_is_refused():
+    with pytest.raises(SettingsError, match="appid and secret must be given together"):
+        settings_from_mapping({"accounts": [{"name": "default", "appid": REAL["appid"]}]}, {})
+
+
+def test_duplicate_account_names_are_refused():
+    with pytest.raises(SettingsError, match="used twice"):
+        settings_from_mapping({"accounts": [{"name": "a"}, {"name": "a"}]}, {})
+
+
+def test_missing_explicit_config_file_is_refused(tmp_path):
+    with pytest.raises(SettingsError, match="不存在"):
+        load_settings(tmp_path / "nope.toml", environ={})
+
+
+def test_broken_toml_is_refused_with_the_file_named(tmp_path):
+    path = tmp_path / "govpost.toml"
+    path.write_text("timezone = ", encoding="utf-8")
+    with pytest.raises(SettingsError, match="TOML"):
+        load_settings(path, environ={})
