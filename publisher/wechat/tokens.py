@@ -1,0 +1,235 @@
+"""The shared access token of each appid, fetched once however many callers ask at once.
+
+Every process and thread of a deployment reads the token from one store (the database, or
+Redis when configured). When it is missing or about to expire, callers take a lock, read
+again, and only the one still seeing no usable token fetches; the others find its token
+when they get the lock (or see it appear while they wait).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable, Iterator
+
+from redis.exceptions import LockError
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from publisher.clock import Clock, SystemClock
+from publisher.models import WeChatToken
+
+from .errors import TransientError
+
+log = logging.getLogger(__name__)
+
+# A token with less than this left is treated as expired: a call started now must not
+# arrive at WeChat after the token died.
+EXPIRY_MARGIN = timedelta(seconds=60)
+# How long a fetcher may hold the lock before others may take it over (a fetch that
+# takes longer than this has timed out anyway).
+LOCK_LEASE = timedelta(seconds=30)
+LOCK_WAIT_SECONDS = 45.0
+
+
+@dataclass(frozen=True)
+class FetchedToken:
+    access_token: str
+    expires_in: int
+
+
+# fetch(force_refresh) -> FetchedToken. force_refresh=True asks WeChat for a new token even
+# though it believes the current one is valid (used after the platform refused it).
+Fetch = Callable[[bool], FetchedToken]
+
+
+@dataclass(frozen=True)
+class _Cached:
+    access_token: str
+    expires_at: datetime
+
+
+class TokenStore:
+    """Shared get-or-fetch of access tokens. Subclasses provide storage and the lock."""
+
+    def __init__(self, clock: Clock | None = None):
+        self.clock = clock or SystemClock()
+
+    def get(self, appid: str, fetch: Fetch) -> str:
+        """A token with more than a minute left, fetching it (once, under the lock) if needed."""
+        return self._obtain(appid, fetch, rejected=None)
+
+    def replace_rejected(self, appid: str, rejected: str, fetch: Fetch) -> str:
+        """A token other than `rejected`: another caller's newer one, or a forced fetch."""
+        return self._obtain(appid, fetch, rejected=rejected)
+
+    def _obtain(self, appid: str, fetch: Fetch, rejected: str | None) -> str:
+        found = self._fresh(appid, rejected)
+        if found:
+            return found
+        with self._lock(appid, lambda: self._fresh(appid, rejected)) as found_while_waiting:
+            if found_while_waiting:
+                return found_while_waiting
+            found = self._fresh(appid, rejected)
+            if found:
+                return found
+            token = fetch(rejected is not None)
+            self._write(appid, token.access_token, self.clock.now() + timedelta(seconds=token.expires_in))
+            return token.access_token
+
+    def _fresh(self, appid: str, rejected: str | None) -> str | None:
+        cached = self._read(appid)
+        if cached is None or cached.access_token == rejected:
+            return None
+        if cached.expires_at - self.clock.now() <= EXPIRY_MARGIN:
+            return None
+        return cached.access_token
+
+    def _read(self, appid: str) -> _Cached | None:
+        raise NotImplementedError
+
+    def _write(self, appid: str, access_token: str, expires_at: datetime) -> None:
+        raise NotImplementedError
+
+    def _lock(self, appid: str, check: Callable[[], str | None]):
+        """Context manager holding the appid's fetch lock; yields a token if `check` found one
+        while waiting (the lock is then not taken), else None."""
+        raise NotImplementedError
+
+
+class DatabaseTokenStore(TokenStore):
+    """Tokens in the `wechat_tokens` table; the lock is a lease taken by a conditional UPDATE,
+    so it holds across processes on SQLite and PostgreSQL alike."""
+
+    poll_seconds = 0.05
+
+    def __init__(self, session_factory: sessionmaker[Session], clock: Clock | None = None):
+        super().__init__(clock)
+        self.session_factory = session_factory
+
+    def _read(self, appid: str) -> _Cached | None:
+        with self.session_factory() as session:
+            row = session.execute(
+                select(WeChatToken.access_token, WeChatToken.expires_at).where(WeChatToken.appid == appid)
+            ).first()
+        if row is None or not row.access_token or row.expires_at is None:
+            return None
+        return _Cached(row.access_token, row.expires_at)
+
+    def _write(self, appid: str, access_token: str, expires_at: datetime) -> None:
+        with self.session_factory() as session, session.begin():
+            session.execute(
+                update(WeChatToken)
+                .where(WeChatToken.appid == appid)
+                .values(
+                    access_token=access_token,
+                    expires_at=expires_at,
+                    fetch_count=WeChatToken.fetch_count + 1,
+                )
+            )
+
+    def _ensure_row(self, appid: str) -> None:
+        try:
+            with self.session_factory() as session, session.begin():
+                if session.get(WeChatToken, appid) is None:
+                    session.execute(insert(WeChatToken).values(appid=appid, fetch_count=0))
+        except IntegrityError:
+            pass  # another caller inserted it between our read and our insert: that is all we wanted
+
+    def _try_acquire(self, appid: str, owner: str) -> bool:
+        now = self.clock.now()
+        with self.session_factory() as session, session.begin():
+            result = session.execute(
+                update(WeChatToken)
+                .where(
+                    WeChatToken.appid == appid,
+                    (WeChatToken.lock_until.is_(None)) | (WeChatToken.lock_until < now),
+                )
+                .values(lock_owner=owner, lock_until=now + LOCK_LEASE)
+            )
+            return result.rowcount == 1
+
+    def _release(self, appid: str, owner: str) -> None:
+        with self.session_factory() as session, session.begin():
+            session.execute(
+                update(WeChatToken)
+                .where(WeChatToken.appid == appid, WeChatToken.lock_owner == owner)
+                .values(lock_owner=None, lock_until=None)
+            )
+
+    @contextmanager
+    def _lock(self, appid: str, check: Callable[[], str | None]) -> Iterator[str | None]:
+        self._ensure_row(appid)
+        owner = uuid.uuid4().hex
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while not self._try_acquire(appid, owner):
+            found = check()
+            if found:
+                yield found
+                return
+            if time.monotonic() > deadline:
+                raise TransientError(None, "timed out waiting for another process to fetch the access token")
+            time.sleep(self.poll_seconds)
+        try:
+            yield None
+        finally:
+            self._release(appid, owner)
+
+
+class RedisTokenStore(TokenStore):
+    """Tokens in Redis under `<prefix><appid>`, locked with redis-py's `Lock`."""
+
+    def __init__(self, redis_client, *, key_prefix: str = "govpost:wechat-token:", clock: Clock | None = None):
+        super().__init__(clock)
+        self.redis = redis_client
+        self.key_prefix = key_prefix
+
+    def _key(self, appid: str) -> str:
+        return f"{self.key_prefix}{appid}"
+
+    def _read(self, appid: str) -> _Cached | None:
+        raw = self.redis.get(self._key(appid))
+        if not raw:
+            return None
+        data = json.loads(raw)
+        return _Cached(data["access_token"], datetime.fromisoformat(data["expires_at"]))
+
+    def _write(self, appid: str, access_token: str, expires_at: datetime) -> None:
+        ttl = max(1, int((expires_at - self.clock.now()).total_seconds()))
+        value = json.dumps({"access_token": access_token, "expires_at": expires_at.isoformat()})
+        self.redis.set(self._key(appid), value, ex=ttl)
+
+    @contextmanager
+    def _lock(self, appid: str, check: Callable[[], str | None]) -> Iterator[str | None]:
+        lock = self.redis.lock(
+            self._key(appid) + ":lock",
+            timeout=LOCK_LEASE.total_seconds(),
+            blocking_timeout=LOCK_WAIT_SECONDS,
+        )
+        if not lock.acquire():
+            found = check()
+            if found:
+                yield found
+                return
+            raise TransientError(None, "timed out waiting for another process to fetch the access token")
+        try:
+            yield None
+        finally:
+            try:
+                lock.release()
+            except LockError:  # the lease ran out and another caller holds it now: nothing to undo
+                log.warning("access token lock for %s expired before release", appid)
+
+
+def token_store_for(settings, session_factory: sessionmaker[Session], clock: Clock | None = None) -> TokenStore:
+    """Redis when `settings.redis_url` is set, else the database."""
+    if settings.redis_url:
+        import redis
+
+        return RedisTokenStore(redis.Redis.from_url(settings.redis_url), clock=clock)
+    return DatabaseTokenStore(session_factory, clock=clock)

@@ -1,0 +1,223 @@
+"""The shared token store: one fetch however many callers ask, expiry, rejection, lock leases."""
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select, update
+
+from publisher.clock import FixedClock
+from publisher.db import make_engine, make_session_factory
+from publisher.models import WeChatToken
+from publisher.wechat.tokens import DatabaseTokenStore, FetchedToken, RedisTokenStore
+
+APPID = "wx00000000000000aa"
+T0 = datetime(2025, 3, 1, 4, 0, tzinfo=timezone.utc)
+
+
+class CountingFetch:
+    """A token endpoint that is slow enough for concurrent callers to overlap."""
+
+    def __init__(self, delay: float = 0.0, expires_in: int = 7200):
+        self.calls: list[bool] = []
+        self.delay = delay
+        self.expires_in = expires_in
+        self._lock = threading.Lock()
+
+    def __call__(self, force_refresh: bool) -> FetchedToken:
+        with self._lock:
+            self.calls.append(force_refresh)
+            number = len(self.calls)
+        time.sleep(self.delay)
+        return FetchedToken(f"token-{number}", self.expires_in)
+
+
+def ask_at_once(store, fetch, callers: int = 8) -> list[str]:
+    barrier = threading.Barrier(callers)
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def caller():
+        barrier.wait()
+        try:
+            results.append(store.get(APPID, fetch))
+        except BaseException as exc:  # surfaced by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=caller) for _ in range(callers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors
+    return results
+
+
+def fetch_count(session_factory) -> int:
+    with session_factory() as session:
+        return session.scalar(select(WeChatToken.fetch_count).where(WeChatToken.appid == APPID))
+
+
+@pytest.fixture
+def db_store(session_factory):
+    return DatabaseTokenStore(session_factory, clock=FixedClock(T0))
+
+
+@pytest.fixture
+def redis_store(redis_client, redis_prefix):
+    return RedisTokenStore(redis_client, key_prefix=redis_prefix, clock=FixedClock(T0))
+
+
+@pytest.mark.db
+def test_eight_threads_asking_for_a_token_at_once_cause_one_fetch_db(db_store, session_factory):
+    fetch = CountingFetch(delay=0.3)
+    assert ask_at_once(db_store, fetch) == ["token-1"] * 8
+    assert fetch.calls == [False]
+    assert fetch_count(session_factory) == 1
+
+
+@pytest.mark.redis
+def test_eight_threads_asking_for_a_token_at_once_cause_one_fetch_redis(redis_store):
+    fetch = CountingFetch(delay=0.3)
+    assert ask_at_once(redis_store, fetch) == ["token-1"] * 8
+    assert fetch.calls == [False]
+
+
+def _process_caller(db_url: str, barrier, results) -> None:
+    engine = make_engine(db_url)
+    store = DatabaseTokenStore(make_session_factory(engine))
+    barrier.wait()
+    results.append(store.get(APPID, _slow_pid_fetch))
+    engine.dispose()
+
+
+def _slow_pid_fetch(force_refresh: bool) -> FetchedToken:
+    import os
+
+    time.sleep(0.5)
+    return FetchedToken(f"token-of-{os.getpid()}", 7200)
+
+
+@pytest.mark.db
+def test_four_processes_asking_at_once_cause_one_fetch(session_factory, db_url):
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        barrier, results = manager.Barrier(4), manager.list()
+        processes = [context.Process(target=_process_caller, args=(db_url, barrier, results)) for _ in range(4)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(timeout=60)
+        tokens = list(results)
+    assert len(tokens) == 4 and len(set(tokens)) == 1
+    assert fetch_count(session_factory) == 1
+
+
+@pytest.mark.db
+def test_token_is_reused_until_a_minute_before_expiry_db(db_store):
+    fetch = CountingFetch()
+    assert db_store.get(APPID, fetch) == "token-1"
+    db_store.clock.advance(seconds=7200 - 61)
+    assert db_store.get(APPID, fetch) == "token-1"
+    db_store.clock.advance(seconds=2)
+    assert db_store.get(APPID, fetch) == "token-2"
+    assert fetch.calls == [False, False]
+
+
+@pytest.mark.redis
+def test_token_is_reused_until_a_minute_before_expiry_redis(redis_store):
+    fetch = CountingFetch()
+    assert redis_store.get(APPID, fetch) == "token-1"
+    redis_store.clock.advance(seconds=7200 - 61)
+    assert redis_store.get(APPID, fetch) == "token-1"
+    redis_store.clock.advance(seconds=2)
+    assert redis_store.get(APPID, fetch) == "token-2"
+
+
+@pytest.mark.db
+def test_rejected_token_is_replaced_by_a_forced_fetch_db(db_store):
+    fetch = CountingFetch()
+    first = db_store.get(APPID, fetch)
+    assert db_store.replace_rejected(APPID, first, fetch) == "token-2"
+    assert fetch.calls == [False, True]
+    assert db_store.get(APPID, fetch) == "token-2"
+
+
+@pytest.mark.db
+def test_rejected_token_already_replaced_by_another_caller_is_taken_without_fetching(db_store):
+    fetch = CountingFetch()
+    stale = db_store.get(APPID, fetch)
+    newer = db_store.replace_rejected(APPID, stale, fetch)
+    # A second caller that also used the stale token takes the newer one.
+    assert db_store.replace_rejected(APPID, stale, fetch) == newer
+    assert fetch.calls == [False, True]
+
+
+@pytest.mark.redis
+def test_rejected_token_is_replaced_once_redis(redis_store):
+    fetch = CountingFetch()
+    stale = redis_store.get(APPID, fetch)
+    assert redis_store.replace_rejected(APPID, stale, fetch) == "token-2"
+    assert redis_store.replace_rejected(APPID, stale, fetch) == "token-2"
+    assert fetch.calls == [False, True]
+
+
+@pytest.mark.db
+def test_lock_left_by_a_crashed_fetcher_is_taken_over_after_its_lease(db_store, session_factory):
+    db_store._ensure_row(APPID)
+    with session_factory() as session, session.begin():
+        session.execute(
+            update(WeChatToken)
+            .where(WeChatToken.appid == APPID)
+            .values(lock_owner="crashed", lock_until=T0 + timedelta(seconds=30))
+        )
+    db_store.poll_seconds = 0.01
+    fetch = CountingFetch()
+    result: list[str] = []
+    waiter = threading.Thread(target=lambda: result.append(db_store.get(APPID, fetch)))
+    waiter.start()
+    time.sleep(0.1)
+    assert fetch.calls == []  # still waiting for the lease
+    db_store.clock.advance(seconds=31)
+    waiter.join(timeout=10)
+    assert result == ["token-1"]
+    with session_factory() as session:
+        row = session.get(WeChatToken, APPID)
+        assert row.lock_owner is None and row.lock_until is None
+
+
+@pytest.mark.db
+def test_failed_fetch_releases_the_lock(db_store, session_factory):
+    def failing(force_refresh):
+        raise RuntimeError("token endpoint down")
+
+    with pytest.raises(RuntimeError):
+        db_store.get(APPID, failing)
+    with session_factory() as session:
+        assert session.get(WeChatToken, APPID).lock_owner is None
+    assert db_store.get(APPID, CountingFetch()) == "token-1"
+
+
+@pytest.mark.db
+def test_token_row_creation_tolerates_concurrent_inserts(db_store, session_factory):
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def create():
+        barrier.wait()
+        try:
+            db_store._ensure_row(APPID)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=create) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    with session_factory() as session:
+        assert session.scalars(select(WeChatToken.appid)).all() == [APPID]
