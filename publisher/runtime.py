@@ -24,9 +24,16 @@ class Runtime:
         engine = make_engine(settings.database_url)
         return cls(settings, engine, make_session_factory(engine), clock or SystemClock())
 
-    @property
-    def api_base(self) -> str:
-        """Where the WeChat API is: the configured base, or WeChat itself."""
-        from publisher.settings import WECHAT_API_BASE
+    _gateways: dict = field(default_factory=dict, repr=False)
 
-        return self.settings.wechat_api_base or WECHAT_API_BASE
+    def gateway(self, account_name: str):
+        """The WeChat gateway of an account, one per process, sharing the token store."""
+        if account_name not in self._gateways:
+            from publisher.wechat import make_gateway, token_store_for
+
+            account = self.settings.account(account_name)
+            if account is None:
+                raise LookupError(f"no configured account named {account_name!r}")
+            store = token_store_for(self.settings, self.session_factory, self.clock)
+            self._gateways[account_name] = make_gateway(self.settings, account, store)
+        return self._gateways[account_name]

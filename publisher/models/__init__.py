@@ -7,6 +7,7 @@ from .inbound import InboundMessage
 from .ledger import WECHAT_CHANNEL, LedgerEntry
 from .post import Post, PostBlock, PostImage
 from .staff import AdminUser, InviteCode, Role, Staff
+from .task import Task
 from .token import WeChatToken
 from .topic import Topic
 
@@ -25,6 +26,7 @@ __all__ = [
     "PublishBundle",
     "Role",
     "Staff",
+    "Task",
     "Topic",
     "UTCDateTime",
     "WECHAT_CHANNEL",

@@ -92,6 +92,28 @@ def upgrade() -> None:
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_staff_account_id'), ['account_id'], unique=False)
 
+    op.create_table('tasks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=48), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('run_after', publisher.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('locked_by', sa.String(length=64), nullable=True),
+    sa.Column('locked_until', publisher.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('dedup_key', sa.String(length=160), nullable=True),
+    sa.Column('created_at', publisher.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', publisher.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_tasks_account_id_accounts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tasks')),
+    sa.UniqueConstraint('dedup_key', name=op.f('uq_tasks_dedup_key'))
+    )
+    with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tasks_run_after'), ['run_after'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tasks_status'), ['status'], unique=False)
+
     op.create_table('topics',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('account_id', sa.Integer(), nullable=False),
@@ -254,6 +276,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('tasks')
     with op.batch_alter_table('post_blocks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_post_blocks_post_id'))
 

@@ -1,0 +1,113 @@
+import threading
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from publisher.models import Task
+from publisher.tasks import LEASE, MAX_ATTEMPTS, enqueue, run_due_tasks, task_handler
+from publisher.wechat import Rejected, TransientError
+
+RAN: list[tuple[str, dict]] = []
+
+
+@task_handler("test_record")
+def _record(ctx, payload):
+    RAN.append(("record", payload))
+
+
+@task_handler("test_flaky")
+def _flaky(ctx, payload):
+    raise TransientError(-1, "system error")
+
+
+@task_handler("test_broken")
+def _broken(ctx, payload):
+    raise Rejected(45003, "title size out of limit")
+
+
+def _enqueue(runtime, account, kind, payload=None, dedup_key=None):
+    with runtime.session_factory.begin() as session:
+        task = enqueue(session, account_id=account.id, kind=kind, payload=payload or {},
+                       run_after=runtime.clock.now(), dedup_key=dedup_key)
+        return task.id if task else None
+
+
+def _task(runtime, task_id):
+    with runtime.session_factory() as session:
+        return session.get(Task, task_id)
+
+
+def test_a_due_task_runs_once_and_is_done(runtime, account):
+    RAN.clear()
+    task_id = _enqueue(runtime, account, "test_record", {"n": 1})
+    assert run_due_tasks(runtime) == 1
+    assert run_due_tasks(runtime) == 0
+    assert RAN == [("record", {"n": 1})]
+    assert _task(runtime, task_id).status == "done"
+
+
+def test_the_same_dedup_key_queues_once(runtime, account):
+    assert _enqueue(runtime, account, "test_record", dedup_key="k1") is not None
+    assert _enqueue(runtime, account, "test_record", dedup_key="k1") is None
+    with runtime.session_factory() as session:
+        assert len(session.scalars(select(Task)).all()) == 1
+
+
+def test_a_transient_failure_retries_with_growing_backoff_then_gives_up(runtime, account):
+    task_id = _enqueue(runtime, account, "test_flaky")
+    delays = []
+    for _ in range(MAX_ATTEMPTS):
+        before = runtime.clock.now()
+        assert run_due_tasks(runtime) == 1
+        task = _task(runtime, task_id)
+        if task.status == "pending":
+            delays.append((task.run_after - before).total_seconds())
+            assert run_due_tasks(runtime) == 0  # not due yet
+            runtime.clock.set(task.run_after)
+    assert task.status == "failed" and task.attempts == MAX_ATTEMPTS
+    assert "system error" in task.last_error
+    assert delays == sorted(delays) and delays[0] < delays[-1]
+
+
+def test_a_permanent_failure_is_not_retried(runtime, account):
+    task_id = _enqueue(runtime, account, "test_broken")
+    run_due_tasks(runtime)
+    task = _task(runtime, task_id)
+    assert task.status == "failed" and task.attempts == 1 and "45003" in task.last_error
+
+
+def test_a_task_whose_runner_died_is_taken_over_after_the_lease(runtime, account):
+    RAN.clear()
+    task_id = _enqueue(runtime, account, "test_record")
+    with runtime.session_factory.begin() as session:  # as if a process claimed it and was killed
+        task = session.get(Task, task_id)
+        task.status, task.locked_by, task.locked_until = "running", "dead:1", runtime.clock.now() + LEASE
+    assert run_due_tasks(runtime) == 0
+    runtime.clock.advance(seconds=LEASE.total_seconds() + 1)
+    assert run_due_tasks(runtime) == 1
+    assert RAN == [("record", {})] and _task(runtime, task_id).status == "done"
+
+
+def test_two_runners_never_run_the_same_task(runtime, account):
+    RAN.clear()
+    ids = [_enqueue(runtime, account, "test_record", {"i": i}) for i in range(30)]
+    barrier = threading.Barrier(2)
+
+    def runner():
+        barrier.wait()
+        while run_due_tasks(runtime, limit=3):
+            pass
+
+    threads = [threading.Thread(target=runner) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(p["i"] for _, p in RAN) == list(range(30))
+    assert all(_task(runtime, i).status == "done" for i in ids)
+
+
+def test_unknown_kind_fails_clearly(runtime, account):
+    task_id = _enqueue(runtime, account, "no_such_kind")
+    run_due_tasks(runtime)
+    assert "no handler" in _task(runtime, task_id).last_error
