@@ -1,0 +1,261 @@
+"""Publishing: freepublish jobs (发布) and mass sends (群发), each finishing after a delay.
+
+A submitted job stays "publishing" for `publish_delay` real seconds, then a timer
+finishes it: it becomes a Publication with pages (and leaves the draft box, for
+freepublish), and the job-finish event is pushed. The articles are copied at submit
+time, as WeChat does, so later draft edits do not change what goes out.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from datetime import datetime
+
+from . import drafts, events
+from .clock import beijing
+from .errors import WeChatError
+from .faults import FaultRule
+from .state import MassSend, Publication, PublishJob, SandboxState
+
+CLIENTMSGID_WINDOW = 24 * 3600
+MASS_QUOTA = {"subscription": ("day", 1), "service": ("month", 4)}
+FOLLOWERS = 1000
+TAG_MEMBERS = 100
+PUBLISH_ID_BASE = 2_247_483_000
+MSG_ID_BASE = 1_000_000_000
+
+
+def _later(state: SandboxState, action, *args) -> None:
+    timer = threading.Timer(state.publish_delay, action, args=(state, *args, state.generation))
+    timer.daemon = True
+    timer.start()
+
+
+def _publication(state: SandboxState, appid: str, source: str, articles: list[dict], base_url: str,
+                 msg_data_id: int) -> Publication:
+    publication = Publication(article_id=secrets.token_urlsafe(32), appid=appid, source=source,
+                              articles=[dict(a) for a in articles], base_url=base_url,
+                              published_at=state.clock.now(), msg_data_id=msg_data_id)
+    state.publications[publication.article_id] = publication
+    return publication
+
+
+def _find_publication(state: SandboxState, appid: str, article_id: str, source: str) -> Publication:
+    publication = state.publications.get(article_id)
+    if publication is None or publication.appid != appid or publication.source != source:
+        raise WeChatError(40007)
+    return publication
+
+
+def _delete_items(publication: Publication, index) -> None:
+    if not isinstance(index, int) or not 0 <= index <= len(publication.articles):
+        raise WeChatError(40097)
+    wanted = range(1, len(publication.articles) + 1) if index == 0 else [index]
+    publication.deleted_idx.update(wanted)
+
+
+# freepublish
+
+
+def submit(state: SandboxState, appid: str, media_id: str, base_url: str, fault: FaultRule | None) -> dict:
+    draft = drafts.find(state, appid, media_id)
+    with state.lock:
+        number = state.next_number()
+        job = PublishJob(publish_id=str(PUBLISH_ID_BASE + number), appid=appid, draft_media_id=media_id,
+                         articles=[dict(a) for a in draft.articles], base_url=base_url,
+                         msg_data_id=PUBLISH_ID_BASE + number, submitted_at=state.clock.now())
+        if fault is not None and fault.publish_status is not None:
+            job.final_status = fault.publish_status
+            job.final_fail_idx = list(fault.fail_idx)
+        state.jobs[job.publish_id] = job
+    _later(state, _finish_job, job.publish_id)
+    return {"errcode": 0, "errmsg": "ok", "publish_id": job.publish_id, "msg_data_id": job.msg_data_id}
+
+
+def _finish_job(state: SandboxState, publish_id: str, generation: int) -> None:
+    with state.lock:
+        job = state.jobs.get(publish_id)
+        if state.generation != generation or job is None or job.status != 1:
+            return
+        job.status, job.finished_at = job.final_status, state.clock.now()
+        urls: list[str] = []
+        if job.status == 0:
+            publication = _publication(state, job.appid, "freepublish", job.articles, job.base_url,
+                                       job.msg_data_id)
+            job.article_id = publication.article_id
+            urls = [publication.url(i) for i in range(1, len(job.articles) + 1)]
+            state.drafts.pop(job.draft_media_id, None)
+        else:
+            job.fail_idx = list(job.final_fail_idx)
+        account = state.accounts[job.appid]
+        xml = events.publish_job_finish(account, job.finished_at, job.publish_id, job.status,
+                                        job.article_id, urls, job.fail_idx)
+    events.push(state, account, "PUBLISHJOBFINISH", xml, generation)
+
+
+def _article_detail(publication: Publication) -> dict:
+    items = [{"idx": i, "article_url": publication.url(i)} for i in range(1, len(publication.articles) + 1)]
+    return {"count": len(items), "item": items}
+
+
+def get_job(state: SandboxState, appid: str, publish_id) -> dict:
+    with state.lock:
+        job = state.jobs.get(str(publish_id))
+        if job is None or job.appid != appid:
+            raise WeChatError(40007)
+        answer = {"publish_id": job.publish_id, "publish_status": job.status}
+        if job.article_id:
+            answer["article_id"] = job.article_id
+            answer["article_detail"] = _article_detail(state.publications[job.article_id])
+        answer["fail_idx"] = list(job.fail_idx)
+        return answer
+
+
+def _news_items(publication: Publication, no_content: bool) -> list[dict]:
+    items = drafts.news_items(publication.articles, publication.base_url)
+    for idx, item in enumerate(items, start=1):
+        item["url"] = publication.url(idx)
+        item["is_deleted"] = publication.is_deleted(idx)
+        if no_content:
+            item.pop("content")
+    return items
+
+
+def get_article(state: SandboxState, appid: str, article_id: str) -> dict:
+    with state.lock:
+        publication = _find_publication(state, appid, article_id, "freepublish")
+        return {"news_item": _news_items(publication, no_content=False)}
+
+
+def list_published(state: SandboxState, appid: str, offset, count, no_content) -> dict:
+    with state.lock:
+        published = sorted((p for p in state.publications.values()
+                            if p.appid == appid and p.source == "freepublish"),
+                           key=lambda p: p.published_at, reverse=True)
+        chosen = published[drafts.page(offset, count, len(published))]
+        items = [{"article_id": p.article_id, "content": {"news_item": _news_items(p, bool(no_content))},
+                  "update_time": int(p.published_at)} for p in chosen]
+    return {"total_count": len(published), "item_count": len(items), "item": items}
+
+
+def delete_published(state: SandboxState, appid: str, article_id: str, index) -> dict:
+    """Delete one article (index ≥ 1) or all (0); a fully deleted job reports status 5."""
+    with state.lock:
+        publication = _find_publication(state, appid, article_id, "freepublish")
+        _delete_items(publication, index)
+        if publication.fully_deleted:
+            for job in state.jobs.values():
+                if job.article_id == article_id:
+                    job.status = 5
+    return {"errcode": 0, "errmsg": "ok"}
+
+
+# mass send
+
+
+def _quota_period(account_type: str, ts: float) -> tuple[str, int]:
+    unit, allowed = MASS_QUOTA[account_type]
+    moment: datetime = beijing(ts)
+    key = moment.date().isoformat() if unit == "day" else moment.strftime("%Y-%m")
+    return key, allowed
+
+
+def send_all(state: SandboxState, appid: str, payload: dict, base_url: str, fault: FaultRule | None) -> dict:
+    if payload.get("msgtype") != "mpnews":
+        raise WeChatError(40008)
+    media_id = (payload.get("mpnews") or {}).get("media_id") or ""
+    draft = drafts.find(state, appid, media_id)
+    target = payload.get("filter") or {}
+    is_to_all = bool(target.get("is_to_all"))
+    clientmsgid = payload.get("clientmsgid")
+    with state.lock:
+        now = state.clock.now()
+        if clientmsgid:
+            for earlier in state.mass_sends.values():
+                if (earlier.appid == appid and earlier.clientmsgid == clientmsgid
+                        and now - earlier.sent_at < CLIENTMSGID_WINDOW):
+                    raise WeChatError(45065, msg_id=earlier.msg_id)
+        account = state.accounts[appid]
+        period, allowed = _quota_period(account.account_type, now)
+        used = sum(1 for m in state.mass_sends.values()
+                   if m.appid == appid and _quota_period(account.account_type, m.sent_at)[0] == period)
+        if used >= allowed:
+            raise WeChatError(45028)
+        number = state.next_number()
+        send = MassSend(msg_id=MSG_ID_BASE + number, msg_data_id=PUBLISH_ID_BASE + number, appid=appid,
+                        media_id=media_id, articles=[dict(a) for a in draft.articles], base_url=base_url,
+                        clientmsgid=clientmsgid, sent_at=now, is_to_all=is_to_all,
+                        tag_id=None if is_to_all else target.get("tag_id"))
+        if fault is not None and fault.mass_status:
+            send.final_status = fault.mass_status
+        state.mass_sends[send.msg_id] = send
+    _later(state, _finish_mass, send.msg_id)
+    return {"errcode": 0, "errmsg": "send job submission success", "msg_id": send.msg_id,
+            "msg_data_id": send.msg_data_id}
+
+
+def _finish_mass(state: SandboxState, msg_id: int, generation: int) -> None:
+    with state.lock:
+        send = state.mass_sends.get(msg_id)
+        if state.generation != generation or send is None or send.msg_status != "SENDING":
+            return
+        send.finished_at = state.clock.now()
+        succeeded = send.final_status == "send success"
+        audience = FOLLOWERS if send.is_to_all else TAG_MEMBERS
+        counts = {"total": audience, "filter": audience, "sent": audience if succeeded else 0, "error": 0}
+        urls: list[str] = []
+        if succeeded:
+            publication = _publication(state, send.appid, "mass", send.articles, send.base_url, send.msg_data_id)
+            send.article_id = publication.article_id
+            urls = [publication.url(i) for i in range(1, len(send.articles) + 1)]
+        send.msg_status = "SEND_SUCCESS" if succeeded else "SEND_FAIL"
+        account = state.accounts[send.appid]
+        xml = events.mass_send_job_finish(account, send.finished_at, send.msg_id, send.final_status, counts, urls)
+    events.push(state, account, "MASSSENDJOBFINISH", xml, generation)
+
+
+def _find_mass(state: SandboxState, appid: str, msg_id) -> MassSend:
+    try:
+        send = state.mass_sends.get(int(msg_id))
+    except (TypeError, ValueError):
+        send = None
+    if send is None or send.appid != appid:
+        raise WeChatError(40007)
+    return send
+
+
+def get_mass(state: SandboxState, appid: str, msg_id) -> dict:
+    with state.lock:
+        send = _find_mass(state, appid, msg_id)
+        return {"msg_id": send.msg_id, "msg_status": send.msg_status}
+
+
+def delete_mass(state: SandboxState, appid: str, msg_id, article_idx) -> dict:
+    """Delete one article (article_idx ≥ 1) or the whole send (0 or absent)."""
+    with state.lock:
+        send = _find_mass(state, appid, msg_id)
+        if send.article_id:
+            publication = state.publications[send.article_id]
+            _delete_items(publication, article_idx or 0)
+            if publication.fully_deleted:
+                send.msg_status = "DELETE"
+        elif send.msg_status == "SENDING":
+            raise WeChatError(40097)
+    return {"errcode": 0, "errmsg": "ok"}
+
+
+def preview(state: SandboxState, appid: str, payload: dict) -> dict:
+    touser = payload.get("touser") or payload.get("towxname")
+    if not touser:
+        raise WeChatError(40003)
+    if payload.get("msgtype") != "mpnews":
+        raise WeChatError(40008)
+    media_id = (payload.get("mpnews") or {}).get("media_id") or ""
+    draft = drafts.find(state, appid, media_id)
+    with state.lock:
+        msg_id = MSG_ID_BASE + state.next_number()
+        state.previews[touser].append({"appid": appid, "msg_id": msg_id, "media_id": media_id,
+                                       "titles": [a["title"] for a in draft.articles],
+                                       "at": state.clock.now()})
+    return {"errcode": 0, "errmsg": "preview success", "msg_id": msg_id}
