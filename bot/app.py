@@ -48,7 +48,7 @@ def _mount_sandbox(app: Flask, runtime: Runtime) -> None:
 
     app.register_blueprint(
         create_blueprint(
-            sandbox_accounts(runtime.settings),
+            sandbox_accounts(runtime.settings, own_url=runtime.settings.wechat_api_base or None),
             token_ttl=runtime.settings.sandbox_token_ttl,
             publish_delay=runtime.settings.sandbox_publish_delay,
         )

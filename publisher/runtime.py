@@ -34,6 +34,9 @@ class Runtime:
             account = self.settings.account(account_name)
             if account is None:
                 raise LookupError(f"no configured account named {account_name!r}")
+            if self.settings.sandbox_mode and not self.settings.wechat_api_base:
+                # Sandbox credentials must never reach the real WeChat API.
+                raise LookupError("sandbox mode needs GOVPOST_WECHAT_API_BASE (govpost serve sets it)")
             store = token_store_for(self.settings, self.session_factory, self.clock)
             self._gateways[account_name] = make_gateway(self.settings, account, store)
         return self._gateways[account_name]
