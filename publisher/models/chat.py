@@ -1,0 +1,40 @@
+"""State of the chat dialogue and of review, kept in the database so a restart loses none."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base
+
+
+class DraftSession(Base):
+    """An open draft dialogue: while this row exists, the member's text and pictures go into
+    `post_id`. One per member; `完成`, `取消` or idleness removes it."""
+
+    __tablename__ = "draft_sessions"
+    __table_args__ = (UniqueConstraint("staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
+    opened_at: Mapped[datetime]
+    last_message_at: Mapped[datetime]
+
+
+class Approval(Base):
+    """One reviewer's approval of one submission of a post. `submitted_at` ties it to that
+    submission: after a return and a new submit, earlier approvals no longer count."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (UniqueConstraint("post_id", "submitted_at", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    submitted_at: Mapped[datetime]
+    level: Mapped[int]
+    approved_at: Mapped[datetime]
+    inbound_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
