@@ -51,16 +51,21 @@ def redis_prefix(redis_client):
         redis_client.delete(*keys)
 
 
-def serve(app):
-    """Serve a WSGI app on a free local port in a thread; returns (base_url, stop)."""
+@pytest.fixture
+def serve():
+    """serve(app) -> base URL: a WSGI app on a free local port, stopped after the test."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    servers = []
 
-    def stop():
+    def start(app) -> str:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{server.server_port}/"
+
+    yield start
+    for server, thread in servers:
         server.shutdown()
         thread.join(timeout=5)
-
-    return f"http://127.0.0.1:{server.server_port}/", stop
