@@ -40,6 +40,7 @@ from .messages import (
     encrypt_reply,
     parse_message,
     text_reply,
+    timestamp_is_fresh,
     verify_signature,
 )
 from .tokens import DatabaseTokenStore, FetchedToken, RedisTokenStore, TokenStore, token_store_for
@@ -78,6 +79,7 @@ __all__ = [
     "make_gateway",
     "parse_message",
     "text_reply",
+    "timestamp_is_fresh",
     "token_store_for",
     "upload_part",
     "verify_signature",

@@ -122,6 +122,16 @@ def verify_signature(token: str, signature: str | None, timestamp: str | None, n
     return hmac.compare_digest(_sign(token, timestamp, nonce).encode(), signature.encode("utf-8"))
 
 
+def timestamp_is_fresh(timestamp: str | None, now: datetime, window_seconds: int) -> bool:
+    """Whether a push's timestamp is within `window_seconds` of now: the protocol itself does
+    nothing against a recorded request being replayed later."""
+    try:
+        sent = int(timestamp or "")
+    except ValueError:
+        return False
+    return abs(now.timestamp() - sent) <= window_seconds
+
+
 def decrypt_message(
     account: AccountSettings, msg_signature: str | None, timestamp: str | None, nonce: str | None, body: bytes
 ) -> str:

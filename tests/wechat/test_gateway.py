@@ -415,3 +415,22 @@ def test_errors_are_logged_with_errcode_and_never_with_the_token(gateway, sandbo
     assert any("45009" in line and "cgi-bin/freepublish/submit" in line for line in wechat_lines)
     assert all(token not in line and ACCOUNT.secret not in line for line in wechat_lines)
     assert token not in str(raised.value) and raised.value.__cause__ is None
+
+
+# wiring from settings
+
+
+@pytest.mark.db
+def test_settings_with_a_redis_url_get_the_redis_store_and_others_the_database(session_factory):
+    from publisher.settings import settings_from_mapping
+    from publisher.wechat import make_gateway, token_store_for
+
+    with_redis = settings_from_mapping({}, {"GOVPOST_REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert isinstance(token_store_for(with_redis, session_factory), RedisTokenStore)
+    plain = settings_from_mapping({}, {"GOVPOST_WECHAT_API_BASE": "http://127.0.0.1:9"})
+    store = token_store_for(plain, session_factory)
+    assert isinstance(store, DatabaseTokenStore)
+    gateway = make_gateway(plain, plain.default_account, store)
+    assert gateway.client.API_BASE_URL == "http://127.0.0.1:9/cgi-bin/"
+    real = make_gateway(settings_from_mapping({}, {}), plain.default_account, store)
+    assert real.client.API_BASE_URL == "https://api.weixin.qq.com/cgi-bin/"

@@ -19,6 +19,7 @@ from publisher.wechat.messages import (
     encrypt_reply,
     parse_message,
     text_reply,
+    timestamp_is_fresh,
     verify_signature,
 )
 
@@ -91,6 +92,16 @@ def test_signature_of_token_timestamp_nonce_is_accepted():
 )
 def test_wrong_or_missing_signature_is_refused(signature, timestamp, nonce):
     assert not verify_signature("govposttoken", signature, timestamp, nonce)
+
+
+@pytest.mark.parametrize(
+    "timestamp, fresh",
+    [("1740800000", True), ("1740800300", True), ("1740799700", True), ("1740799699", False), ("1740800301", False),
+     ("", False), (None, False), ("soon", False)],
+)
+def test_push_older_or_newer_than_the_window_is_not_fresh(timestamp, fresh):
+    now = datetime.fromtimestamp(1740800000, tz=timezone.utc)
+    assert timestamp_is_fresh(timestamp, now, 300) is fresh
 
 
 # safe mode
