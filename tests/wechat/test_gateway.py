@@ -434,3 +434,47 @@ def test_settings_with_a_redis_url_get_the_redis_store_and_others_the_database(s
     assert gateway.client.API_BASE_URL == "http://127.0.0.1:9/cgi-bin/"
     real = make_gateway(settings_from_mapping({}, {}), plain.default_account, store)
     assert real.client.API_BASE_URL == "https://api.weixin.qq.com/cgi-bin/"
+
+
+# events pushed by the platform
+
+
+@pytest.mark.db
+def test_encrypted_publishjobfinish_pushed_by_the_sandbox_is_decrypted_and_parsed(serve, session_factory):
+    from dataclasses import replace
+
+    from flask import Flask, request
+
+    from publisher.wechat import decrypt_message, parse_message, verify_signature
+
+    safe_account = replace(ACCOUNT, aes_key="abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")
+    received = []
+    webhook = Flask("webhook")
+
+    @webhook.post("/wechat")
+    def wechat():
+        args = request.args
+        assert verify_signature(safe_account.token, args["signature"], args["timestamp"], args["nonce"])
+        xml = decrypt_message(safe_account, args["msg_signature"], args["timestamp"], args["nonce"], request.data)
+        received.append(parse_message(xml))
+        return "success"
+
+    push_url = serve(webhook) + "wechat"
+    account = SandboxAccount(
+        appid=ACCOUNT.appid, secret=ACCOUNT.secret, token=ACCOUNT.token, aes_key=safe_account.aes_key, push_url=push_url
+    )
+    base = serve(create_app([account], publish_delay=0))
+    gateway = WeChatGateway(ACCOUNT, base, DatabaseTokenStore(session_factory))
+    status = wait_for_publish(gateway, gateway.submit_publish(cover_and_draft(gateway)))
+
+    deadline = clock.monotonic() + 10
+    while not received and clock.monotonic() < deadline:
+        clock.sleep(0.02)  # the sandbox pushes from a timer thread
+    job = received[0].publish_job
+    assert received[0].event == "publishjobfinish"
+    assert (job.publish_id, job.status, job.article_id, job.articles) == (
+        status.publish_id,
+        PublishState.SUCCESS,
+        status.article_id,
+        status.articles,
+    )
