@@ -7,6 +7,7 @@ import click
 
 from bot.cli import accounts, db, history, ledger, report, say, server, staff
 from bot.cli.context import CliContext
+from bot.logs import configure_logging
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,6 +15,7 @@ from bot.cli.context import CliContext
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None) -> None:
     """govpost: a township's WeChat account, its review, publishing and disclosure ledger."""
+    configure_logging()
     ctx.obj = CliContext(config_path)
 
 
