@@ -1,7 +1,44 @@
+"""`govpost report YEAR`: the annual report in the national format, from the ledger and registers."""
+from __future__ import annotations
+
+from pathlib import Path
+
 import click
 
-from bot.cli.context import not_built_yet
+from bot.cli.context import CliContext, pass_cli
+from stats.report import build_report
+from stats.report.checks import violations
+from stats.report.render import FORMATS, render
+
+
+@click.command("report")
+@click.argument("year", type=int)
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="json", show_default=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option("--account", "account_name", help="Account name (default: the first).")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when a consistency rule (勾稽关系) fails.")
+@pass_cli
+def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, account_name: str | None, strict: bool) -> None:
+    """The annual report of YEAR (政府信息公开工作年度报告)."""
+    runtime = ctx.runtime
+    with runtime.session_factory() as session:
+        account = ctx.account(session, account_name)
+        today = runtime.clock.now().astimezone(runtime.settings.timezone).date()
+        report = build_report(session, account, year, config_dir=runtime.settings.config_dir, today=today)
+    data = render(report, fmt)
+    if out is None:
+        if fmt in ("docx", "xlsx"):
+            raise click.UsageError("--out FILE is needed for docx and xlsx")
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        out.write_bytes(data)
+        click.echo(f"{out}", err=True)
+    found = violations(report.checks)
+    for line in found:
+        click.echo(line, err=True)
+    if strict and found:
+        raise SystemExit(1)
 
 
 def register(cli: click.Group) -> None:
-    cli.add_command(not_built_yet("report", "annual report issue (SPEC §7)"))
+    cli.add_command(report_command)

@@ -1,0 +1,152 @@
+"""Entering the registers of report sections 二, 三 and 四; each write is audited.
+
+The vocabularies (kinds, applicant types, the 22 outcomes, case results) are the national
+format's rows and columns, keyed in English; their labels are in `publisher.texts.report`.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from publisher.audit import Actor, record
+from publisher.clock import Clock
+from publisher.models import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
+from publisher.texts import ledger as texts
+from publisher.texts import report as labels
+
+ACTIONS_BY_KIND = {
+    "regulation": ("issued", "repealed"),
+    "normative": ("issued", "repealed"),
+    "licensing": ("decided",),
+    "penalty": ("decided",),
+    "enforcement": ("decided",),
+    "fee": ("charged",),
+}
+APPLICANT_TYPES = tuple(k for k in labels.APPLICANT_COLUMNS if k != "total")
+OUTCOMES = tuple(key for _, rows in labels.OUTCOME_GROUPS for key, _ in rows)
+CASE_KINDS = tuple(labels.CASE_KINDS)
+CASE_RESULTS = ("upheld", "corrected", "other")
+OPENING_KEYS = ("in_force:regulation", "in_force:normative") + tuple(f"carried_in:{t}" for t in APPLICANT_TYPES)
+
+
+class RegisterError(Exception):
+    """A register entry a person gave is not valid; the message says why, in Chinese."""
+
+
+def _choose(value: str, choices, message: str, **extra) -> str:
+    if value not in choices:
+        raise RegisterError(message.format(value=value, choices="、".join(choices), **extra))
+    return value
+
+
+def add_article20(
+    session: Session, *, account_id: int, kind: str, action: str, occurred_on: date, quantity: int = 1,
+    amount_wan: Decimal | None = None, title: str = "", actor: Actor, clock: Clock,
+) -> Article20Entry:
+    if kind not in ACTIONS_BY_KIND:
+        raise RegisterError(texts.UNKNOWN_KIND.format(kind=kind, choices="、".join(ACTIONS_BY_KIND)))
+    if action not in ACTIONS_BY_KIND[kind]:
+        raise RegisterError(texts.UNKNOWN_ACTION.format(kind=kind, action=action, choices="、".join(ACTIONS_BY_KIND[kind])))
+    if quantity < 1:
+        raise RegisterError(texts.QUANTITY_POSITIVE)
+    if kind == "fee" and amount_wan is None:
+        raise RegisterError(texts.AMOUNT_REQUIRED)
+    entry = Article20Entry(
+        account_id=account_id, kind=kind, action=action, occurred_on=occurred_on, quantity=quantity,
+        amount_wan=amount_wan, title=title, created_by=actor.label, created_at=clock.now(),
+    )
+    return _audited(session, entry, "register.article20", actor, clock)
+
+
+def add_application(
+    session: Session, *, account_id: int, applicant_type: str, received_on: date, subject: str = "",
+    outcome: str | None = None, closed_on: date | None = None, actor: Actor, clock: Clock,
+) -> DisclosureApplication:
+    _choose(applicant_type, APPLICANT_TYPES, texts.UNKNOWN_APPLICANT)
+    application = DisclosureApplication(
+        account_id=account_id, applicant_type=applicant_type, received_on=received_on, subject=subject,
+        created_by=actor.label, created_at=clock.now(),
+    )
+    _audited(session, application, "register.application", actor, clock)
+    if outcome is not None or closed_on is not None:
+        close_application(session, application, outcome=outcome, closed_on=closed_on, actor=actor, clock=clock)
+    return application
+
+
+def close_application(
+    session: Session, application: DisclosureApplication, *, outcome: str | None, closed_on: date | None,
+    actor: Actor, clock: Clock,
+) -> DisclosureApplication:
+    """Record how an application ended: an outcome row of table 三 and the day, always together."""
+    if outcome is None or closed_on is None:
+        raise RegisterError(texts.CLOSED_NEEDS_OUTCOME)
+    _choose(outcome, OUTCOMES, texts.UNKNOWN_OUTCOME)
+    if closed_on < application.received_on:
+        raise RegisterError(texts.CLOSED_BEFORE_OPENED.format(closed=closed_on, opened=application.received_on))
+    application.outcome, application.closed_on = outcome, closed_on
+    record(session, account_id=application.account_id, actor=actor, action="register.application_closed",
+           at=clock.now(), detail={"id": application.id, "outcome": outcome, "closed_on": closed_on.isoformat()})
+    return application
+
+
+def add_case(
+    session: Session, *, account_id: int, kind: str, filed_on: date, subject: str = "",
+    result: str | None = None, closed_on: date | None = None, actor: Actor, clock: Clock,
+) -> AppealCase:
+    _choose(kind, CASE_KINDS, texts.UNKNOWN_CASE_KIND)
+    case = AppealCase(account_id=account_id, kind=kind, filed_on=filed_on, subject=subject,
+                      created_by=actor.label, created_at=clock.now())
+    _audited(session, case, "register.case", actor, clock)
+    if result is not None or closed_on is not None:
+        close_case(session, case, result=result, closed_on=closed_on, actor=actor, clock=clock)
+    return case
+
+
+def close_case(
+    session: Session, case: AppealCase, *, result: str | None, closed_on: date | None, actor: Actor, clock: Clock,
+) -> AppealCase:
+    if result is None or closed_on is None:
+        raise RegisterError(texts.CLOSED_NEEDS_OUTCOME)
+    _choose(result, CASE_RESULTS, texts.UNKNOWN_RESULT)
+    if closed_on < case.filed_on:
+        raise RegisterError(texts.CLOSED_BEFORE_OPENED.format(closed=closed_on, opened=case.filed_on))
+    case.result, case.closed_on = result, closed_on
+    record(session, account_id=case.account_id, actor=actor, action="register.case_closed", at=clock.now(),
+           detail={"id": case.id, "result": result, "closed_on": closed_on.isoformat()})
+    return case
+
+
+def set_opening(
+    session: Session, *, account_id: int, year: int, key: str, value: int, actor: Actor, clock: Clock,
+) -> RegisterOpening:
+    """A figure at 1 January of `year` brought from before govpost; replacing one is audited."""
+    _choose(key, OPENING_KEYS, texts.UNKNOWN_OPENING)
+    opening = session.scalar(select(RegisterOpening).where(
+        RegisterOpening.account_id == account_id, RegisterOpening.year == year, RegisterOpening.key == key))
+    old = opening.value if opening else None
+    if opening is None:
+        opening = RegisterOpening(account_id=account_id, year=year, key=key, value=value,
+                                  created_by=actor.label, created_at=clock.now())
+        session.add(opening)
+    opening.value = value
+    session.flush()
+    record(session, account_id=account_id, actor=actor, action="register.opening", at=clock.now(),
+           detail={"year": year, "key": key, "old": old, "new": value})
+    return opening
+
+
+def _audited(session: Session, row, action: str, actor: Actor, clock: Clock):
+    session.add(row)
+    session.flush()
+    detail = {c.name: _plain(getattr(row, c.name)) for c in row.__table__.columns if c.name not in ("created_at",)}
+    record(session, account_id=row.account_id, actor=actor, action=action, at=clock.now(), detail=detail)
+    return row
+
+
+def _plain(value):
+    if isinstance(value, (date, Decimal)):
+        return str(value)
+    return value

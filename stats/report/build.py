@@ -1,0 +1,85 @@
+"""The report of one account's year, as plain values every renderer reads."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from publisher.ledger import load_channels
+from publisher.models import WECHAT_CHANNEL, Account
+from publisher.texts import report as texts
+from stats.queries import YearCounts, year_counts
+
+from .checks import Check, check_tables
+from .narrative import fill, load_template
+from .tables import Registers, Tables, build_tables
+
+
+@dataclass
+class Report:
+    year: int
+    account_name: str
+    account_display_name: str
+    proactive: YearCounts
+    proactive_paragraph: str
+    narrative: dict[str, dict[str, str]]
+    tables: Tables
+    checks: list[Check]
+    signed_on: date
+
+    @property
+    def title(self) -> str:
+        return texts.DOCUMENT_TITLE.format(account=self.account_display_name, year=self.year)
+
+
+def build_report(session: Session, account: Account, year: int, *, config_dir: Path, today: date) -> Report:
+    channels = [c.name for c in load_channels(config_dir)]
+    counts = year_counts(session, account.id, year, channels)
+    registers = Registers.load(session, account.id, year)
+    tables = build_tables(registers, year)
+    previous = build_tables(registers, year - 1)
+    checks = check_tables(tables, previous)
+    figures = _figures(account, year, counts, tables)
+    return Report(
+        year=year,
+        account_name=account.name,
+        account_display_name=account.display_name,
+        proactive=counts,
+        proactive_paragraph=proactive_paragraph(counts, account.display_name),
+        narrative=fill(load_template(config_dir), figures),
+        tables=tables,
+        checks=checks,
+        signed_on=today,
+    )
+
+
+def proactive_paragraph(counts: YearCounts, account: str) -> str:
+    """（一）主动公开情况 from the ledger: total, each channel (summing to it), topics by count."""
+    if counts.total == 0:
+        return texts.NO_PROACTIVE.format(year=counts.year, account=account)
+    channels = texts.LIST_SEPARATOR.join(
+        texts.CHANNEL_PHRASE.format(channel=c, count=n) for c, n in counts.by_channel.items())
+    topics = texts.LIST_SEPARATOR.join(
+        texts.TOPIC_PHRASE.format(topic=t, count=n) for t, n in counts.by_topic.items())
+    return (texts.PROACTIVE_SENTENCE.format(year=counts.year, account=account, total=counts.total, channels=channels)
+            + texts.TOPIC_SENTENCE.format(topics=topics))
+
+
+def _figures(account: Account, year: int, counts: YearCounts, tables: Tables) -> dict:
+    rows = tables.applications.rows
+    appeals = tables.appeals.rows
+    return {
+        "year": year,
+        "doc_number_year": year + 1,
+        "account": account.display_name,
+        "total": counts.total,
+        "wechat_total": counts.by_channel.get(WECHAT_CHANNEL, 0),
+        "applications_received": rows["received"]["total"],
+        "applications_carried_in": rows["carried_in"]["total"],
+        "applications_closed": rows["result_total"]["total"],
+        "applications_carried_out": rows["carried_out"]["total"],
+        "reconsideration_total": appeals["reconsideration"]["total"],
+        "litigation_total": appeals["direct_suit"]["total"] + appeals["suit_after_reconsideration"]["total"],
+    }

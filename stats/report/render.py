@@ -1,0 +1,18 @@
+"""Renderer by format name; the heavy ones (DOCX, XLSX) are imported only when asked for."""
+from __future__ import annotations
+
+from importlib import import_module
+
+from .build import Report
+
+FORMATS = {
+    "json": ("stats.report.render_json", "render_json"),
+    "md": ("stats.report.render_markdown", "render_markdown"),
+    "docx": ("stats.report.render_docx", "render_docx"),
+    "xlsx": ("stats.report.render_xlsx", "render_xlsx"),
+}
+
+
+def render(report: Report, fmt: str) -> bytes:
+    module, function = FORMATS[fmt]
+    return getattr(import_module(module), function)(report)

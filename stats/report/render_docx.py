@@ -1,0 +1,314 @@
+"""The DOCX a secretary prints and signs: title, 文号, national headings and tables with the
+merged header cells of the national format, 公文 fonts (set for East Asian text too, which
+Word otherwise ignores), page numbers, and the charts by topic and by month.
+
+The charts are drawn as shaded table cells rather than pictures: they print sharp at any
+size, need no plotting library or CJK font on the server, and Word and WPS can edit them.
+"""
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from publisher.texts import report as texts
+
+from .build import Report
+from .checks import violations
+from .layout import appeal_result_labels, appeal_values, application_column_labels, application_rows, article20_blocks
+from .outline import intro, other_text, overview_paragraphs, problems_paragraphs
+
+BAR_CELLS = 20
+BAR_FILL = "4F6F8F"
+
+
+def render_docx(report: Report) -> bytes:
+    document = Document()
+    _page_setup(document)
+    _styles(document)
+    _footer_page_numbers(document)
+
+    number = report.narrative.get("document", {}).get("doc_number")
+    if number:
+        _paragraph(document, number, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    title = document.add_paragraph(style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.add_run(report.title)
+    _paragraph(document, intro(report), indent=True)
+
+    s = texts.SECTION_TITLES
+    document.add_heading(s["overview"], level=1)
+    for heading, text in overview_paragraphs(report):
+        _paragraph(document, text, run_in=heading, indent=True)
+    _charts(document, report)
+
+    document.add_heading(s["proactive"], level=1)
+    _article20_table(document, report)
+    document.add_heading(s["applications"], level=1)
+    _applications_table(document, report)
+    document.add_heading(s["appeals"], level=1)
+    _appeals_table(document, report)
+
+    document.add_heading(s["problems"], level=1)
+    for heading, text in problems_paragraphs(report):
+        if heading:
+            document.add_heading(heading, level=2)
+        else:
+            _paragraph(document, text, indent=True)
+    document.add_heading(s["other"], level=1)
+    _paragraph(document, other_text(report), indent=True)
+
+    found = violations(report.checks)
+    if found:
+        document.add_heading(texts.CHECKS_HEADING, level=2)
+        for line in found:
+            _paragraph(document, line)
+
+    _paragraph(document, "")
+    _paragraph(document, report.account_display_name, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    signed = report.signed_on
+    _paragraph(document, texts.SIGNATURE_DATE.format(year=signed.year, month=signed.month, day=signed.day),
+               align=WD_ALIGN_PARAGRAPH.RIGHT)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# -- page, styles, footer ----------------------------------------------------------------
+
+
+def _page_setup(document) -> None:
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+
+
+def set_font(target, name: str) -> None:
+    """Name the font for Latin and East Asian text: python-docx sets only the Latin one."""
+    target.font.name = name
+    r_pr = target.element.get_or_add_rPr()
+    r_fonts = r_pr.find(qn("w:rFonts"))
+    if r_fonts is None:
+        r_fonts = OxmlElement("w:rFonts")
+        r_pr.insert(0, r_fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        r_fonts.set(qn(attribute), name)
+
+
+def _styles(document) -> None:
+    styles = document.styles
+    for style_name, font, size, bold in (
+        ("Normal", texts.FONT_BODY, 16, False),
+        ("Title", texts.FONT_TITLE, 22, False),
+        ("Heading 1", texts.FONT_HEADING, 16, False),
+        ("Heading 2", texts.FONT_SUBHEADING, 16, False),
+    ):
+        style = styles[style_name]
+        set_font(style, font)
+        style.font.size = Pt(size)
+        style.font.bold = bold
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.paragraph_format.space_before = Pt(0)
+        style.paragraph_format.space_after = Pt(0)
+        style.paragraph_format.line_spacing = Pt(28)
+    title = styles["Title"]
+    title.paragraph_format.space_after = Pt(16)
+    title.paragraph_format.line_spacing = Pt(36)
+    for border in title.element.xpath(".//w:pBdr"):
+        border.getparent().remove(border)
+
+
+def _footer_page_numbers(document) -> None:
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    before, _, after = texts.PAGE_FOOTER.partition("{page}")
+    paragraph.add_run(before)
+    run = paragraph.add_run()
+    for kind, instruction in (("begin", None), (None, "PAGE"), ("separate", None), (None, None), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif instruction:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = instruction
+        else:
+            element = OxmlElement("w:t")
+            element.text = "1"
+        run._r.append(element)
+    paragraph.add_run(after)
+    for r in paragraph.runs:
+        set_font(r, texts.FONT_TABLE)
+        r.font.size = Pt(14)
+
+
+def _paragraph(document, text: str, *, run_in: str | None = None, indent: bool = False, align=None):
+    paragraph = document.add_paragraph()
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Pt(32)
+    if align is not None:
+        paragraph.alignment = align
+    if run_in:
+        run = paragraph.add_run(run_in)
+        set_font(run, texts.FONT_SUBHEADING)
+    paragraph.add_run(text)
+    return paragraph
+
+
+# -- the national tables ------------------------------------------------------------------
+
+
+def _table(document, rows: int, columns: int):
+    table = document.add_table(rows=rows, cols=columns)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    return table
+
+
+def _put(cell, value, *, bold: bool = False, size: float = 10.5) -> None:
+    cell.text = ""
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.line_spacing = 1.0
+    run = paragraph.add_run(str(value))
+    set_font(run, texts.FONT_TABLE)
+    run.font.size = Pt(size)
+    run.font.bold = bold
+
+
+def _merge(table, top: int, left: int, bottom: int, right: int, value, **style) -> None:
+    cell = table.cell(top, left)
+    if (bottom, right) != (top, left):
+        cell = cell.merge(table.cell(bottom, right))
+    _put(cell, value, **style)
+
+
+def _article20_table(document, report: Report) -> None:
+    blocks = article20_blocks(report.tables)
+    table = _table(document, sum(2 + len(b.rows) for b in blocks), 4)
+    row = 0
+    for block in blocks:
+        _merge(table, row, 0, row, 3, block.heading, bold=True)
+        _put(table.cell(row + 1, 0), block.columns[0], bold=True)
+        if len(block.columns) == 2:
+            _merge(table, row + 1, 1, row + 1, 3, block.columns[1], bold=True)
+        else:
+            for i, label in enumerate(block.columns[1:], start=1):
+                _put(table.cell(row + 1, i), label, bold=True)
+        for offset, (label, values) in enumerate(block.rows, start=2):
+            _put(table.cell(row + offset, 0), label)
+            if len(values) == 1:
+                _merge(table, row + offset, 1, row + offset, 3, values[0])
+            else:
+                for i, value in enumerate(values, start=1):
+                    _put(table.cell(row + offset, i), value)
+        row += 2 + len(block.rows)
+
+
+def _applications_table(document, report: Report) -> None:
+    rows = application_rows(report.tables)
+    columns = application_column_labels()
+    header = 3
+    table = _table(document, header + len(rows), 3 + len(columns))
+    size = 8
+    _merge(table, 0, 0, 2, 2, texts.APPLICATIONS_CORNER, size=size)
+    _merge(table, 0, 3, 0, 2 + len(columns), texts.APPLICANT_HEADER, bold=True, size=size)
+    _merge(table, 1, 3, 2, 3, columns[0], size=size)
+    _merge(table, 1, 4, 1, 8, texts.APPLICANT_GROUP, size=size)
+    for i, label in enumerate(columns[1:-1], start=4):
+        _put(table.cell(2, i), label, size=size)
+    _merge(table, 1, 9, 2, 9, columns[-1], size=size)
+
+    result_rows = [i for i, r in enumerate(rows) if r.outer]
+    _merge(table, header + result_rows[0], 0, header + result_rows[-1], 0, texts.RESULTS, size=size)
+    i = 0
+    while i < len(rows):
+        r = rows[i]
+        at = header + i
+        if r.group:
+            members = [j for j, m in enumerate(rows) if m.group == r.group]
+            _merge(table, at, 1, header + members[-1], 1, r.group, size=size)
+            for j in members:
+                _put(table.cell(header + j, 2), rows[j].label, size=size)
+                _values(table, header + j, rows[j].values, size)
+            i = members[-1] + 1
+            continue
+        _merge(table, at, 0 if not r.outer else 1, at, 2, r.label, size=size)
+        _values(table, at, r.values, size)
+        i += 1
+
+
+def _values(table, row: int, values, size) -> None:
+    for k, value in enumerate(values, start=3):
+        _put(table.cell(row, k), value, size=size)
+
+
+def _appeals_table(document, report: Report) -> None:
+    results = appeal_result_labels()
+    table = _table(document, 4, 15)
+    size = 8
+    kinds = list(texts.CASE_KINDS.values())
+    _merge(table, 0, 0, 0, 4, texts.RECONSIDERATION, bold=True, size=size)
+    _merge(table, 0, 5, 0, 14, texts.LITIGATION, bold=True, size=size)
+    for i, label in enumerate(results):
+        _merge(table, 1, i, 2, i, label, size=size)
+    _merge(table, 1, 5, 1, 9, kinds[1], size=size)
+    _merge(table, 1, 10, 1, 14, kinds[2], size=size)
+    for i, label in enumerate(results * 2, start=5):
+        _put(table.cell(2, i), label, size=size)
+    for i, value in enumerate(appeal_values(report.tables)):
+        _put(table.cell(3, i), value, size=size)
+
+
+# -- charts ---------------------------------------------------------------------------------
+
+
+def _charts(document, report: Report) -> None:
+    p = report.proactive
+    if p.total == 0:
+        return
+    _bar_chart(document, texts.CHART_BY_TOPIC.format(year=report.year), texts.CHART_TOPIC, list(p.by_topic.items()))
+    months = [(texts.MONTH_LABEL.format(month=int(k[5:])), n) for k, n in p.by_month.items()]
+    _bar_chart(document, texts.CHART_BY_MONTH.format(year=report.year), texts.CHART_MONTH, months)
+
+
+def _bar_chart(document, caption: str, label_header: str, items: list[tuple[str, int]]) -> None:
+    """A horizontal bar chart: label, count, and BAR_CELLS cells shaded in proportion."""
+    heading = _paragraph(document, caption, align=WD_ALIGN_PARAGRAPH.CENTER)
+    heading.runs[0].font.size = Pt(12)
+    heading.runs[0].font.bold = True
+    table = document.add_table(rows=1 + len(items), cols=2 + BAR_CELLS)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _put(table.cell(0, 0), label_header, bold=True, size=9)
+    _put(table.cell(0, 1), texts.CHART_COUNT, bold=True, size=9)
+    _merge(table, 0, 2, 0, 1 + BAR_CELLS, "", size=9)
+    peak = max((n for _, n in items), default=0) or 1
+    for row, (label, count) in enumerate(items, start=1):
+        _put(table.cell(row, 0), label, size=9)
+        _put(table.cell(row, 1), count, size=9)
+        filled = round(count / peak * BAR_CELLS)
+        for k in range(BAR_CELLS):
+            cell = table.cell(row, 2 + k)
+            if k < filled:
+                _shade(cell, BAR_FILL)
+    widths = [Cm(2.6), Cm(1.4)] + [Cm(0.55)] * BAR_CELLS
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+
+
+def _shade(cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
