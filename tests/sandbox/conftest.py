@@ -3,37 +3,19 @@
 from __future__ import annotations
 
 import base64
-import threading
 import time
-from collections.abc import Callable
 
 import pytest
 import requests
 from flask import Flask, request
 from wechatpy import WeChatClient
-from werkzeug.serving import make_server
 
 from publisher.sandbox import SandboxAccount, create_app
+from tests.support import LiveServer, wait_until  # noqa: F401 (re-exported to the suite)
 
 AES_KEY = base64.b64encode(bytes(range(32))).decode()[:-1]
 SAFE_APPID = "wx5a1e5afe00000001"
 PLAIN_APPID = "wx91a1e00000000002"
-
-
-class LiveServer:
-    """A WSGI app on 127.0.0.1 with a free port, in a background thread."""
-
-    def __init__(self, app) -> None:
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/"
-        # A short poll interval: shutdown() waits for it, once per test.
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
-                                       daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 class Receiver:
@@ -52,20 +34,8 @@ class Receiver:
         self.live = LiveServer(app)
         self.url = self.live.url
 
-    def wait_for(self, count: int, timeout: float = 5.0) -> list[dict]:
+    def wait_for(self, count: int, timeout: float = 15.0) -> list[dict]:
         return wait_until(lambda: self.requests if len(self.requests) >= count else None, timeout)
-
-
-def wait_until(check: Callable, timeout: float = 5.0, interval: float = 0.01):
-    """Poll `check` until it returns something truthy; fail the test at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail("condition not met before the deadline")
-        time.sleep(interval)
 
 
 class Sandbox:

@@ -102,11 +102,11 @@ def _slow_pid_fetch(force_refresh: bool) -> FetchedToken:
 
 
 @pytest.mark.db
-def test_four_processes_asking_at_once_cause_one_fetch(session_factory, db_url):
+def test_four_processes_asking_at_once_cause_one_fetch(session_factory, database_url):
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:
         barrier, results = manager.Barrier(4), manager.list()
-        processes = [context.Process(target=_process_caller, args=(db_url, barrier, results)) for _ in range(4)]
+        processes = [context.Process(target=_process_caller, args=(database_url, barrier, results)) for _ in range(4)]
         for process in processes:
             process.start()
         for process in processes:
