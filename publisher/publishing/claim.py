@@ -1,0 +1,61 @@
+"""One process at a time works on a bundle: a conditional UPDATE takes it with a lease.
+
+The UPDATE succeeds for exactly one of several concurrent claimers (SQLite runs it under
+BEGIN IMMEDIATE; PostgreSQL re-checks the WHERE after the row lock). A process that dies
+holding a bundle only delays it until the lease runs out; the next claimer resumes from
+what is recorded.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from publisher.models import PublishBundle
+
+LEASE = timedelta(minutes=5)
+ACTIVE = ("pending", "submitting", "submitted")
+
+
+def _claimable(now: datetime):
+    return (
+        PublishBundle.status.in_(ACTIVE)
+        & or_(PublishBundle.claim_expires_at.is_(None), PublishBundle.claim_expires_at < now)
+        & or_(PublishBundle.next_attempt_at.is_(None), PublishBundle.next_attempt_at <= now)
+    )
+
+
+def claimable_ids(session_factory: sessionmaker[Session], now: datetime, limit: int = 20) -> list[int]:
+    with session_factory.begin() as session:
+        return list(
+            session.scalars(
+                select(PublishBundle.id).where(_claimable(now)).order_by(PublishBundle.slot_at, PublishBundle.id)
+                .limit(limit)
+            )
+        )
+
+
+def claim(session_factory: sessionmaker[Session], bundle_id: int, worker: str, now: datetime) -> bool:
+    with session_factory.begin() as session:
+        result = session.execute(
+            update(PublishBundle)
+            .where(PublishBundle.id == bundle_id, _claimable(now))
+            .values(claimed_by=worker, claim_expires_at=now + LEASE)
+            .execution_options(synchronize_session=False)
+        )
+    return result.rowcount == 1
+
+
+def release(session_factory: sessionmaker[Session], bundle_id: int, worker: str) -> None:
+    with session_factory.begin() as session:
+        session.execute(
+            update(PublishBundle)
+            .where(PublishBundle.id == bundle_id, PublishBundle.claimed_by == worker)
+            .values(claimed_by=None, claim_expires_at=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def is_held(bundle: PublishBundle, now: datetime) -> bool:
+    return bundle.claim_expires_at is not None and bundle.claim_expires_at >= now

@@ -1,0 +1,147 @@
+"""How a bundle ends: published (ledger rows, notices), failed (reason in Chinese), deferred.
+
+Every function here is idempotent: polling, the webhook event and a resumed worker may
+each report the same outcome.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from publisher.audit import SYSTEM
+from publisher.clock import Clock
+from publisher.ledger import add_entry
+from publisher.lifecycle import Event, transition
+from publisher.models import WECHAT_CHANNEL, Approval, LedgerEntry, Post, PublishBundle, Topic
+from publisher.notify import notify_staff
+from publisher.tasks import enqueue
+from publisher.texts import publishing as texts
+
+log = logging.getLogger(__name__)
+
+FINAL = ("published", "failed", "deferred", "cancelled")
+
+
+def bundle_posts(session: Session, bundle: PublishBundle) -> list[Post]:
+    """The bundle's posts in article order (idx 1..n)."""
+    return list(
+        session.scalars(select(Post).where(Post.bundle_id == bundle.id).order_by(Post.bundle_position, Post.id))
+    )
+
+
+def _told(post: Post, session: Session) -> list[int]:
+    reviewers = session.scalars(select(Approval.reviewer_id).where(Approval.post_id == post.id))
+    return [i for i in (post.author_id, *reviewers) if i is not None]
+
+
+def _topic(session: Session, post: Post) -> str:
+    name = session.scalar(select(Topic.name).where(Topic.id == post.topic_id)) if post.topic_id else None
+    return name or texts.UNTITLED_TOPIC
+
+
+def ledger_key(bundle: PublishBundle, idx: int) -> str:
+    if bundle.article_id:
+        return f"wechat:{bundle.article_id}:{idx}"
+    return f"wechat:mass:{bundle.msg_id}:{idx}"
+
+
+def complete_published(
+    session: Session, bundle: PublishBundle, *, article_id: str | None, urls: dict[int, str],
+    published_at: datetime, clock: Clock, timezone: ZoneInfo,
+) -> None:
+    """The bundle went out: posts published, one ledger row per article, authors told."""
+    if bundle.status == "published":
+        _fill_missing_urls(session, bundle, urls)
+        return
+    bundle.article_id = bundle.article_id or article_id
+    bundle.status, bundle.finished_at, bundle.updated_at = "published", clock.now(), clock.now()
+    bundle.next_attempt_at = None
+    for idx, post in enumerate(bundle_posts(session, bundle), start=1):
+        url = urls.get(idx)
+        transition(session, post, Event.PUBLISH_SUCCEEDED, actor=SYSTEM, clock=clock,
+                   detail={"bundle_id": bundle.id, "idx": idx, "url": url})
+        post.published_at, post.article_url, post.failure_reason = published_at, url, None
+        add_entry(
+            session, account_id=post.account_id, channel=WECHAT_CHANNEL, topic=_topic(session, post),
+            title=post.title, published_at=published_at, url=url, post_id=post.id, source="publish",
+            external_key=ledger_key(bundle, idx), actor=SYSTEM, clock=clock, timezone=timezone,
+        )
+        text = (texts.PUBLISHED_NOTICE.format(title=post.title, url=url) if url
+                else texts.PUBLISHED_NOTICE_NO_URL.format(title=post.title))
+        notify_staff(session, account_id=post.account_id, staff_ids=_told(post, session), text=text,
+                     now=clock.now(), dedup_key=f"published:{post.id}")
+    log.info("bundle %s published (article_id %s)", bundle.id, bundle.article_id)
+
+
+def _fill_missing_urls(session: Session, bundle: PublishBundle, urls: dict[int, str]) -> None:
+    """Mass sends polled to success learn their links only from the later event."""
+    for idx, post in enumerate(bundle_posts(session, bundle), start=1):
+        if urls.get(idx) and not post.article_url:
+            post.article_url = urls[idx]
+            entry = session.scalar(select(LedgerEntry).where(LedgerEntry.external_key == ledger_key(bundle, idx)))
+            if entry is not None and not entry.url:
+                entry.url = urls[idx]
+
+
+def _fail_post(session: Session, post: Post, reason: str, clock: Clock, bundle: PublishBundle) -> None:
+    transition(session, post, Event.PUBLISH_FAILED, actor=SYSTEM, clock=clock,
+               detail={"bundle_id": bundle.id, "reason": reason})
+    post.failure_reason = reason
+    post.bundle_id = None
+    notify_staff(session, account_id=post.account_id, staff_ids=_told(post, session), now=clock.now(),
+                 text=texts.FAILED_NOTICE.format(title=post.title, post_id=post.id, reason=reason),
+                 dedup_key=f"failed:{post.id}:{bundle.id}")
+
+
+def _requeue_post(session: Session, post: Post, clock: Clock, bundle: PublishBundle, why: str) -> None:
+    transition(session, post, Event.DEFER, actor=SYSTEM, clock=clock, detail={"bundle_id": bundle.id, "why": why})
+    post.bundle_id = post.bundle_position = None
+
+
+def fail_bundle(
+    session: Session, bundle: PublishBundle, reason: str, *, clock: Clock,
+    errcode: int | None = None, fail_idx: list[int] | None = None,
+) -> None:
+    """Failed with a reason. When WeChat names the failing articles of a multi-article job,
+    only those fail; the others were not at fault and go back to the queue."""
+    if bundle.status in FINAL:
+        return
+    posts = bundle_posts(session, bundle)
+    failing = {i for i in (fail_idx or []) if 1 <= i <= len(posts)}
+    for idx, post in enumerate(posts, start=1):
+        if failing and idx not in failing:
+            _requeue_post(session, post, clock, bundle, texts.ARTICLE_FAILED_IN_BUNDLE.format(idx="、".join(map(str, sorted(failing)))))
+        else:
+            _fail_post(session, post, reason, clock, bundle)
+    bundle.status, bundle.finished_at, bundle.updated_at = "failed", clock.now(), clock.now()
+    bundle.last_error, bundle.last_errcode, bundle.next_attempt_at = reason, errcode, None
+    _discard_draft(session, bundle, clock)
+    log.warning("bundle %s failed (errcode %s, fail_idx %s): %s", bundle.id, errcode, fail_idx, reason)
+
+
+def defer_bundle(session: Session, bundle: PublishBundle, why: str, *, clock: Clock, when: str) -> None:
+    """The platform's quota is used up today: the posts go back to the queue, whose plan now
+    skips the closed day, and their authors are told when they will go out."""
+    if bundle.status in FINAL:
+        return
+    for post in bundle_posts(session, bundle):
+        _requeue_post(session, post, clock, bundle, why)
+        notify_staff(session, account_id=post.account_id, staff_ids=_told(post, session), now=clock.now(),
+                     text=texts.DEFERRED_NOTICE.format(title=post.title, post_id=post.id, why=why, when=when),
+                     dedup_key=f"deferred:{post.id}:{bundle.id}")
+    bundle.status, bundle.finished_at, bundle.updated_at = "deferred", clock.now(), clock.now()
+    bundle.last_error, bundle.next_attempt_at = why, None
+    _discard_draft(session, bundle, clock)
+
+
+def _discard_draft(session: Session, bundle: PublishBundle, clock: Clock) -> None:
+    """A draft that will never be submitted is removed from the draft box, in the background."""
+    if bundle.draft_media_id and not bundle.publish_id and not bundle.msg_id:
+        enqueue(session, account_id=bundle.account_id, kind="delete_draft",
+                payload={"media_id": bundle.draft_media_id}, run_after=clock.now(),
+                dedup_key=f"delete_draft:{bundle.draft_media_id}")
+        bundle.draft_media_id = None

@@ -1,0 +1,359 @@
+"""Working a claimed bundle forward: upload, draft, submit or send, reconcile, poll.
+
+Each WeChat id is committed in its own transaction the moment it is returned, and a
+non-idempotent call (submit, mass send) is preceded by a committed "submitting" mark. So
+after a crash anywhere, the recorded state says what to do next:
+
+    pending      nothing irreversible done: (re)use recorded uploads and draft, then submit
+    submitting   a submit or send may have been applied: reconcile, never repeat blindly
+                 (freepublish: find the draft's articles among the published; mass: send
+                 again with the same clientmsgid, which WeChat answers 45065 + the first msg_id)
+    submitted    publish_id / msg_id known: wait for the event, or poll
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from publisher.content import Block, render_article
+from publisher.models import Account, PostBlock, PostImage, PublishBundle
+from publisher.planning import next_day_first_slot
+from publisher.runtime import Runtime
+from publisher.texts import publishing as texts
+from publisher.timeparse import format_beijing
+from publisher.wechat import (
+    DraftArticle,
+    DuplicateClientMsgId,
+    OutcomeUnknown,
+    PublishState,
+    QuotaExceeded,
+    Rejected,
+    TransientError,
+    WeChatError,
+)
+
+from . import outcome, quota
+from .claim import LEASE
+from .crashpoints import crash_point
+from .queue import account_plan
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+MAX_BACKOFF = timedelta(minutes=30)
+POLL_FIRST = timedelta(seconds=5)
+POLL_MAX = timedelta(minutes=5)
+# How long a submit with no answer may still be in progress before "not among the
+# published" is taken to mean it never happened.
+RECONCILE_WAIT = timedelta(minutes=10)
+RECONCILE_PAGES = 3
+
+
+@dataclass
+class BundleWork:
+    runtime: Runtime
+    bundle_id: int
+    worker: str
+
+    @property
+    def clock(self):
+        return self.runtime.clock
+
+    @property
+    def tz(self):
+        return self.runtime.settings.timezone
+
+    def unit(self):
+        """One committed step; it also renews the claim, so a long bundle keeps its lease."""
+        return _Unit(self)
+
+
+class _Unit:
+    def __init__(self, work: BundleWork):
+        self.work = work
+
+    def __enter__(self) -> tuple[Session, PublishBundle]:
+        self.ctx = self.work.runtime.session_factory.begin()
+        self.session = self.ctx.__enter__()
+        bundle = self.session.get(PublishBundle, self.work.bundle_id)
+        now = self.work.clock.now()
+        bundle.claim_expires_at, bundle.updated_at = now + LEASE, now
+        return self.session, bundle
+
+    def __exit__(self, *exc):
+        return self.ctx.__exit__(*exc)
+
+
+def advance_bundle(runtime: Runtime, bundle_id: int, worker: str) -> str:
+    """Take a claimed bundle as far as it can go now; returns its status afterwards."""
+    work = BundleWork(runtime, bundle_id, worker)
+    with work.unit() as (session, bundle):
+        account = session.get(Account, bundle.account_id)
+        status = bundle.status
+    gateway = runtime.gateway(account.name)
+    try:
+        if status == "pending":
+            status = _prepare_and_submit(work, gateway)
+        if status == "submitting":
+            status = _reconcile(work, gateway)
+        if status == "submitted":
+            status = _poll(work, gateway)
+    except QuotaExceeded as exc:
+        status = _defer(work, exc)
+    except Rejected as exc:
+        reason = texts.ERRCODE_REASONS.get(exc.errcode) or texts.REJECTED_REASON.format(
+            errcode=exc.errcode, errmsg=exc.errmsg)
+        status = _fail(work, reason, exc.errcode)
+    except WeChatError as exc:
+        # Network trouble, -1, a token refused even after the one refresh, configuration:
+        # try again with backoff, and give up with a reason after MAX_ATTEMPTS.
+        status = _retry_later(work, exc)
+    return status
+
+
+def _prepare_and_submit(work: BundleWork, gateway) -> str:
+    with work.unit() as (session, bundle):
+        posts = outcome.bundle_posts(session, bundle)
+        if not posts:
+            bundle.status, bundle.finished_at = "cancelled", work.clock.now()
+            return "cancelled"
+        post_ids = [p.id for p in posts]
+    crash_point("after_claim")
+    for post_id in post_ids:
+        _upload_images(work, gateway, post_id)
+    crash_point("after_upload")
+    with work.unit() as (session, bundle):
+        media_id = bundle.draft_media_id
+        if media_id is None:
+            articles = [_article(session, post) for post in outcome.bundle_posts(session, bundle)]
+    if media_id is None:
+        try:
+            media_id = gateway.add_draft(articles)
+        except OutcomeUnknown as exc:
+            # At worst an unused draft is left in the draft box; nothing was published.
+            raise TransientError(exc.errcode, exc.errmsg) from None
+        with work.unit() as (session, bundle):
+            bundle.draft_media_id = media_id
+        log.info("bundle %s: draft %s created", work.bundle_id, media_id)
+    crash_point("after_draft")
+    return _submit(work, gateway)
+
+
+def _submit(work: BundleWork, gateway) -> str:
+    with work.unit() as (session, bundle):
+        bundle.status = "submitting"
+        mode, media_id, client_msg_id = bundle.mode, bundle.draft_media_id, bundle.client_msg_id
+    try:
+        if mode == "mass":
+            try:
+                sent = gateway.send_mass(media_id, client_msg_id)
+                msg_id, msg_data_id = sent.msg_id, sent.msg_data_id
+            except DuplicateClientMsgId as duplicate:
+                log.info("bundle %s: clientmsgid already sent as msg_id %s", work.bundle_id, duplicate.msg_id)
+                msg_id, msg_data_id = duplicate.msg_id, None
+            with work.unit() as (session, bundle):
+                bundle.msg_id, bundle.msg_data_id = msg_id, msg_data_id or bundle.msg_data_id
+                _submitted(bundle, work.clock.now())
+                account_type = work.runtime.settings.account(_account_name(session, bundle)).account_type
+                quota.record_mass_send(session, bundle.account_id, account_type, work.clock.now(), work.tz)
+        else:
+            publish_id = gateway.submit_publish(media_id)
+            with work.unit() as (session, bundle):
+                bundle.publish_id = publish_id
+                _submitted(bundle, work.clock.now())
+    except OutcomeUnknown as exc:
+        log.warning("bundle %s: no answer to the %s (errcode %s); reconciling", work.bundle_id,
+                    "mass send" if mode == "mass" else "submit", exc.errcode)
+        with work.unit() as (session, bundle):
+            bundle.last_error, bundle.next_attempt_at = str(exc), work.clock.now()
+        return "submitting"
+    except (TransientError, QuotaExceeded, Rejected):
+        # Refused, so certainly not applied: the bundle is back to plain pending.
+        with work.unit() as (session, bundle):
+            bundle.status = "pending"
+        raise
+    crash_point("after_submit")
+    return "submitted"
+
+
+def _submitted(bundle: PublishBundle, now: datetime) -> None:
+    bundle.status, bundle.attempts, bundle.next_attempt_at = "submitted", 0, now
+    bundle.last_error = bundle.last_errcode = None
+
+
+def _account_name(session: Session, bundle: PublishBundle) -> str:
+    return session.get(Account, bundle.account_id).name
+
+
+def _reconcile(work: BundleWork, gateway) -> str:
+    with work.unit() as (session, bundle):
+        mode, marked_at = bundle.mode, bundle.updated_at
+        thumbs = [_cover(session, p.id).thumb_media_id for p in outcome.bundle_posts(session, bundle)]
+    if mode == "mass":
+        return _submit(work, gateway)
+    found = _find_published(gateway, thumbs)
+    if found is not None:
+        article_id, urls, published_at = found
+        with work.unit() as (session, bundle):
+            outcome.complete_published(session, bundle, article_id=article_id, urls=urls,
+                                       published_at=published_at, clock=work.clock, timezone=work.tz)
+        log.info("bundle %s: reconciled, the submit had been applied (article_id %s)", work.bundle_id, article_id)
+        return "published"
+    if work.clock.now() - marked_at < RECONCILE_WAIT:
+        with work.unit() as (session, bundle):
+            bundle.next_attempt_at = work.clock.now() + POLL_FIRST
+        return "submitting"
+    log.warning("bundle %s: the unanswered submit is not among the published; submitting again", work.bundle_id)
+    return _submit(work, gateway)
+
+
+def _find_published(gateway, thumbs: list[str]):
+    """The published item whose articles carry exactly this bundle's covers (thumb media ids
+    are unique to the bundle's uploads), with its URLs."""
+    for page in range(RECONCILE_PAGES):
+        _, items = gateway.published_page(page * 20, 20)
+        for item in items:
+            if [a.thumb_media_id for a in item.articles] == thumbs:
+                return item.article_id, {i: a.url for i, a in enumerate(item.articles, start=1)}, item.update_time
+        if len(items) < 20:
+            return None
+    return None
+
+
+def _poll(work: BundleWork, gateway) -> str:
+    with work.unit() as (session, bundle):
+        mode, publish_id, msg_id = bundle.mode, bundle.publish_id, bundle.msg_id
+    now = work.clock.now()
+    if mode == "mass":
+        state = gateway.mass_status(msg_id)
+        if state == "SENDING":
+            return _wait(work)
+        with work.unit() as (session, bundle):
+            if state in ("SEND_SUCCESS", "DELETE"):
+                outcome.complete_published(session, bundle, article_id=None, urls={}, published_at=now,
+                                           clock=work.clock, timezone=work.tz)
+            else:
+                outcome.fail_bundle(session, bundle, texts.MASS_FAILED_REASON.format(status=state), clock=work.clock)
+            return bundle.status
+    result = gateway.publish_status(publish_id)
+    if result.status == PublishState.PUBLISHING:
+        return _wait(work)
+    with work.unit() as (session, bundle):
+        apply_publish_status(session, bundle, result.status, result.article_id, dict(result.articles),
+                             result.fail_idx, work.clock, work.tz)
+        return bundle.status
+
+
+def apply_publish_status(session, bundle, status, article_id, urls, fail_idx, clock, tz) -> None:
+    if status == PublishState.SUCCESS:
+        outcome.complete_published(session, bundle, article_id=article_id, urls=urls,
+                                   published_at=clock.now(), clock=clock, timezone=tz)
+    elif status != PublishState.PUBLISHING:
+        reason = texts.PUBLISH_STATUS_REASONS.get(status, texts.PUBLISH_STATUS_REASONS[3])
+        fail_idx = fail_idx if status in (PublishState.ORIGINAL_CHECK_FAILED, PublishState.REVIEW_REJECTED) else None
+        outcome.fail_bundle(session, bundle, reason, clock=clock, errcode=status, fail_idx=fail_idx)
+
+
+def _wait(work: BundleWork) -> str:
+    with work.unit() as (session, bundle):
+        bundle.attempts += 1
+        bundle.next_attempt_at = work.clock.now() + min(POLL_FIRST * 2 ** min(bundle.attempts, 10), POLL_MAX)
+        return bundle.status
+
+
+def _retry_later(work: BundleWork, error: WeChatError) -> str:
+    with work.unit() as (session, bundle):
+        bundle.attempts += 1
+        bundle.last_errcode, bundle.last_error = error.errcode, str(error)[:2000]
+        if bundle.attempts >= MAX_ATTEMPTS and bundle.status == "pending":
+            outcome.fail_bundle(session, bundle, texts.RETRIES_EXHAUSTED.format(error=error),
+                                clock=work.clock, errcode=error.errcode)
+        else:
+            bundle.next_attempt_at = work.clock.now() + min(timedelta(seconds=5 * 2 ** bundle.attempts), MAX_BACKOFF)
+            log.warning("bundle %s: %s (errcode %s); attempt %d, next at %s", bundle.id, type(error).__name__,
+                        error.errcode, bundle.attempts, bundle.next_attempt_at.isoformat())
+        return bundle.status
+
+
+def _defer(work: BundleWork, error: QuotaExceeded) -> str:
+    now = work.clock.now()
+    with work.unit() as (session, bundle):
+        account = session.get(Account, bundle.account_id)
+        configured = work.runtime.settings.account(account.name)
+        if error.errcode == 45028:
+            quota.exhaust_mass_period(session, account.id, configured.account_type, now, work.tz)
+            why = texts.DEFER_WHY_MASS_QUOTA
+        else:
+            quota.block_day(session, account.id, now, work.tz)
+            why = texts.DEFER_WHY_API_QUOTA
+        session.flush()
+        when = format_beijing(next_day_first_slot(now, account_plan(session, account, work.runtime.settings)), work.tz)
+        outcome.defer_bundle(session, bundle, why, clock=work.clock, when=when)
+        log.warning("bundle %s deferred: errcode %s", bundle.id, error.errcode)
+        return "deferred"
+
+
+def _fail(work: BundleWork, reason: str, errcode: int | None) -> str:
+    with work.unit() as (session, bundle):
+        outcome.fail_bundle(session, bundle, reason, clock=work.clock, errcode=errcode)
+        return "failed"
+
+
+# -- images and articles -----------------------------------------------------------------
+
+
+def _cover(session: Session, post_id: int) -> PostImage | None:
+    return session.scalar(
+        select(PostImage).where(PostImage.post_id == post_id).order_by(PostImage.is_cover.desc(), PostImage.id)
+    )
+
+
+def _upload_images(work: BundleWork, gateway, post_id: int) -> None:
+    """Upload what is not uploaded yet, committing each result at once, so that a resumed
+    pipeline never uploads the same picture twice."""
+    with work.unit() as (session, _):
+        cover = _cover(session, post_id)
+        body_ids = list(session.scalars(
+            select(PostBlock.image_id).where(PostBlock.post_id == post_id, PostBlock.kind == "image",
+                                             PostBlock.image_id.is_not(None))
+        ))
+        jobs = []
+        if cover is not None and cover.thumb_media_id is None:
+            jobs.append(("thumb", cover.id, cover.data))
+        for image in session.scalars(select(PostImage).where(PostImage.id.in_(body_ids))):
+            if image.body_url is None:
+                jobs.append(("body", image.id, image.data))
+    for kind, image_id, data in jobs:
+        name = f"post{post_id}-{image_id}"
+        if kind == "thumb":
+            uploaded = gateway.upload_thumb(data, name)
+            with work.unit() as (session, _):
+                image = session.get(PostImage, image_id)
+                image.thumb_media_id, image.thumb_url = uploaded.media_id, uploaded.url
+        else:
+            url = gateway.upload_body_image(data, name)
+            with work.unit() as (session, _):
+                session.get(PostImage, image_id).body_url = url
+
+
+def _article(session: Session, post) -> DraftArticle:
+    cover = _cover(session, post.id)
+    return DraftArticle(
+        title=post.title,
+        content=_content(session, post.id),
+        thumb_media_id=cover.thumb_media_id if cover is not None else "",
+        author=post.author_name,
+        digest=post.digest,
+    )
+
+
+def _content(session: Session, post_id: int) -> str:
+    blocks = session.scalars(select(PostBlock).where(PostBlock.post_id == post_id).order_by(PostBlock.position))
+    urls = dict(session.execute(
+        select(PostImage.id, PostImage.body_url).where(PostImage.post_id == post_id)
+    ).all())
+    return render_article([Block(b.kind, b.text, b.image_id) for b in blocks], urls.get)

@@ -1,0 +1,104 @@
+"""The queue as a plan, and the due part of the plan turned into bundles."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from publisher.audit import SYSTEM
+from publisher.clock import Clock
+from publisher.lifecycle import Event, Status, transition
+from publisher.models import Account, Post, PublishBundle
+from publisher.notify import notify_staff
+from publisher.planning import AccountPlan, PlannedBundle, QueuedPost, due_bundles, make_plan
+from publisher.settings import Settings
+from publisher.texts import publishing as texts
+from publisher.timeparse import format_beijing
+
+from . import quota
+
+log = logging.getLogger(__name__)
+
+
+def queued_posts(session: Session, account_id: int) -> list[Post]:
+    return list(
+        session.scalars(
+            select(Post).where(
+                Post.account_id == account_id, Post.status == Status.APPROVED.value, Post.bundle_id.is_(None)
+            )
+        )
+    )
+
+
+def account_plan(session: Session, account: Account, settings: Settings) -> AccountPlan:
+    configured = settings.account(account.name)
+    sends, blocked = quota.usage(session, account.id)
+    return AccountPlan(
+        slots=configured.slots,
+        timezone=settings.timezone,
+        mode=configured.mode,
+        account_type=configured.account_type,
+        sends_used=sends,
+        blocked_days=blocked,
+    )
+
+
+def current_plan(session: Session, account: Account, settings: Settings, now: datetime) -> tuple[list[PlannedBundle], dict[int, Post]]:
+    posts = {p.id: p for p in queued_posts(session, account.id)}
+    queued = [
+        QueuedPost(p.id, p.priority, p.approved_at or p.created_at, p.scheduled_at) for p in posts.values()
+    ]
+    return make_plan(queued, account_plan(session, account, settings), now), posts
+
+
+def client_msg_id(account: Account, bundle: PublishBundle) -> str:
+    """Derived from the bundle, so a retried send carries the same id and WeChat answers
+    45065 instead of sending twice; the creation second guards against a reused bundle id
+    (a database restored from backup)."""
+    return f"gp{account.id}-{bundle.id}-{int(bundle.created_at.timestamp())}"
+
+
+def materialize_due(session: Session, account: Account, settings: Settings, clock: Clock) -> list[int]:
+    """Create a bundle for each due part of the plan; tell authors whose post the quota moved.
+
+    Two processes doing this at once are kept apart by the posts' optimistic version: the
+    second one's commit fails and it simply skips this pass.
+    """
+    now = clock.now()
+    plan, posts = current_plan(session, account, settings, now)
+    created = []
+    for planned in due_bundles(plan, now):
+        bundle = PublishBundle(
+            account_id=account.id,
+            mode=settings.account(account.name).mode,
+            slot_at=planned.at,
+            status="pending",
+            attempts=0,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(bundle)
+        session.flush()
+        bundle.client_msg_id = client_msg_id(account, bundle)
+        for position, post_id in enumerate(planned.post_ids, start=1):
+            post = posts[post_id]
+            transition(session, post, Event.START_PUBLISHING, actor=SYSTEM, clock=clock,
+                       detail={"bundle_id": bundle.id})
+            post.bundle_id, post.bundle_position = bundle.id, position
+        created.append(bundle.id)
+        log.info("bundle %s: %d post(s) for %s", bundle.id, len(planned.post_ids), planned.at.isoformat())
+    for planned in plan:
+        for post_id in planned.rolled_ids:
+            post = posts[post_id]
+            if post.author_id is None:
+                continue
+            notify_staff(
+                session, account_id=account.id, staff_ids=[post.author_id], now=now,
+                text=texts.ROLLED_NOTICE.format(title=post.title, post_id=post.id,
+                                                when=format_beijing(planned.at, settings.timezone)),
+                dedup_key=f"rolled:{post.id}:{planned.at.isoformat()}",
+            )
+    session.flush()
+    return created

@@ -1,0 +1,46 @@
+"""One publishing pass over every account: make due bundles, then work each claimable one."""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from publisher.accounts import account_by_name
+from publisher.runtime import Runtime
+
+from . import claim
+from .pipeline import advance_bundle
+from .queue import materialize_due
+
+log = logging.getLogger(__name__)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+def run_publishing_pass(runtime: Runtime, worker: str | None = None) -> int:
+    """Returns how many bundles were worked on."""
+    worker = worker or worker_name()
+    for configured in runtime.settings.accounts:
+        try:
+            with runtime.session_factory.begin() as session:
+                account = account_by_name(session, configured.name)
+                if account is not None:
+                    materialize_due(session, account, runtime.settings, runtime.clock)
+        except (StaleDataError, OperationalError) as exc:
+            # Another process bundled the same posts at the same moment; its bundles stand.
+            log.info("bundling for %s skipped this pass: %s", configured.name, type(exc).__name__)
+    advanced = 0
+    for bundle_id in claim.claimable_ids(runtime.session_factory, runtime.clock.now()):
+        if not claim.claim(runtime.session_factory, bundle_id, worker, runtime.clock.now()):
+            continue
+        try:
+            advance_bundle(runtime, bundle_id, worker)
+            advanced += 1
+        finally:
+            claim.release(runtime.session_factory, bundle_id, worker)
+    return advanced

@@ -1,0 +1,59 @@
+"""Everything staff read about publishing: results, failures, the queue, reminders."""
+
+# Why a freepublish job or a submit failed (statuses of freepublish/get and PUBLISHJOBFINISH).
+PUBLISH_STATUS_REASONS = {
+    2: "原创校验未通过（文章可能与已有原创内容重复）",
+    3: "微信发布失败（平台常规失败，可稍后用「定时」重新排队）",
+    4: "未通过微信平台审核",
+    5: "发布成功后已被用户删除",
+    6: "发布成功后被微信平台封禁",
+}
+SUBMIT_CHECK_FAILED = "草稿未通过微信发布检查（53503），请检查标题、正文和封面后用「定时」重新排队"
+ERRCODE_REASONS = {
+    53503: SUBMIT_CHECK_FAILED,
+    53504: "草稿正被其他操作使用（53504），请稍后用「定时」重新排队",
+    53505: "微信要求在公众号后台手动发布（53505）",
+}
+REJECTED_REASON = "微信拒绝了这篇文章（错误码 {errcode}）：{errmsg}"
+MASS_FAILED_REASON = "群发失败（{status}）"
+RETRIES_EXHAUSTED = "多次尝试连接微信均失败（{error}），请联系管理员后用「定时」重新排队"
+ARTICLE_FAILED_IN_BUNDLE = "同一批次的第 {idx} 篇未通过，本篇未受影响，已重新排队"
+UNTITLED_TOPIC = "其他"
+
+PUBLISHED_NOTICE = "《{title}》已发布：{url}"
+PUBLISHED_NOTICE_NO_URL = "《{title}》已群发成功，链接稍后可在公众号中查看。"
+FAILED_NOTICE = "《{title}》（{post_id}号）发布失败：{reason}"
+DEFERRED_NOTICE = "《{title}》（{post_id}号）今天无法发布（{why}），已顺延到 {when}。"
+ROLLED_NOTICE = "《{title}》（{post_id}号）：今天的群发次数已用完，顺延到 {when} 发出。"
+DEFER_WHY_API_QUOTA = "微信接口今日调用次数已满"
+DEFER_WHY_MASS_QUOTA = "群发次数已用完"
+
+# 队列
+QUEUE_EMPTY = "队列为空：没有待发布的文章。"
+QUEUE_HEADER = "待发布（{mode}）："
+MODE_NAMES = {"mass": "群发", "freepublish": "发布"}
+QUEUE_SLOT = "{when}：{count} 篇"
+QUEUE_ITEM = "  {position}. {post_id}号《{title}》{note}"
+QUEUE_ROLLED_NOTE = "（因群发次数顺延）"
+QUEUE_IN_PROGRESS = "正在发布：{count} 篇（批次 {bundle_id}）"
+
+# 定时 / 撤回 / 删除
+SCHEDULE_USAGE = "用法：定时 <号> <时间>，例如：定时 12 明天上午9点"
+NO_SUCH_POST = "没有 {post_id} 号文章。"
+NOT_A_NUMBER = "文章号应是数字，例如：{usage}"
+NOT_YOURS = "只有作者或审核人可以这样做。"
+SCHEDULED = "{post_id}号《{title}》将在 {when} 发布。"
+REQUEUED = "{post_id}号《{title}》已重新排队，将在 {when} 发布。"
+CANNOT_SCHEDULE = "{post_id}号现在是「{status}」，不能定时。"
+WITHDRAWN = "{post_id}号《{title}》已撤回，不会发布。"
+TOO_LATE = "{post_id}号《{title}》已提交给微信，来不及撤回了。发布后可请管理员「删除」。"
+BUSY = "{post_id}号《{title}》正在上传到微信，请稍等一分钟再试。"
+CANNOT_WITHDRAW = "{post_id}号现在是「{status}」，不能撤回。"
+DELETED = "{post_id}号《{title}》已从公众号删除；台账保留该记录并标注已删除。"
+CANNOT_DELETE = "{post_id}号现在是「{status}」，只有已发布的文章可以删除。"
+DELETE_FAILED = "删除失败：微信返回错误（{error}），请稍后再试。"
+
+# Daily reminder (SPEC §6)
+STALE_WARN = "提醒：公众号已经 {days} 天没有发布文章了（{days_limit} 天未更新会被通报），请安排发布。"
+STALE_URGENT = "【紧急】公众号已经 {days} 天没有发布文章，已达到政务新媒体检查的 {days_limit} 天“不更新”标准，请立即发布。"
+STALE_NEVER = "提醒：公众号还没有通过本系统发布过文章，请安排发布。"

@@ -1,0 +1,131 @@
+"""Fixtures of the publishing tests: the sandbox served over HTTP, a runtime pointed at it,
+and queued posts with pictures. Import explicitly: `from tests.publisher.conftest_publishing import *`."""
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from bot.sandbox_accounts import sandbox_accounts
+from publisher.accounts import account_by_name, sync_accounts
+from publisher.db import transaction
+from publisher.lifecycle import Status
+from publisher.models import Post, PostBlock, PostImage, Staff
+from publisher.publishing.runner import run_publishing_pass
+from publisher.runtime import Runtime
+from publisher.sandbox import create_app as create_sandbox_app
+from tests.conftest import make_settings
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200 + b"\xff\xd9"
+
+
+class LiveSandbox:
+    def __init__(self, settings):
+        accounts = [replace(a, push_url=None) for a in sandbox_accounts(settings)]
+        self.app = create_sandbox_app(accounts, publish_delay=0, token_ttl=7200)
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+
+    def fault(self, **rule) -> None:
+        requests.post(self.url + "sandbox/faults", json=rule, timeout=5).raise_for_status()
+
+    def advance(self, seconds: float) -> None:
+        requests.post(self.url + "sandbox/clock", json={"advance": seconds}, timeout=5).raise_for_status()
+
+    def state(self) -> dict:
+        return requests.get(self.url + "sandbox/state", timeout=5).json()
+
+    def published_titles(self) -> list[str]:
+        """Every article that went out (freepublish or mass), once per time it went out."""
+        state = self.app.extensions["sandbox"]
+        with state.lock:
+            return [a["title"] for p in state.publications.values() for a in p.articles]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def publishing_settings(database_url: str, api_base: str, **account):
+    base = {"name": "default", "display_name": "优干宁镇人民政府", "slots": ["12:00", "18:00"]}
+    return make_settings(database_url, wechat_api_base=api_base, accounts=[{**base, **account}])
+
+
+@pytest.fixture
+def sandbox_server(database_url):
+    server = LiveSandbox(make_settings(database_url))
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def make_runtime(database_url, db_engine, session_factory, clock, sandbox_server):
+    """A runtime talking to the live sandbox, with the account configured as asked."""
+
+    def build(**account) -> Runtime:
+        settings = publishing_settings(database_url, sandbox_server.url, **account)
+        runtime = Runtime(settings, db_engine, session_factory, clock)
+        with transaction(session_factory) as session:
+            sync_accounts(session, settings, clock)
+        return runtime
+
+    return build
+
+
+def add_staff(runtime: Runtime, name: str = "张三", role: str = "editor") -> int:
+    with transaction(runtime.session_factory) as session:
+        account = account_by_name(session, "default")
+        member = Staff(account_id=account.id, name=name, role=role, openid=f"o-{name}-openid",
+                       active=True, created_at=runtime.clock.now(), bound_at=runtime.clock.now())
+        session.add(member)
+        session.flush()
+        return member.id
+
+
+def queue_post(runtime: Runtime, title: str, *, author_id: int | None = None, priority: int = 0,
+               scheduled_at: datetime | None = None, approved_at: datetime | None = None,
+               body_picture: bool = False) -> int:
+    """An approved post with a cover and a paragraph (and a picture in the body if asked)."""
+    now = runtime.clock.now()
+    with transaction(runtime.session_factory) as session:
+        account = account_by_name(session, "default")
+        post = Post(account_id=account.id, author_id=author_id, title=title, author_name="党政办",
+                    digest="", status=Status.APPROVED.value, priority=priority, scheduled_at=scheduled_at,
+                    approved_at=approved_at or now, created_at=now, updated_at=now)
+        session.add(post)
+        session.flush()
+        session.add(PostImage(post_id=post.id, is_cover=True, data=JPEG, content_type="image/jpeg", created_at=now))
+        session.add(PostBlock(post_id=post.id, position=1, kind="text", text=f"{title}的正文。"))
+        if body_picture:
+            picture = PostImage(post_id=post.id, is_cover=False, data=JPEG, content_type="image/jpeg", created_at=now)
+            session.add(picture)
+            session.flush()
+            session.add(PostBlock(post_id=post.id, position=2, kind="image", image_id=picture.id))
+        return post.id
+
+
+def run_until_settled(runtime: Runtime, clock, *, passes: int = 12, step_seconds: float = 60) -> None:
+    """Tick, moving the clock on between passes, until no bundle is in progress."""
+    from sqlalchemy import func, select
+
+    from publisher.models import PublishBundle
+
+    for _ in range(passes):
+        run_publishing_pass(runtime, "test-worker")
+        with runtime.session_factory() as session:
+            active = session.scalar(select(func.count()).select_from(PublishBundle).where(
+                PublishBundle.status.in_(("pending", "submitting", "submitted"))))
+        if not active:
+            return
+        clock.advance(seconds=step_seconds)
+    raise AssertionError("bundles still in progress after all passes")
+
+
+def post_row(runtime: Runtime, post_id: int) -> Post:
+    with runtime.session_factory() as session:
+        return session.get(Post, post_id)
