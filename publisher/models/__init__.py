@@ -8,7 +8,6 @@ from .inbound import InboundMessage
 from .ledger import WECHAT_CHANNEL, LedgerEntry
 from .post import Post, PostBlock, PostImage
 from .publishing import PublishQuota, SchedulerHeartbeat
-from .publishing import PublishQuota, SchedulerHeartbeat
 from .registers import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
 from .staff import AdminUser, InviteCode, Role, Staff
 from .task import Task
