@@ -1,5 +1,4 @@
 import threading
-from datetime import timedelta
 
 from sqlalchemy import select
 
