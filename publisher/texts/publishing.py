@@ -39,8 +39,6 @@ QUEUE_IN_PROGRESS = "正在发布：{count} 篇（批次 {bundle_id}）"
 
 # 定时 / 撤回 / 删除
 SCHEDULE_USAGE = "用法：定时 <号> <时间>，例如：定时 12 明天上午9点"
-NO_SUCH_POST = "没有 {post_id} 号文章。"
-NOT_A_NUMBER = "文章号应是数字，例如：{usage}"
 NOT_YOURS = "只有作者或审核人可以这样做。"
 SCHEDULED = "{post_id}号《{title}》将在 {when} 发布。"
 REQUEUED = "{post_id}号《{title}》已重新排队，将在 {when} 发布。"
@@ -51,9 +49,10 @@ BUSY = "{post_id}号《{title}》正在上传到微信，请稍等一分钟再�
 CANNOT_WITHDRAW = "{post_id}号现在是「{status}」，不能撤回。"
 DELETED = "{post_id}号《{title}》已从公众号删除；台账保留该记录并标注已删除。"
 CANNOT_DELETE = "{post_id}号现在是「{status}」，只有已发布的文章可以删除。"
-DELETE_FAILED = "删除失败：微信返回错误（{error}），请稍后再试。"
+DELETE_FAILED = "删除失败：微信返回错误码 {error}，请稍后再试或在公众号后台处理。"
 
 # Daily reminder (SPEC §6)
 STALE_WARN = "提醒：公众号已经 {days} 天没有发布文章了（{days_limit} 天未更新会被通报），请安排发布。"
 STALE_URGENT = "【紧急】公众号已经 {days} 天没有发布文章，已达到政务新媒体检查的 {days_limit} 天“不更新”标准，请立即发布。"
 STALE_NEVER = "提醒：公众号还没有通过本系统发布过文章，请安排发布。"
+DELETE_REQUESTED = "正在从公众号删除{post_id}号《{title}》，完成后会通知您。"

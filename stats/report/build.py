@@ -1,16 +1,16 @@
 """The report of one account's year, as plain values every renderer reads."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from publisher.ledger import load_channels
-from publisher.models import WECHAT_CHANNEL, Account
+from publisher.models import WECHAT_CHANNEL, Account, LedgerEntry
 from publisher.texts import report as texts
-from stats.queries import YearCounts, year_counts
+from stats.queries import YearCounts, year_counts, year_entries
 
 from .checks import Check, check_tables
 from .narrative import fill, load_template
@@ -28,13 +28,16 @@ class Report:
     tables: Tables
     checks: list[Check]
     signed_on: date
+    entries: list[LedgerEntry] = field(default_factory=list)  # only when asked for (the XLSX lists them)
 
     @property
     def title(self) -> str:
         return texts.DOCUMENT_TITLE.format(account=self.account_display_name, year=self.year)
 
 
-def build_report(session: Session, account: Account, year: int, *, config_dir: Path, today: date) -> Report:
+def build_report(
+    session: Session, account: Account, year: int, *, config_dir: Path, today: date, with_entries: bool = False,
+) -> Report:
     channels = [c.name for c in load_channels(config_dir)]
     counts = year_counts(session, account.id, year, channels)
     registers = Registers.load(session, account.id, year)
@@ -52,6 +55,7 @@ def build_report(session: Session, account: Account, year: int, *, config_dir: P
         tables=tables,
         checks=checks,
         signed_on=today,
+        entries=year_entries(session, account.id, year) if with_entries else [],
     )
 
 

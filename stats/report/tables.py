@@ -128,6 +128,8 @@ def _article20(registers: Registers, year: int) -> Article20Table:
 def _applications(registers: Registers, year: int, start: date, end: date) -> ApplicationsTable:
     rows: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(APPLICATION_COLUMNS, 0))
     for application in registers.applications:
+        if application.received_on > end:
+            continue
         column = application.applicant_type
         closed = application.closed_on
         if start <= application.received_on <= end:
@@ -153,6 +155,8 @@ def _applications(registers: Registers, year: int, start: date, end: date) -> Ap
 def _appeals(registers: Registers, start: date, end: date) -> AppealsTable:
     rows = {kind: dict.fromkeys(CASE_COLUMNS, 0) for kind in CASE_KINDS}
     for case in registers.cases:
+        if case.filed_on > end:
+            continue
         if case.closed_on is not None and start <= case.closed_on <= end:
             rows[case.kind][case.result] += 1
         elif case.closed_on is None or case.closed_on > end:

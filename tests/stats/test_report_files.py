@@ -1,0 +1,80 @@
+"""The DOCX and XLSX read back: what a secretary prints and what she checks by hand."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+
+from stats.report import build_report
+from stats.report.render import render
+
+
+@pytest.fixture
+def report(runtime, account, example_year):
+    with runtime.session_factory() as session:
+        return build_report(session, account, 2023, config_dir=runtime.settings.config_dir,
+                            today=date(2024, 2, 22), with_entries=True)
+
+
+@pytest.fixture
+def document(report):
+    return Document(io.BytesIO(render(report, "docx")))
+
+
+def test_docx_has_title_and_the_six_national_headings_in_order(document):
+    assert document.paragraphs[1].text == "优干宁镇人民政府2023年政府信息公开工作年度报告"
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                        "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "（一）主动公开情况" in body and "通过微信公众号公开信息92条" in body
+    assert "信息处理费" in body
+
+
+def test_docx_tables_merge_header_cells_as_the_national_format(document):
+    applications = next(t for t in document.tables if t.cell(0, 0).text.startswith("（本列数据"))
+    corner = applications.cell(0, 0)
+    assert applications.cell(2, 2)._tc is corner._tc  # three rows by three columns
+    assert applications.cell(0, 9)._tc is applications.cell(0, 3)._tc  # 申请人情况 over all seven
+    assert applications.cell(1, 8).text == "法人或其他组织" and applications.cell(1, 4)._tc is applications.cell(1, 8)._tc
+    appeals = next(t for t in document.tables if t.cell(0, 0).text == "行政复议")
+    assert appeals.cell(0, 14).text == "行政诉讼" and appeals.cell(0, 5)._tc is appeals.cell(0, 14)._tc
+    assert [appeals.cell(3, i).text for i in range(15)] == ["0"] * 15
+
+
+def test_docx_charts_show_items_by_topic_and_by_month_in_proportion(document, report):
+    captions = [p.text for p in document.paragraphs if p.text.startswith("图")]
+    assert captions == ["图1　2023年主动公开信息按话题统计（条）", "图2　2023年主动公开信息按月份统计（条）"]
+    by_topic = next(t for t in document.tables if t.cell(0, 0).text == "话题")
+    shaded = {}
+    for row in by_topic.rows[1:]:
+        cells = row.cells
+        shaded[cells[0].text] = (int(cells[1].text), sum(1 for c in cells[2:] if c._tc.xpath("./w:tcPr/w:shd")))
+    assert {t: n for t, (n, _) in shaded.items()} == report.proactive.by_topic
+    assert shaded["党组织建设"][1] == 20 and shaded["法治宣传"][1] == round(7 / 26 * 20)
+    by_month = next(t for t in document.tables if t.cell(0, 0).text == "月份")
+    assert sum(int(r.cells[1].text) for r in by_month.rows[1:]) == 122
+
+
+def test_docx_numbers_pages_and_names_chinese_fonts_for_east_asian_text(document):
+    footer = document.sections[0].footer.paragraphs[0]
+    assert "PAGE" in "".join(footer._p.itertext()) and footer.text.startswith("第")
+    fonts = {name: document.styles[name].element.rPr.rFonts.get(qn("w:eastAsia")) for name in ("Normal", "Heading 1")}
+    assert fonts == {"Normal": "仿宋_GB2312", "Heading 1": "黑体"}
+
+
+def test_xlsx_opens_with_a_sheet_per_table_and_the_ledger_rows(report):
+    book = load_workbook(io.BytesIO(render(report, "xlsx")))
+    assert book.sheetnames == ["主动公开统计", "表二 主动公开", "表三 依申请公开", "表四 复议诉讼", "公开台账"]
+    ledger = book["公开台账"]
+    assert ledger.max_row == 1 + 122
+    channels = [row[1] for row in ledger.iter_rows(min_row=2, values_only=True)]
+    assert channels.count("微信公众号") == 92 and channels.count("三务公开栏") == 30
+    applications = book["表三 依申请公开"]
+    assert "A1:C3" in {str(r) for r in applications.merged_cells.ranges}
+    assert applications["A4"].value == "一、本年新收政府信息公开申请数量" and applications["J4"].value == 0
+    assert len(book["主动公开统计"]._charts) == 2
