@@ -21,9 +21,10 @@ def create_app(runtime: Runtime | None = None) -> Flask:
     )
     app.extensions["govpost"] = runtime
 
-    from bot import health
+    from bot import health, webhook
 
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(webhook.blueprint)
     if settings.sandbox_mode:
         _mount_sandbox(app, runtime)
     return app

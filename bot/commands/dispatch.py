@@ -1,0 +1,157 @@
+"""From a parsed inbound message to a reply: store it once, find the sender, and either run a
+command (first word), add to the open draft, or answer a citizen. Business rules live in the
+services of `publisher/`; this module only routes and turns refusals into replies."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.commands.registry import COMMANDS, CommandContext
+from publisher import drafting
+from publisher.accounts import account_by_name
+from publisher.audit import Actor, record
+from publisher.db import transaction
+from publisher.drafting import ChatError
+from publisher.lifecycle import IllegalTransition
+from publisher.models import Account, InboundMessage
+from publisher.runtime import Runtime
+from publisher.staff import StaffError, staff_by_openid
+from publisher.texts import chat as texts
+from publisher.texts import staff as staff_texts
+from publisher.timeparse import TimeParseError
+from publisher.wechat import InboundMessage as Message
+
+log = logging.getLogger(__name__)
+
+# What a member may do wrong: the message is the reply, and nothing of the attempt is kept.
+REFUSALS = (ChatError, StaffError, IllegalTransition, TimeParseError)
+BIND_WORD = "绑定"
+
+# Platform events (PUBLISHJOBFINISH, MASSSENDJOBFINISH, …) by lower-case event name; publishing
+# registers its own. A handler gets the session, runtime, account and message and replies nothing.
+EventHandler = Callable[[Session, Runtime, Account, Message], None]
+EVENT_HANDLERS: dict[str, EventHandler] = {}
+
+
+def handle_message(runtime: Runtime, account_name: str, message: Message, raw: str) -> str | None:
+    """The reply to `message` (None: nothing to say). A retried message gets the first reply."""
+    with transaction(runtime.session_factory) as session:
+        account = account_by_name(session, account_name)
+        now = runtime.clock.now()
+        inbound = InboundMessage(account_id=account.id, dedup_key=message.dedup_key, from_openid=message.from_openid,
+                                 msg_type=message.msg_type, raw=raw, received_at=now)
+        try:
+            with session.begin_nested():
+                session.add(inbound)
+        except IntegrityError:
+            first = session.scalar(select(InboundMessage).where(
+                InboundMessage.account_id == account.id, InboundMessage.dedup_key == message.dedup_key))
+            return first.reply or None
+        staff = staff_by_openid(session, account.id, message.from_openid) if message.from_openid else None
+        inbound.staff_id = staff.id if staff else None
+        reply = _respond(session, runtime, account, staff, message, inbound.id)
+        inbound.reply = reply or ""
+        inbound.handled_at = now
+        return reply
+
+
+def _respond(session, runtime, account, staff, message: Message, inbound_id: int) -> str | None:
+    if message.msg_type == "event":
+        handler = EVENT_HANDLERS.get(message.event or "")
+        if handler is not None:
+            handler(session, runtime, account, message)
+        return None
+    ctx = CommandContext(
+        session=session, runtime=runtime, account=account, staff=staff,
+        actor=Actor.staff(staff.id, inbound_id) if staff else Actor(f"openid:{message.from_openid[:50]}", None, inbound_id),
+        now=runtime.clock.now(), openid=message.from_openid, inbound_message_id=inbound_id,
+    )
+    word, args = _split(message.content or "") if message.msg_type == "text" else ("", "")
+    if staff is None:
+        # Citizens never reach a command; binding is the one word open to a not-yet-bound member.
+        if word == BIND_WORD:
+            return _run(ctx, word, args)
+        return runtime.settings.citizen_auto_reply or None
+
+    notice = _close_idle_draft(ctx)
+    reply = _route(ctx, message, word, args)
+    return f"{notice}\n\n{reply}" if notice and reply else notice or reply
+
+
+def _route(ctx: CommandContext, message: Message, word: str, args: str) -> str | None:
+    if word in COMMANDS:
+        return _run(ctx, word, args)
+    has_draft = drafting.open_draft_of(ctx.session, ctx.staff.id) is not None
+    if message.msg_type == "text" and has_draft:
+        return _attempt(ctx, lambda: _paragraph(ctx, message.content or ""))
+    if message.msg_type == "image":
+        if not has_draft:
+            return texts.IMAGE_WITHOUT_DRAFT
+        return _attempt(ctx, lambda: _image(ctx, message.media_id or ""))
+    if has_draft:
+        post = drafting.require_open(ctx.session, ctx.staff)[1]
+        return texts.UNSUPPORTED_IN_DRAFT.format(post_id=post.id)
+    if message.msg_type == "text" and word:
+        return texts.UNKNOWN_COMMAND.format(word=word[:20])
+    return texts.NOTHING_TO_DO
+
+
+def _run(ctx: CommandContext, word: str, args: str) -> str:
+    command = COMMANDS[word]
+    if not command.allows(ctx.staff):
+        role = staff_texts.ROLE_NAMES.get(ctx.staff.role, ctx.staff.role) if ctx.staff else "—"
+        _audit_command(ctx, word, args, "refused")
+        return texts.NOT_ALLOWED.format(word=word, needed=texts.ROLE_NEEDED.get(command.role, command.role), role=role)
+    reply = _attempt(ctx, lambda: command.handler(ctx, args))
+    _audit_command(ctx, word, args, "done")
+    return reply
+
+
+def _attempt(ctx: CommandContext, action: Callable[[], str]) -> str:
+    """Run `action` in a savepoint: a refusal or a crash leaves nothing half-done."""
+    try:
+        with ctx.session.begin_nested():
+            return action()
+    except REFUSALS as refusal:
+        return str(refusal)
+    except Exception:
+        log.exception("chat command failed (inbound message %s)", ctx.inbound_message_id)
+        return texts.INTERNAL_ERROR
+
+
+def _paragraph(ctx: CommandContext, text: str) -> str:
+    post, count = drafting.add_paragraph(ctx.session, staff=ctx.staff, text=text, actor=ctx.actor, clock=ctx.runtime.clock)
+    return texts.PARAGRAPH_ADDED.format(count=count, post_id=post.id)
+
+
+def _image(ctx: CommandContext, media_id: str) -> str:
+    post, count, cover = drafting.add_image(ctx.session, staff=ctx.staff, media_id=media_id, actor=ctx.actor,
+                                            clock=ctx.runtime.clock)
+    return texts.IMAGE_ADDED.format(count=count, post_id=post.id, cover=texts.IMAGE_IS_COVER if cover else "")
+
+
+def _close_idle_draft(ctx: CommandContext) -> str | None:
+    settings = ctx.runtime.settings
+    closed = drafting.close_if_idle(ctx.session, staff_id=ctx.staff.id, idle=timedelta(minutes=settings.draft_idle_minutes),
+                                    actor=ctx.actor, clock=ctx.runtime.clock, config_dir=settings.config_dir)
+    if closed is None:
+        return None
+    return texts.DRAFT_IDLE_CLOSED.format(post_id=closed.post.id, title=closed.post.title,
+                                          minutes=settings.draft_idle_minutes)
+
+
+def _audit_command(ctx: CommandContext, word: str, args: str, outcome: str) -> None:
+    record(ctx.session, account_id=ctx.account.id, actor=ctx.actor, action="chat.command", at=ctx.now,
+           detail={"word": word, "args": args[:200], "outcome": outcome})
+
+
+def _split(text: str) -> tuple[str, str]:
+    parts = text.strip().split(maxsplit=1)
+    if not parts:
+        return "", ""
+    return parts[0], parts[1] if len(parts) > 1 else ""

@@ -1,0 +1,57 @@
+"""Review in the chat: 提交 (with a wished time), 通过, 退回."""
+from __future__ import annotations
+
+from datetime import time
+
+from bot.commands.common import post_arg
+from bot.commands.registry import CommandContext, command
+from publisher import review
+from publisher.checks import describe
+from publisher.texts import chat as texts
+from publisher.timeparse import format_beijing, parse_time
+
+
+@command("提交", role="editor", usage="提交 <号> [时间]")
+def submit(ctx: CommandContext, args: str) -> str:
+    """送审，可以写上希望的发布时间（如「提交 12 明天上午9点」）"""
+    post, when_text = post_arg(ctx, "提交", args)
+    settings = ctx.runtime.settings
+    when = None
+    if when_text:
+        account = settings.account(ctx.account.name)
+        default = account.slots[0] if account and account.slots else time(9, 0)
+        when = parse_time(when_text, ctx.now, settings.timezone, default_time=default)
+    result = review.submit(ctx.session, post=post, staff=ctx.staff, when=when, settings=settings, actor=ctx.actor,
+                           clock=ctx.runtime.clock)
+    when_part = texts.SUBMIT_WHEN.format(when=format_beijing(when, settings.timezone)) if when else ""
+    if result.queued:
+        lines = [texts.QUEUED_DIRECTLY.format(post_id=post.id, title=post.title, when=when_part)]
+    else:
+        lines = [texts.SUBMITTED.format(post_id=post.id, title=post.title, when=when_part)]
+        if not result.reviewers_told:
+            lines.append(texts.SUBMIT_NO_REVIEWER)
+    if result.findings:
+        lines += [texts.FINDINGS_WARNINGS, describe(result.findings)]
+    return "\n".join(lines)
+
+
+@command("通过", role="reviewer", usage="通过 <号>")
+def approve(ctx: CommandContext, args: str) -> str:
+    """审核通过"""
+    post, _ = post_arg(ctx, "通过", args)
+    settings = ctx.runtime.settings
+    result = review.approve(ctx.session, post=post, reviewer=ctx.staff, settings=settings, actor=ctx.actor,
+                            clock=ctx.runtime.clock)
+    if result.final:
+        return texts.APPROVED_FINAL.format(post_id=post.id, title=post.title, when=review.when_text(post, settings))
+    return texts.APPROVED_PARTIAL.format(post_id=post.id, level=result.level, levels=result.levels,
+                                         remaining=result.levels - result.level)
+
+
+@command("退回", role="reviewer", usage="退回 <号> <原因>")
+def return_post(ctx: CommandContext, args: str) -> str:
+    """退回给作者修改，写明原因（作者会收到通知）"""
+    post, reason = post_arg(ctx, "退回", args)
+    review.return_post(ctx.session, post=post, reviewer=ctx.staff, reason=reason, actor=ctx.actor,
+                       clock=ctx.runtime.clock)
+    return texts.RETURNED.format(post_id=post.id, author=post.author_name or "作者", reason=reason.strip())

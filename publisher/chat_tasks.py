@@ -1,0 +1,144 @@
+"""The chat's background work: everything that needs the WeChat API, run after the webhook
+has answered (publisher/tasks.py). Each handler can run again after a crash: it looks at what
+is already recorded before calling WeChat."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from publisher import content, drafting
+from publisher.audit import SYSTEM, record
+from publisher.models import Post, PostBlock, PostImage, Staff
+from publisher.models.chat import DraftSession
+from publisher.notify import notify_staff
+from publisher.tasks import RetryLater, TaskContext, enqueue, task_handler
+from publisher.texts import chat as texts
+from publisher.wechat import DraftArticle, TransientError, WeChatError
+
+log = logging.getLogger(__name__)
+
+
+@task_handler("fetch_image")
+def fetch_image(ctx: TaskContext, payload: dict[str, Any]) -> None:
+    """Keep a picture a member sent: WeChat's temporary media lives three days."""
+    image = ctx.session.get(PostImage, payload["image_id"])
+    if image is None or image.data is not None or not image.source_media_id:
+        return
+    try:
+        media = ctx.gateway.download_media(image.source_media_id)
+    except TransientError:
+        raise
+    except WeChatError as exc:
+        log.error("post %s: image %s not fetched: %s", image.post_id, image.id, exc)
+        image.fetched_at = ctx.now  # fetched_at without data marks the fetch as given up
+        post = ctx.session.get(Post, image.post_id)
+        number = _image_number(ctx, image)
+        notify_staff(ctx.session, account_id=post.account_id, staff_ids=[post.author_id] if post.author_id else [],
+                     text=texts.IMAGE_FETCH_FAILED.format(post_id=post.id, number=number), now=ctx.now)
+        return
+    image.data = media.data
+    image.content_type = media.content_type
+    image.sha256 = hashlib.sha256(media.data).hexdigest()
+    image.fetched_at = ctx.now
+
+
+@task_handler("send_preview")
+def send_preview(ctx: TaskContext, payload: dict[str, Any]) -> None:
+    """Build the real article as a WeChat draft, preview it to the member's phone, drop the draft."""
+    post = ctx.session.get(Post, payload["post_id"])
+    openid = payload["openid"]
+    images = {i.id: i for i in drafting.images_of(ctx.session, post.id)}
+    states = [drafting.image_state(i) for i in images.values()]
+    if any(s.failed for s in states):
+        _tell(ctx, openid, texts.PREVIEW_FAILED.format(post_id=post.id, reason=texts.PREVIEW_IMAGES_MISSING))
+        return
+    if not all(s.saved for s in states):
+        raise RetryLater(f"post {post.id}: pictures still being fetched")
+    gateway = ctx.gateway
+    try:
+        cover = next((i for i in images.values() if i.is_cover), None)
+        if cover is None:
+            cover = drafting.ensure_cover(ctx.session, post, ctx.runtime.settings.config_dir, ctx.now)
+            images[cover.id] = cover
+        if not cover.thumb_media_id:
+            cover.thumb_media_id = gateway.upload_thumb(cover.data, f"cover-{cover.id}.jpg").media_id
+            ctx.session.flush()
+        blocks = drafting.blocks_of(ctx.session, post.id)
+        for block in blocks:
+            image = images.get(block.image_id) if block.image_id else None
+            if image is not None and not image.body_url:
+                image.body_url = gateway.upload_body_image(image.data, f"image-{image.id}.jpg")
+                ctx.session.flush()
+        html = content.render_article(
+            [content.Block(b.kind, b.text, b.image_id) for b in blocks], lambda i: images[i].body_url
+        )
+        media_id = gateway.add_draft([
+            DraftArticle(title=post.title, content=html, thumb_media_id=cover.thumb_media_id,
+                         author=post.author_name or "", digest=post.digest or "")
+        ])
+        try:
+            gateway.preview(media_id, openid)
+        finally:
+            _drop_draft(gateway, media_id, post.id)
+    except TransientError:
+        raise
+    except WeChatError as exc:
+        log.error("post %s: preview failed: errcode %s %s", post.id, exc.errcode, exc.errmsg)
+        _tell(ctx, openid, texts.PREVIEW_FAILED.format(post_id=post.id, reason=str(exc)))
+        return
+    record(ctx.session, account_id=post.account_id, actor=SYSTEM, action="preview.sent", post_id=post.id,
+           at=ctx.now, detail={"openid": openid})
+
+
+@task_handler("close_idle_draft")
+def close_idle_draft(ctx: TaskContext, payload: dict[str, Any]) -> None:
+    """Save and close a draft dialogue nobody has written to for `drafts.idle_minutes`; while it
+    is still active, check again when it would next become idle."""
+    current = ctx.session.get(DraftSession, payload["draft_session_id"])
+    if current is None:
+        return
+    settings = ctx.runtime.settings
+    idle = timedelta(minutes=settings.draft_idle_minutes)
+    if current.last_message_at + idle > ctx.now:
+        enqueue(ctx.session, account_id=current.account_id, kind="close_idle_draft", payload=payload,
+                run_after=current.last_message_at + idle)
+        return
+    closed = drafting.close_if_idle(ctx.session, staff_id=current.staff_id, idle=idle, actor=SYSTEM,
+                                    clock=_FixedNow(ctx.now), config_dir=settings.config_dir)
+    if closed is not None:
+        member = ctx.session.get(Staff, current.staff_id)
+        notify_staff(ctx.session, account_id=member.account_id, staff_ids=[member.id], now=ctx.now,
+                     text=texts.DRAFT_IDLE_CLOSED.format(post_id=closed.post.id, title=closed.post.title,
+                                                         minutes=settings.draft_idle_minutes))
+
+
+class _FixedNow:
+    def __init__(self, now):
+        self._now = now
+
+    def now(self):
+        return self._now
+
+
+def _image_number(ctx: TaskContext, image: PostImage) -> int:
+    ids = list(ctx.session.scalars(
+        select(PostBlock.image_id).where(PostBlock.post_id == image.post_id, PostBlock.kind == "image")
+        .order_by(PostBlock.position)
+    ))
+    return ids.index(image.id) + 1 if image.id in ids else len(ids) + 1
+
+
+def _drop_draft(gateway, media_id: str, post_id: int) -> None:
+    try:
+        gateway.delete_draft(media_id)
+    except WeChatError as exc:  # a leftover preview draft is harmless; the preview matters
+        log.warning("post %s: preview draft %s not deleted: %s", post_id, media_id, exc)
+
+
+def _tell(ctx: TaskContext, openid: str, text: str) -> None:
+    enqueue(ctx.session, account_id=ctx.account.id, kind="send_text", payload={"openid": openid, "text": text},
+            run_after=ctx.now)

@@ -1,0 +1,171 @@
+"""Review (先审后发, SPEC §5): submit after the checks, `review.levels` distinct approvals, no
+self-approval unless configured, return with a reason. Reviewers are told when a post awaits
+them and authors when it is approved or returned (customer-service messages, queued)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from publisher import drafting
+from publisher.audit import Actor, record
+from publisher.checks import Finding, describe
+from publisher.clock import Clock
+from publisher.drafting import ChatError
+from publisher.lifecycle import EDITABLE, Event, Status, transition
+from publisher.models import Post, Staff
+from publisher.models.chat import Approval
+from publisher.notify import notify_staff
+from publisher.settings import Settings
+from publisher.texts import chat as texts
+from publisher.texts import lifecycle as status_texts
+from publisher.timeparse import format_beijing
+
+REVIEWER_ROLES = ("reviewer", "admin")
+
+
+class SubmitBlocked(ChatError):
+    def __init__(self, post: Post, findings: list[Finding]):
+        self.findings = findings
+        blocking = [f for f in findings if f.blocking]
+        super().__init__(
+            texts.SUBMIT_BLOCKED.format(post_id=post.id)
+            + texts.FINDINGS_BLOCKING.format(count=len(blocking))
+            + "\n"
+            + describe(findings)
+        )
+
+
+@dataclass(frozen=True)
+class Submitted:
+    post: Post
+    queued: bool  # review off: straight into the queue
+    findings: list[Finding]
+    reviewers_told: int
+
+
+@dataclass(frozen=True)
+class Approved:
+    post: Post
+    level: int
+    levels: int
+    final: bool
+
+
+def submit(
+    session: Session, *, post: Post, staff: Staff, when: datetime | None, settings: Settings, actor: Actor, clock: Clock
+) -> Submitted:
+    if post.status not in {s.value for s in EDITABLE}:
+        raise ChatError(texts.DRAFT_NOT_EDITABLE.format(post_id=post.id, status=_status(post.status)))
+    if post.author_id != staff.id and staff.role not in REVIEWER_ROLES:
+        raise ChatError(texts.NOT_YOUR_POST.format(post_id=post.id, action="提交"))
+    now = clock.now()
+    drafting.close_session_of(session, post)
+    drafting.ensure_cover(session, post, settings.config_dir, now)
+    findings = drafting.check_post(session, post, settings.config_dir)
+    if any(f.blocking for f in findings):
+        record(session, account_id=post.account_id, actor=actor, action="review.submit_blocked", post_id=post.id,
+               at=now, detail={"findings": [f.code for f in findings]})
+        raise SubmitBlocked(post, findings)
+
+    post.scheduled_at = when
+    detail = {"scheduled_at": when.isoformat() if when else None, "findings": [f.code for f in findings]}
+    if not settings.review_enabled:
+        transition(session, post, Event.QUEUE, actor=actor, clock=clock, detail=detail)
+        post.approved_at = now
+        return Submitted(post, True, findings, 0)
+
+    transition(session, post, Event.SUBMIT, actor=actor, clock=clock, detail=detail)
+    post.submitted_at = now
+    reviewers = eligible_reviewers(session, post, settings)
+    text = texts.REVIEW_WAITING.format(post_id=post.id, title=post.title, author=post.author_name or "")
+    warnings = [f for f in findings if not f.blocking]
+    if warnings:
+        text += texts.REVIEW_WAITING_FINDINGS.format(findings=describe(warnings))
+    told = notify_staff(session, account_id=post.account_id, staff_ids=[r.id for r in reviewers], text=text, now=now)
+    return Submitted(post, False, findings, told)
+
+
+def approve(session: Session, *, post: Post, reviewer: Staff, settings: Settings, actor: Actor, clock: Clock) -> Approved:
+    if post.status != Status.SUBMITTED.value:
+        raise ChatError(texts.REVIEW_NOT_SUBMITTED.format(post_id=post.id, status=_status(post.status)))
+    if post.author_id == reviewer.id and not settings.allow_self_approval:
+        raise ChatError(texts.REVIEW_SELF.format(post_id=post.id))
+    levels = settings.review_levels
+    current = approvals_of(session, post)
+    if any(a.reviewer_id == reviewer.id for a in current):
+        raise ChatError(texts.REVIEW_ALREADY.format(post_id=post.id, levels=levels))
+    now = clock.now()
+    level = len(current) + 1
+    session.add(Approval(post_id=post.id, reviewer_id=reviewer.id, submitted_at=post.submitted_at, level=level,
+                         approved_at=now, inbound_message_id=actor.inbound_message_id))
+    record(session, account_id=post.account_id, actor=actor, action="review.approve", post_id=post.id, at=now,
+           detail={"level": level, "levels": levels})
+    final = level >= levels
+    if final:
+        transition(session, post, Event.APPROVE, actor=actor, clock=clock, detail={"approvals": level})
+        post.approved_at = now
+        text = texts.AUTHOR_APPROVED.format(post_id=post.id, title=post.title, reviewer=reviewer.name,
+                                            when=when_text(post, settings))
+    else:
+        text = texts.AUTHOR_APPROVED_PARTIAL.format(post_id=post.id, title=post.title, reviewer=reviewer.name,
+                                                    level=level, levels=levels)
+        others = [r.id for r in eligible_reviewers(session, post, settings) if r.id not in {a.reviewer_id for a in current} | {reviewer.id}]
+        notify_staff(session, account_id=post.account_id, staff_ids=others, now=now,
+                     text=texts.REVIEW_WAITING.format(post_id=post.id, title=post.title, author=post.author_name or ""))
+    if post.author_id and post.author_id != reviewer.id:
+        notify_staff(session, account_id=post.account_id, staff_ids=[post.author_id], text=text, now=now)
+    return Approved(post, level, levels, final)
+
+
+def return_post(session: Session, *, post: Post, reviewer: Staff, reason: str, actor: Actor, clock: Clock) -> Post:
+    reason = reason.strip()
+    if not reason:
+        raise ChatError(texts.RETURN_REASON_NEEDED.format(post_id=post.id))
+    if post.status != Status.SUBMITTED.value:
+        raise ChatError(texts.REVIEW_NOT_SUBMITTED.format(post_id=post.id, status=_status(post.status)))
+    transition(session, post, Event.RETURN, actor=actor, clock=clock, detail={"reason": reason})
+    if post.author_id:
+        notify_staff(
+            session, account_id=post.account_id, staff_ids=[post.author_id], now=clock.now(),
+            text=texts.AUTHOR_RETURNED.format(post_id=post.id, title=post.title, reviewer=reviewer.name, reason=reason),
+        )
+    return post
+
+
+def approvals_of(session: Session, post: Post) -> list[Approval]:
+    """The approvals of the post's current submission."""
+    if post.submitted_at is None:
+        return []
+    return list(
+        session.scalars(
+            select(Approval)
+            .where(Approval.post_id == post.id, Approval.submitted_at == post.submitted_at)
+            .order_by(Approval.level)
+        )
+    )
+
+
+def eligible_reviewers(session: Session, post: Post, settings: Settings) -> list[Staff]:
+    reviewers = session.scalars(
+        select(Staff).where(
+            Staff.account_id == post.account_id,
+            Staff.role.in_(REVIEWER_ROLES),
+            Staff.active.is_(True),
+            Staff.openid.is_not(None),
+        )
+    )
+    return [r for r in reviewers if r.id != post.author_id or settings.allow_self_approval]
+
+
+def when_text(post: Post, settings: Settings) -> str:
+    if post.scheduled_at is not None:
+        return texts.APPROVED_WHEN.format(when=format_beijing(post.scheduled_at, settings.timezone))
+    return texts.APPROVED_NEXT_SLOT
+
+
+def _status(status: str) -> str:
+    return status_texts.STATUS_NAMES.get(status, status)
+

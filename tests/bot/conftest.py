@@ -1,0 +1,154 @@
+"""The running app over real HTTP: `create_app(runtime)` served by werkzeug in a thread, with
+the sandbox WeChat API mounted at its root and used as the API base, and the task runner
+running as in a web process. `Chat` posts messages exactly as WeChat does."""
+from __future__ import annotations
+
+import itertools
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from publisher.accounts import account_by_name, sync_accounts
+from publisher.clock import SystemClock
+from publisher.db import transaction
+from publisher.runtime import Runtime
+from publisher.sandbox import build_image_message, build_text_message, decrypt_reply, wechat_post
+from publisher.settings import SANDBOX_AES_KEY
+from publisher.staff import invite
+from publisher.audit import CLI
+from tests.conftest import POSTGRES_URL, make_settings
+
+COVER = Path(__file__).resolve().parents[2] / "config" / "covers" / "default.jpg"
+_msg_ids = itertools.count(int(time.time()) * 1000)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Live:
+    url: str
+    runtime: Runtime
+    account: object  # AccountSettings
+
+    def invite(self, name: str, role: str) -> str:
+        with transaction(self.runtime.session_factory) as session:
+            account = account_by_name(session, self.account.name)
+            return invite(session, account, name, role, clock=self.runtime.clock, actor=CLI).code
+
+    def post(self, xml: str, *, mode: str = "plain", msg_id: int | None = None, **kwargs) -> requests.Response:
+        return wechat_post(self.url + "/wechat", xml, self.account, mode=mode, msg_id=msg_id,
+                           sandbox_url=self.url, **kwargs)
+
+    def say(self, openid: str, text: str, *, mode: str = "plain", msg_id: int | None = None) -> str:
+        xml = build_text_message("gh_township", openid, text, msg_id=msg_id or next(_msg_ids))
+        response = self.post(xml, mode=mode)
+        assert response.status_code == 200, response.text
+        return reply_text(decrypt_reply(response, self.account))
+
+    def send_image(self, openid: str, data: bytes, *, mode: str = "plain") -> str:
+        media = requests.post(f"{self.url}/sandbox/user_media", params={"appid": self.account.appid}, data=data,
+                              timeout=5).json()
+        xml = build_image_message("gh_township", openid, media["media_id"], msg_id=next(_msg_ids))
+        response = self.post(xml, mode=mode)
+        assert response.status_code == 200, response.text
+        return reply_text(decrypt_reply(response, self.account))
+
+    def state(self) -> dict:
+        return requests.get(f"{self.url}/sandbox/state", timeout=5).json()
+
+    def wait_for(self, predicate, timeout: float = 15.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.05)
+        raise AssertionError("condition not met in time")
+
+    def texts_to(self, openid: str) -> list[str]:
+        return [m["text"]["content"] for m in self.state()["custom_messages"].get(openid, []) if m["msgtype"] == "text"]
+
+
+class MemoryTokenStore:
+    """An in-process token store for the SQLite runs only.
+
+    On SQLite a task handler holds the database's write lock for the whole task while the
+    database token store opens a second transaction to read the token, so every WeChat call
+    from a task waits out the 30 s busy timeout (reported to the tasks owner). PostgreSQL runs
+    use the real store."""
+
+    def __init__(self):
+        self.tokens: dict[str, str] = {}
+        self.lock = threading.Lock()
+
+    def get(self, appid, fetch):
+        with self.lock:
+            if appid not in self.tokens:
+                self.tokens[appid] = fetch(False).access_token
+            return self.tokens[appid]
+
+    def replace_rejected(self, appid, rejected, fetch):
+        with self.lock:
+            if self.tokens.get(appid) in (None, rejected):
+                self.tokens[appid] = fetch(True).access_token
+            return self.tokens[appid]
+
+
+def reply_text(xml: str) -> str:
+    if xml in ("", "success"):
+        return ""
+    import xmltodict
+
+    return xmltodict.parse(xml)["xml"]["Content"]
+
+
+@pytest.fixture
+def live(database_url):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = make_settings(
+        database_url,
+        wechat_api_base=url + "/",
+        sandbox={"push_url": url + "/wechat"},
+        accounts=[{"name": "default", "display_name": "优干宁镇人民政府", "aes_key": SANDBOX_AES_KEY,
+                   "slots": ["12:00", "18:00"]}],
+    )
+    runtime = Runtime.build(settings, SystemClock())
+    with transaction(runtime.session_factory) as session:
+        sync_accounts(session, settings, runtime.clock)
+
+    from bot.app import create_app
+    from publisher.tasks import start_task_runner
+
+    if not POSTGRES_URL:
+        from publisher.wechat import make_gateway
+
+        account = settings.default_account
+        runtime._gateways[account.name] = make_gateway(settings, account, MemoryTokenStore())
+    app = create_app(runtime)
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    stop = start_task_runner(runtime, interval=0.05)
+    try:
+        yield Live(url, runtime, settings.default_account)
+    finally:
+        stop.set()
+        server.shutdown()
+        runtime.engine.dispose()
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "live" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
