@@ -29,7 +29,23 @@ def healthz():
         checks["database"] = f"error: {type(exc).__name__}"
     healthy = all(v == "ok" for v in checks.values())
     body = {"status": "ok" if healthy else "unhealthy", "sandbox": runtime.settings.sandbox_mode, **checks}
+    body["scheduler"] = _scheduler_state(runtime)
     return jsonify(body), 200 if healthy else 503
+
+
+def _scheduler_state(runtime) -> dict:
+    """Reported, not judged: `govpost web` runs without a scheduler in this process."""
+    from publisher.scheduler import HEARTBEAT_STALE, latest_heartbeat
+
+    try:
+        with runtime.session_factory() as session:
+            last = latest_heartbeat(session)
+    except Exception as exc:  # the probe must answer, whatever is wrong
+        return {"status": f"error: {type(exc).__name__}"}
+    if last is None:
+        return {"status": "never ran", "last_beat": None}
+    fresh = runtime.clock.now() - last <= HEARTBEAT_STALE
+    return {"status": "ok" if fresh else "stale", "last_beat": last.isoformat()}
 
 
 class _DatabaseCollector:

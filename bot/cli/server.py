@@ -1,7 +1,7 @@
 import click
 from werkzeug.serving import run_simple
 
-from bot.cli.context import CliContext, not_built_yet, pass_cli
+from bot.cli.context import CliContext, pass_cli
 
 
 def _web_app(ctx: CliContext, host: str, port: int):
@@ -33,9 +33,16 @@ def _announce(ctx: CliContext, host: str, port: int) -> None:
 @pass_cli
 def serve(ctx: CliContext, host: str, port: int) -> None:
     """Web app and scheduler in one process (sandbox mode without WeChat credentials)."""
+    from publisher.scheduler import background_scheduler
+
     app = _web_app(ctx, host, port)
     _announce(ctx, host, port)
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    scheduler = background_scheduler(ctx.runtime)
+    scheduler.start()
+    try:
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        scheduler.shutdown(wait=False)
 
 
 @click.command("web")
@@ -73,5 +80,7 @@ def sandbox(ctx: CliContext, host: str, port: int) -> None:
 def register(cli: click.Group) -> None:
     for command in (serve, web, sandbox):
         cli.add_command(command)
-    cli.add_command(not_built_yet("worker", "publishing issue (SPEC §6)"))
-    cli.add_command(not_built_yet("tick", "publishing issue (SPEC §6)"))
+    from bot.cli.scheduler import tick, worker
+
+    cli.add_command(worker)
+    cli.add_command(tick)

@@ -115,6 +115,8 @@ def fail_bundle(
     for idx, post in enumerate(posts, start=1):
         if failing and idx not in failing:
             _requeue_post(session, post, clock, bundle, texts.ARTICLE_FAILED_IN_BUNDLE.format(idx="、".join(map(str, sorted(failing)))))
+            # Still due at the bundle's time, so they go out in the very next pass.
+            post.scheduled_at = post.scheduled_at or bundle.slot_at
         else:
             _fail_post(session, post, reason, clock, bundle)
     bundle.status, bundle.finished_at, bundle.updated_at = "failed", clock.now(), clock.now()

@@ -1,0 +1,34 @@
+"""`govpost worker` (the scheduler alone) and `govpost tick` (one pass, then exit)."""
+from __future__ import annotations
+
+import logging
+
+import click
+
+from bot.cli.context import CliContext, pass_cli
+
+
+@click.command("worker")
+@click.option("--interval", default=15, show_default=True, type=int, help="seconds between ticks")
+@pass_cli
+def worker(ctx: CliContext, interval: int) -> None:
+    """The scheduler alone: publishes due bundles, runs background tasks, sends reminders."""
+    from publisher.scheduler import blocking_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    click.echo(f"govpost worker: a tick every {interval}s; stop with Ctrl-C")
+    try:
+        blocking_scheduler(ctx.runtime, interval=interval).start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+
+
+@click.command("tick")
+@pass_cli
+def tick(ctx: CliContext) -> None:
+    """One scheduler pass (publishing and background tasks), then exit."""
+    from publisher.scheduler import tick as run_tick
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    advanced = run_tick(ctx.runtime)
+    click.echo(f"tick: {advanced} bundle(s) worked on")

@@ -1,0 +1,61 @@
+"""队列, 定时, 撤回, 删除: thin handlers over `publisher.publishing.actions`."""
+from __future__ import annotations
+
+from typing import Callable
+
+from bot.commands.common import post_arg
+from bot.commands.registry import CommandContext, command
+from publisher.models import Post
+from publisher.publishing import actions
+from publisher.texts import publishing as texts
+from publisher.timeparse import parse_time
+
+
+def _refusals_as_replies(action: Callable[[], str]) -> str:
+    try:
+        return action()
+    except actions.Refused as refusal:
+        return str(refusal)
+
+
+def _author_or_reviewer(ctx: CommandContext, post: Post) -> bool:
+    return post.author_id == ctx.staff.id or ctx.staff.role in ("reviewer", "admin")
+
+
+@command("队列", role="staff", usage="队列")
+def show_queue(ctx: CommandContext, args: str) -> str:
+    """接下来按时段发布的文章"""
+    return actions.queue_text(ctx.session, ctx.account, ctx.runtime.settings, ctx.now)
+
+
+@command("定时", role="editor", usage="定时 <号> <时间>")
+def set_time(ctx: CommandContext, args: str) -> str:
+    """设定发布时间（发布失败的文章也用它重新排队）"""
+    post, rest = post_arg(ctx, "定时", args)
+    if not rest:
+        return texts.SCHEDULE_USAGE
+    if not _author_or_reviewer(ctx, post):
+        return texts.NOT_YOURS
+    tz = ctx.runtime.settings.timezone
+    at = parse_time(rest, ctx.now, tz)
+    return _refusals_as_replies(
+        lambda: actions.schedule(ctx.session, post, at, actor=ctx.actor, clock=ctx.runtime.clock, timezone=tz)
+    )
+
+
+@command("撤回", role="editor", usage="撤回 <号>")
+def withdraw(ctx: CommandContext, args: str) -> str:
+    """发布前把文章从队列中撤回"""
+    post, _ = post_arg(ctx, "撤回", args)
+    if not _author_or_reviewer(ctx, post):
+        return texts.NOT_YOURS
+    return _refusals_as_replies(lambda: actions.withdraw(ctx.session, post, actor=ctx.actor, clock=ctx.runtime.clock))
+
+
+@command("删除", role="admin", usage="删除 <号>")
+def delete(ctx: CommandContext, args: str) -> str:
+    """从公众号删除已发布的文章（台账保留记录）"""
+    post, _ = post_arg(ctx, "删除", args)
+    return _refusals_as_replies(
+        lambda: actions.request_delete(ctx.session, post, actor=ctx.actor, clock=ctx.runtime.clock)
+    )

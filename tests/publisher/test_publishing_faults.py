@@ -1,0 +1,152 @@
+"""The fault suite: each fault the sandbox can inject, the final state, and how many
+articles really went out."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from publisher.models import LedgerEntry, PublishBundle, Task
+from tests.conftest import BEIJING
+from tests.publisher.conftest_publishing import *  # noqa: F401,F403
+from tests.publisher.conftest_publishing import add_staff, post_row, queue_post, run_until_settled
+
+NOON = datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING)
+SUBMIT = "cgi-bin/freepublish/submit"
+
+
+def _bundles(runtime) -> list[PublishBundle]:
+    with runtime.session_factory() as session:
+        return list(session.scalars(select(PublishBundle).order_by(PublishBundle.id)))
+
+
+def _ledger_titles(runtime) -> list[str]:
+    with runtime.session_factory() as session:
+        return sorted(session.scalars(select(LedgerEntry.title)))
+
+
+def _notices(runtime) -> list[str]:
+    with runtime.session_factory() as session:
+        return [t.payload["text"] for t in session.scalars(select(Task).where(Task.kind == "send_text"))]
+
+
+def test_submit_applied_but_unanswered_is_reconciled_not_repeated(make_runtime, sandbox_server, clock):
+    runtime = make_runtime()
+    post = queue_post(runtime, "乡村振兴推进会")
+    sandbox_server.fault(path=SUBMIT, after="hang", hang=3)
+    clock.set(NOON)
+
+    run_until_settled(runtime, clock)
+
+    assert sandbox_server.published_titles() == ["乡村振兴推进会"]
+    assert post_row(runtime, post).status == "published"
+    assert _ledger_titles(runtime) == ["乡村振兴推进会"]
+
+
+def test_dropped_connection_after_submit_is_reconciled_not_repeated(make_runtime, sandbox_server, clock):
+    runtime = make_runtime()
+    queue_post(runtime, "平安建设宣传")
+    queue_post(runtime, "法治宣传进村")
+    sandbox_server.fault(path=SUBMIT, after="drop")
+    clock.set(NOON)
+
+    run_until_settled(runtime, clock)
+
+    assert sorted(sandbox_server.published_titles()) == ["平安建设宣传", "法治宣传进村"]
+    assert [b.status for b in _bundles(runtime)] == ["published"]
+
+
+def test_daily_api_quota_defers_to_the_next_day_and_tells_the_author(make_runtime, sandbox_server, clock):
+    runtime = make_runtime()
+    author = add_staff(runtime)
+    post = queue_post(runtime, "生态环保检查", author_id=author)
+    sandbox_server.fault(path=SUBMIT, errcode=45009)
+    clock.set(NOON)
+
+    run_until_settled(runtime, clock)
+
+    assert sandbox_server.published_titles() == []
+    assert post_row(runtime, post).status == "approved"
+    assert [b.status for b in _bundles(runtime)] == ["deferred"]
+    assert any("2024年3月2日" in text and "生态环保检查" in text for text in _notices(runtime))
+
+    clock.set(datetime(2024, 3, 1, 18, 0, tzinfo=BEIJING))  # the same day: still closed
+    run_until_settled(runtime, clock)
+    assert sandbox_server.published_titles() == []
+
+    clock.set(datetime(2024, 3, 2, 12, 0, tzinfo=BEIJING))
+    run_until_settled(runtime, clock)
+    assert sandbox_server.published_titles() == ["生态环保检查"]
+    assert post_row(runtime, post).status == "published"
+
+
+def test_burst_of_system_busy_errors_is_retried_with_backoff(make_runtime, sandbox_server, clock):
+    runtime = make_runtime()
+    post = queue_post(runtime, "民生改善项目")
+    sandbox_server.fault(path=SUBMIT, errcode=-1, times=3)
+    clock.set(NOON)
+
+    run_until_settled(runtime, clock, passes=20)
+
+    assert sandbox_server.published_titles() == ["民生改善项目"]
+    assert post_row(runtime, post).status == "published"
+
+
+def test_busy_errors_that_never_stop_fail_the_bundle_with_a_reason(make_runtime, sandbox_server, clock):
+    runtime = make_runtime()
+    post = queue_post(runtime, "综治维稳工作")
+    sandbox_server.fault(path=SUBMIT, errcode=-1, times=50)
+    clock.set(NOON)
+
+    run_until_settled(runtime, clock, passes=30, step_seconds=1800)
+
+    assert sandbox_server.published_titles() == []
+    row = post_row(runtime, post)
+    assert row.status == "failed" and "多次尝试" in row.failure_reason
+
+
+def test_token_refused_once_is_refreshed_and_the_submit_goes_through(make_runtime, sandbox_server, clock):
+    runtime = make_runtime()
+    post = queue_post(runtime, "主题教育")
+    sandbox_server.fault(path=SUBMIT, errcode=40001)
+    clock.set(NOON)
+
+    run_until_settled(runtime, clock)
+
+    assert sandbox_server.published_titles() == ["主题教育"]
+    assert post_row(runtime, post).status == "published"
+
+
+def test_platform_rejecting_one_article_of_three_fails_it_and_requeues_the_others(
+    make_runtime, sandbox_server, clock
+):
+    runtime = make_runtime()
+    author = add_staff(runtime)
+    first = queue_post(runtime, "第一篇", author_id=author)
+    second = queue_post(runtime, "第二篇", author_id=author)
+    third = queue_post(runtime, "第三篇", author_id=author)
+    sandbox_server.fault(path=SUBMIT, publish_status=4, fail_idx=[2])
+    clock.set(NOON)
+
+    run_until_settled(runtime, clock)
+
+    assert sorted(sandbox_server.published_titles()) == ["第一篇", "第三篇"]
+    assert [post_row(runtime, p).status for p in (first, second, third)] == ["published", "failed", "published"]
+    assert post_row(runtime, second).failure_reason == "未通过微信平台审核"
+    assert [b.status for b in _bundles(runtime)] == ["failed", "published"]
+    assert _ledger_titles(runtime) == ["第一篇", "第三篇"]
+    assert any("第二篇" in text and "未通过微信平台审核" in text for text in _notices(runtime))
+
+
+def test_draft_failing_the_publish_check_fails_the_bundle_in_chinese(make_runtime, sandbox_server, clock):
+    runtime = make_runtime()
+    post = queue_post(runtime, "党组织建设")
+    sandbox_server.fault(path=SUBMIT, errcode=53503)
+    clock.set(NOON)
+
+    run_until_settled(runtime, clock)
+
+    assert sandbox_server.published_titles() == []
+    row = post_row(runtime, post)
+    assert row.status == "failed" and "未通过微信发布检查" in row.failure_reason
+    assert _bundles(runtime)[0].last_errcode == 53503
