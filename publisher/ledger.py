@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -92,6 +92,7 @@ def add_entry(
 ) -> LedgerEntry:
     """Add one disclosed item. With an `external_key` already in the ledger, the existing row
     is returned unchanged: publishing twice or importing twice never counts an item twice."""
+    disclosed_on = local_day(published_at, timezone)  # refuses a naive time before anything else
     title = title.strip()
     if not title or len(title) > 200:
         raise LedgerError(texts.TITLE_REQUIRED)
@@ -107,8 +108,8 @@ def add_entry(
         topic=topic,
         topic_guessed=topic_guessed,
         title=title,
-        published_at=published_at,
-        disclosed_on=local_day(published_at, timezone),
+        published_at=published_at.astimezone(UTC),
+        disclosed_on=disclosed_on,
         url=url or None,
         post_id=post_id,
         source=source,
@@ -152,8 +153,11 @@ def correct_entry(
 ) -> dict[str, tuple]:
     """An audited edit: returns {field: (old, new)}. Setting the topic confirms it (no longer
     guessed), even when staff confirm the guess unchanged."""
+    if published_at is not None:
+        local_day(published_at, timezone)
     wanted = {"topic": topic, "title": title.strip() if title is not None else None,
-              "channel": channel, "url": url, "published_at": published_at}
+              "channel": channel, "url": url,
+              "published_at": published_at.astimezone(UTC) if published_at is not None else None}
     if wanted["title"] is not None and not 0 < len(wanted["title"]) <= 200:
         raise LedgerError(texts.TITLE_REQUIRED)
     changes = {

@@ -1,0 +1,62 @@
+"""Registers of report sections 二–四: what may be entered, audited, and counted by year."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bot.cli import cli
+from publisher.audit import CLI
+from publisher.db import transaction
+from publisher.models import AuditEntry, DisclosureApplication
+from publisher.registers import RegisterError, add_application, add_article20, close_application, set_opening
+
+
+def test_closing_needs_an_outcome_and_a_day_not_before_receipt(runtime, account):
+    with transaction(runtime.session_factory) as s:
+        application = add_application(s, account_id=account.id, applicant_type="natural",
+                                      received_on=date(2024, 3, 1), actor=CLI, clock=runtime.clock)
+        with pytest.raises(RegisterError, match="同时填写"):
+            close_application(s, application, outcome=None, closed_on=date(2024, 3, 2), actor=CLI, clock=runtime.clock)
+        with pytest.raises(RegisterError, match="早于受理日期"):
+            close_application(s, application, outcome="disclosed", closed_on=date(2024, 2, 1), actor=CLI, clock=runtime.clock)
+        with pytest.raises(RegisterError, match="办理结果「granted」无效"):
+            close_application(s, application, outcome="granted", closed_on=date(2024, 3, 2), actor=CLI, clock=runtime.clock)
+
+
+def test_article20_refuses_an_action_the_kind_does_not_have_and_a_fee_without_amount(runtime, account):
+    with transaction(runtime.session_factory) as s:
+        common = dict(account_id=account.id, occurred_on=date(2024, 1, 5), actor=CLI, clock=runtime.clock)
+        with pytest.raises(RegisterError, match="事项「repealed」无效"):
+            add_article20(s, kind="penalty", action="repealed", **common)
+        with pytest.raises(RegisterError, match="须填写金额"):
+            add_article20(s, kind="fee", action="charged", **common)
+        add_article20(s, kind="fee", action="charged", amount_wan=Decimal("0.5"), **common)
+
+
+def test_replacing_an_opening_figure_keeps_the_old_value_in_the_audit_log(runtime, account):
+    with transaction(runtime.session_factory) as s:
+        for value in (5, 6):
+            set_opening(s, account_id=account.id, year=2024, key="in_force:normative", value=value,
+                        actor=CLI, clock=runtime.clock)
+        details = [a.detail for a in s.scalars(select(AuditEntry).where(AuditEntry.action == "register.opening"))]
+    assert [(d["old"], d["new"]) for d in details] == [(None, 5), (5, 6)]
+
+
+def test_cli_registers_an_application_and_closes_it(database_url, runtime):
+    env = {"GOVPOST_DATABASE_URL": database_url, "GOVPOST_CONFIG": ""}
+    runner = CliRunner()
+    added = runner.invoke(cli, ["register", "application", "natural", "--received", "2024-03-01"], env=env)
+    assert added.exit_code == 0, added.output
+    closed = runner.invoke(cli, ["register", "close-application", "1", "--outcome", "not_held",
+                                 "--closed", "2024-03-20"], env=env)
+    assert closed.exit_code == 0, closed.output
+    case = runner.invoke(cli, ["register", "case", "direct_suit", "--filed", "2024-04-01"], env=env)
+    fee = runner.invoke(cli, ["register", "article20", "fee", "charged", "--day", "2024-05-01", "--amount", "1.2"], env=env)
+    assert case.exit_code == 0 and fee.exit_code == 0
+    with runtime.session_factory() as s:
+        application = s.scalars(select(DisclosureApplication)).one()
+    assert (application.outcome, application.closed_on) == ("not_held", date(2024, 3, 20))
