@@ -1,0 +1,23 @@
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.cli.say import openid_for
+
+
+def test_say_binds_and_drafts_against_a_running_webhook(live, tmp_path):
+    config = tmp_path / "govpost.toml"
+    config.write_text(
+        f'database_url = "{live.runtime.settings.database_url}"\n'
+        f'[[accounts]]\nname = "default"\naes_key = "{live.account.aes_key}"\n', encoding="utf-8")
+    runner = CliRunner()
+    env = {"GOVPOST_CONFIG": str(config)}
+    code = live.invite("王五", "editor")
+
+    bound = runner.invoke(cli, ["say", "--as", "王五", "--url", live.url, "绑定", code], env=env)
+    assert bound.exit_code == 0, bound.output
+    assert "绑定成功" in bound.output
+    opened = runner.invoke(cli, ["say", "--as", "王五", "--url", live.url, "投稿", "#乡村振兴", "终端里写的稿件"], env=env)
+    assert "已开始稿件" in opened.output
+    citizen = runner.invoke(cli, ["say", "--openid", "oCitizen", "--mode", "plain", "--url", live.url, "帮助"], env=env)
+    assert citizen.exit_code == 0 and "(no reply)" in citizen.output  # no auto-reply configured
+    assert len(openid_for("王五")) == 28
