@@ -1,9 +1,13 @@
 """The pipeline against the sandbox over HTTP, with the real wechatpy client."""
 from __future__ import annotations
 
-from datetime import datetime
+import threading
+from datetime import date, datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import select
+
+from publisher.db import transaction
 
 from publisher.models import LedgerEntry, PublishBundle, Task
 from publisher.publishing.runner import run_publishing_pass
@@ -41,3 +45,104 @@ def test_posts_of_a_slot_go_out_as_one_freepublish_bundle_with_ledger_rows_and_l
     assert [r.title for r in rows] == ["防汛演练", "春耕备耕工作部署会召开"]
     assert [r.external_key for r in rows] == [f"wechat:{bundle.article_id}:1", f"wechat:{bundle.article_id}:2"]
     assert any(posts[0].article_url in text for text in _notices(runtime))
+
+
+def test_post_scheduled_for_7am_beijing_on_new_year_goes_out_then_and_counts_in_2024(
+    make_runtime, sandbox_server, clock
+):
+    runtime = make_runtime()
+    wished = datetime(2024, 1, 1, 7, 0, tzinfo=BEIJING)  # 2023-12-31 23:00 UTC
+    clock.set(datetime(2023, 12, 31, 20, 0, tzinfo=BEIJING))
+    post = queue_post(runtime, "新年贺词", scheduled_at=wished)
+
+    clock.set(wished - timedelta(minutes=1))
+    run_publishing_pass(runtime, "w")
+    assert sandbox_server.published_titles() == []
+
+    clock.set(wished)
+    run_until_settled(runtime, clock)
+
+    row = post_row(runtime, post)
+    assert row.status == "published"
+    assert row.published_at == datetime(2023, 12, 31, 23, 0, tzinfo=timezone.utc)
+    with runtime.session_factory() as session:
+        entry = session.scalar(select(LedgerEntry))
+    assert entry.disclosed_on == date(2024, 1, 1)
+
+
+def test_two_workers_started_at_once_publish_each_bundle_once(make_runtime, sandbox_server, clock):
+    runtime = make_runtime()
+    titles = [f"第{i}篇" for i in range(1, 6)]
+    for title in titles:
+        queue_post(runtime, title)
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+    start = threading.Barrier(2)
+    errors = []
+
+    def work(name: str) -> None:
+        try:
+            start.wait()
+            for _ in range(4):
+                run_publishing_pass(runtime, name)
+        except Exception as exc:  # reported below: a thread's exception would be lost
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(f"worker-{i}",)) for i in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert sorted(sandbox_server.published_titles()) == sorted(titles)
+    with runtime.session_factory() as session:
+        assert [b.status for b in session.scalars(select(PublishBundle))] == ["published"]
+
+
+def test_withdrawing_before_submission_takes_the_post_out_and_rebuilds_the_draft(
+    make_runtime, sandbox_server, clock
+):
+    from publisher.audit import Actor
+    from publisher.models import Post
+    from publisher.publishing import actions
+
+    runtime = make_runtime()
+    author = add_staff(runtime)
+    keep = queue_post(runtime, "留下的", author_id=author)
+    leave = queue_post(runtime, "撤回的", author_id=author)
+    sandbox_server.fault(path="cgi-bin/freepublish/submit", errcode=-1)  # stop after the draft
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+    run_publishing_pass(runtime, "w")
+    with runtime.session_factory() as session:
+        old_draft = session.scalar(select(PublishBundle)).draft_media_id
+    assert old_draft
+
+    with transaction(runtime.session_factory) as session:
+        reply = actions.withdraw(session, session.get(Post, leave), actor=Actor.staff(author), clock=clock)
+    assert "已撤回" in reply
+    run_until_settled(runtime, clock)
+
+    assert sandbox_server.published_titles() == ["留下的"]
+    assert [post_row(runtime, p).status for p in (keep, leave)] == ["published", "withdrawn"]
+    with runtime.session_factory() as session:
+        cleanup = session.scalars(select(Task).where(Task.kind == "delete_draft")).all()
+    assert [t.payload["media_id"] for t in cleanup] == [old_draft]  # deleted in the background
+
+
+def test_withdrawing_after_submission_is_refused_as_too_late(make_runtime, sandbox_server, clock):
+    from publisher.audit import Actor
+    from publisher.models import Post
+    from publisher.publishing import actions
+
+    runtime = make_runtime()
+    author = add_staff(runtime)
+    post = queue_post(runtime, "已提交的", author_id=author)
+    sandbox_server.fault(path="cgi-bin/freepublish/get", errcode=-1)  # keep it "submitted" a pass
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+    run_publishing_pass(runtime, "w")
+
+    with transaction(runtime.session_factory) as session:
+        with pytest.raises(actions.Refused, match="来不及撤回"):
+            actions.withdraw(session, session.get(Post, post), actor=Actor.staff(author), clock=clock)
+    run_until_settled(runtime, clock)
+    assert post_row(runtime, post).status == "published"

@@ -1,0 +1,79 @@
+"""Mass send (群发): one send per 北京时间 day for a subscription account."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from publisher.models import LedgerEntry, PublishBundle, Task
+from publisher.publishing.runner import run_publishing_pass
+from tests.conftest import BEIJING
+from tests.publisher.conftest_publishing import *  # noqa: F401,F403
+from tests.publisher.conftest_publishing import add_staff, post_row, queue_post, run_until_settled
+
+
+def test_second_bundle_of_a_day_rolls_to_the_next_morning_and_the_author_is_told(
+    make_runtime, sandbox_server, clock
+):
+    runtime = make_runtime(mode="mass", account_type="subscription")
+    author = add_staff(runtime)
+    morning = queue_post(runtime, "上午的通知", author_id=author,
+                         scheduled_at=datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+    evening = queue_post(runtime, "下午的通知", author_id=author,
+                         scheduled_at=datetime(2024, 3, 1, 18, 0, tzinfo=BEIJING))
+
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+    run_until_settled(runtime, clock)
+    clock.set(datetime(2024, 3, 1, 18, 0, tzinfo=BEIJING))
+    run_until_settled(runtime, clock)
+
+    assert sandbox_server.published_titles() == ["上午的通知"]
+    assert post_row(runtime, evening).status == "approved"
+    with runtime.session_factory() as session:
+        notices = [t.payload["text"] for t in session.scalars(select(Task).where(Task.kind == "send_text"))]
+    assert any("下午的通知" in n and "2024年3月2日" in n and "12:00" in n for n in notices)
+
+    sandbox_server.advance(24 * 3600)  # the sandbox's own day must turn too
+    clock.set(datetime(2024, 3, 2, 12, 0, tzinfo=BEIJING))
+    run_until_settled(runtime, clock)
+
+    assert sandbox_server.published_titles() == ["上午的通知", "下午的通知"]
+    assert [post_row(runtime, p).status for p in (morning, evening)] == ["published", "published"]
+    with runtime.session_factory() as session:
+        bundles = session.scalars(select(PublishBundle).order_by(PublishBundle.id)).all()
+        ledger = session.scalars(select(LedgerEntry.title).order_by(LedgerEntry.id)).all()
+    assert [b.msg_id is not None for b in bundles] == [True, True]
+    assert len({b.client_msg_id for b in bundles}) == 2
+    assert ledger == ["上午的通知", "下午的通知"]
+
+
+def test_mass_send_without_an_answer_is_sent_again_with_the_same_clientmsgid_only_once(
+    make_runtime, sandbox_server, clock
+):
+    runtime = make_runtime(mode="mass")
+    post = queue_post(runtime, "群发一次")
+    sandbox_server.fault(path="cgi-bin/message/mass/sendall", after="drop")
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+
+    run_until_settled(runtime, clock)
+
+    assert sandbox_server.published_titles() == ["群发一次"]
+    assert len(sandbox_server.state()["mass_sends"]) == 1
+    assert post_row(runtime, post).status == "published"
+
+
+def test_platform_mass_quota_defers_the_bundle_to_tomorrow(make_runtime, sandbox_server, clock):
+    runtime = make_runtime(mode="mass")
+    post = queue_post(runtime, "额度用完")
+    sandbox_server.fault(path="cgi-bin/message/mass/sendall", errcode=45028)
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+
+    run_until_settled(runtime, clock)
+    clock.set(datetime(2024, 3, 1, 18, 0, tzinfo=BEIJING))
+    run_publishing_pass(runtime, "w")
+
+    assert sandbox_server.published_titles() == []
+    assert post_row(runtime, post).status == "approved"
+    clock.set(datetime(2024, 3, 2, 12, 0, tzinfo=BEIJING))
+    run_until_settled(runtime, clock)
+    assert sandbox_server.published_titles() == ["额度用完"]
