@@ -4,3 +4,4 @@ from bot.commands import identity  # noqa: F401
 from bot.commands import drafting  # noqa: F401
 from bot.commands import posts  # noqa: F401
 from bot.commands import review  # noqa: F401
+from bot.commands import publishing  # noqa: F401

@@ -1,12 +1,18 @@
-"""队列, 定时, 撤回, 删除: thin handlers over `publisher.publishing.actions`."""
+"""队列, 定时, 撤回, 删除: thin handlers over `publisher.publishing.actions`; and the webhook's
+PUBLISHJOBFINISH / MASSSENDJOBFINISH events, handed to `publisher.publishing.events`."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from bot.commands.common import post_arg
+from bot.commands.dispatch import EVENT_HANDLERS
 from bot.commands.registry import CommandContext, command
 from publisher.models import Post
 from publisher.publishing import actions
+from publisher.publishing.events import (
+    handle_mass_send_finished,
+    handle_publish_job_finished,
+)
 from publisher.texts import publishing as texts
 from publisher.timeparse import parse_time
 
@@ -59,3 +65,19 @@ def delete(ctx: CommandContext, args: str) -> str:
     return _refusals_as_replies(
         lambda: actions.request_delete(ctx.session, post, actor=ctx.actor, clock=ctx.runtime.clock)
     )
+
+
+def _publish_job_finished(session, runtime, account, message) -> None:
+    if message.publish_job is not None:
+        handle_publish_job_finished(session, account, message.publish_job, clock=runtime.clock,
+                                    timezone=runtime.settings.timezone)
+
+
+def _mass_send_finished(session, runtime, account, message) -> None:
+    if message.mass_send is not None:
+        handle_mass_send_finished(session, account, message.mass_send, clock=runtime.clock,
+                                  timezone=runtime.settings.timezone)
+
+
+EVENT_HANDLERS["publishjobfinish"] = _publish_job_finished
+EVENT_HANDLERS["masssendjobfinish"] = _mass_send_finished

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from publisher.audit import Actor, SYSTEM
+from publisher.audit import SYSTEM, Actor
 from publisher.clock import Clock
 from publisher.ledger import flag_deleted
 from publisher.lifecycle import Event, Status, transition

@@ -16,7 +16,14 @@ from publisher.audit import SYSTEM
 from publisher.clock import Clock
 from publisher.ledger import add_entry
 from publisher.lifecycle import Event, transition
-from publisher.models import WECHAT_CHANNEL, Approval, LedgerEntry, Post, PublishBundle, Topic
+from publisher.models import (
+    WECHAT_CHANNEL,
+    Approval,
+    LedgerEntry,
+    Post,
+    PublishBundle,
+    Topic,
+)
 from publisher.notify import notify_staff
 from publisher.tasks import enqueue
 from publisher.texts import publishing as texts

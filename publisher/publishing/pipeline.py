@@ -259,7 +259,7 @@ def apply_publish_status(session, bundle, status, article_id, urls, fail_idx, cl
 
 
 def _wait(work: BundleWork) -> str:
-    with work.unit() as (session, bundle):
+    with work.unit() as (_, bundle):
         bundle.attempts += 1
         bundle.next_attempt_at = work.clock.now() + min(POLL_FIRST * 2 ** min(bundle.attempts, 10), POLL_MAX)
         return bundle.status

@@ -12,7 +12,13 @@ from publisher.clock import Clock
 from publisher.lifecycle import Event, Status, transition
 from publisher.models import Account, Post, PublishBundle
 from publisher.notify import notify_staff
-from publisher.planning import AccountPlan, PlannedBundle, QueuedPost, due_bundles, make_plan
+from publisher.planning import (
+    AccountPlan,
+    PlannedBundle,
+    QueuedPost,
+    due_bundles,
+    make_plan,
+)
 from publisher.settings import Settings
 from publisher.texts import publishing as texts
 from publisher.timeparse import format_beijing

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -79,7 +79,7 @@ def test_blocked_day_is_skipped_in_any_mode():
 
 def test_slot_times_are_beijing_time_not_utc():
     bundles = plan_of([post(1)])
-    assert bundles[0].at.astimezone(timezone.utc) == datetime(2024, 3, 1, 4, 0, tzinfo=timezone.utc)
+    assert bundles[0].at.astimezone(UTC) == datetime(2024, 3, 1, 4, 0, tzinfo=UTC)
 
 
 queued_posts = st.lists(

@@ -8,11 +8,14 @@ from sqlalchemy import func, select
 
 from publisher.db import transaction
 from publisher.models import Account, LedgerEntry, PublishBundle
-from publisher.publishing.events import handle_mass_send_finished, handle_publish_job_finished
+from publisher.publishing.events import (
+    handle_mass_send_finished,
+    handle_publish_job_finished,
+)
 from publisher.publishing.runner import run_publishing_pass
 from publisher.wechat import MassSendFinished, PublishJobFinished
 from tests.conftest import BEIJING
-from tests.publisher.conftest_publishing import *  # noqa: F401,F403
+from tests.publisher.conftest_publishing import *
 from tests.publisher.conftest_publishing import post_row, queue_post
 
 NOON = datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING)

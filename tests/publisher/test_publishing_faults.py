@@ -8,8 +8,13 @@ from sqlalchemy import select
 
 from publisher.models import LedgerEntry, PublishBundle, Task
 from tests.conftest import BEIJING
-from tests.publisher.conftest_publishing import *  # noqa: F401,F403
-from tests.publisher.conftest_publishing import add_staff, post_row, queue_post, run_until_settled
+from tests.publisher.conftest_publishing import *
+from tests.publisher.conftest_publishing import (
+    add_staff,
+    post_row,
+    queue_post,
+    run_until_settled,
+)
 
 NOON = datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING)
 SUBMIT = "cgi-bin/freepublish/submit"

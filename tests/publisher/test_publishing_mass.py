@@ -8,8 +8,13 @@ from sqlalchemy import select
 from publisher.models import LedgerEntry, PublishBundle, Task
 from publisher.publishing.runner import run_publishing_pass
 from tests.conftest import BEIJING
-from tests.publisher.conftest_publishing import *  # noqa: F401,F403
-from tests.publisher.conftest_publishing import add_staff, post_row, queue_post, run_until_settled
+from tests.publisher.conftest_publishing import *
+from tests.publisher.conftest_publishing import (
+    add_staff,
+    post_row,
+    queue_post,
+    run_until_settled,
+)
 
 
 def test_second_bundle_of_a_day_rolls_to_the_next_morning_and_the_author_is_told(

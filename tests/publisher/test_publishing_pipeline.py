@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from publisher.db import transaction
-
 from publisher.models import LedgerEntry, PublishBundle, Task
 from publisher.publishing.runner import run_publishing_pass
 from tests.conftest import BEIJING
-from tests.publisher.conftest_publishing import *  # noqa: F401,F403
-from tests.publisher.conftest_publishing import add_staff, post_row, queue_post, run_until_settled
+from tests.publisher.conftest_publishing import *
+from tests.publisher.conftest_publishing import (
+    add_staff,
+    post_row,
+    queue_post,
+    run_until_settled,
+)
 
 
 def _notices(runtime) -> list[str]:
@@ -64,7 +68,7 @@ def test_post_scheduled_for_7am_beijing_on_new_year_goes_out_then_and_counts_in_
 
     row = post_row(runtime, post)
     assert row.status == "published"
-    assert row.published_at == datetime(2023, 12, 31, 23, 0, tzinfo=timezone.utc)
+    assert row.published_at == datetime(2023, 12, 31, 23, 0, tzinfo=UTC)
     with runtime.session_factory() as session:
         entry = session.scalar(select(LedgerEntry))
     assert entry.disclosed_on == date(2024, 1, 1)
@@ -84,7 +88,7 @@ def test_two_workers_started_at_once_publish_each_bundle_once(make_runtime, sand
             start.wait()
             for _ in range(4):
                 run_publishing_pass(runtime, name)
-        except Exception as exc:  # reported below: a thread's exception would be lost
+        except Exception as exc:  # noqa: BLE001  (reported below: a thread's exception would be lost)
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(f"worker-{i}",)) for i in (1, 2)]
@@ -141,8 +145,7 @@ def test_withdrawing_after_submission_is_refused_as_too_late(make_runtime, sandb
     clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
     run_publishing_pass(runtime, "w")
 
-    with transaction(runtime.session_factory) as session:
-        with pytest.raises(actions.Refused, match="来不及撤回"):
-            actions.withdraw(session, session.get(Post, post), actor=Actor.staff(author), clock=clock)
+    with transaction(runtime.session_factory) as session, pytest.raises(actions.Refused, match="来不及撤回"):
+        actions.withdraw(session, session.get(Post, post), actor=Actor.staff(author), clock=clock)
     run_until_settled(runtime, clock)
     assert post_row(runtime, post).status == "published"

@@ -1,7 +1,7 @@
 """The scheduler: its jobs, the heartbeat /healthz reports, and the staleness reminder."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from publisher.db import transaction
 from publisher.models import Post, Staff, Task
 from publisher.scheduler import configure, remind_if_stale, stale_notice, tick
 
-T0 = datetime(2024, 3, 1, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
 
 
 def test_jobs_survive_a_restart_and_never_run_twice_at_once(runtime):
