@@ -4,6 +4,9 @@ A task is a row. Any process (a web process's runner thread, the worker, `govpos
 may run due tasks: each is claimed with a conditional UPDATE and a lease, so exactly one
 process runs it, and a process that dies mid-task only delays it until the lease ends.
 Handlers must therefore be safe to run again after a crash (they record what they did).
+The session a handler gets is committed before each of its WeChat calls (see
+`_CommitBeforeEachCall`): a handler's writes before a call are durable, those after it are
+rolled back if it fails.
 """
 from __future__ import annotations
 
@@ -40,7 +43,30 @@ class TaskContext:
 
     @cached_property
     def gateway(self):
-        return self.runtime.gateway(self.account.name)
+        return _CommitBeforeEachCall(self.runtime.gateway(self.account.name), self.session)
+
+
+class _CommitBeforeEachCall:
+    """The account's gateway, committing the task's session before every WeChat call.
+
+    SQLite has one write lock; a task holding it across a network call would stall every
+    other writer (the webhook included) for as long as WeChat takes. Committing first also
+    makes what the handler has recorded so far durable before the call it prepares.
+    """
+
+    def __init__(self, gateway, session: Session):
+        self._gateway, self._session = gateway, session
+
+    def __getattr__(self, name: str):
+        attribute = getattr(self._gateway, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args, **kwargs):
+            self._session.commit()
+            return attribute(*args, **kwargs)
+
+        return call
 
 
 TaskHandler = Callable[[TaskContext, dict[str, Any]], None]
@@ -120,8 +146,8 @@ class _Worker:
     def run(self, task_id: int) -> None:
         clock = self.runtime.clock
         error: Exception | None = None
-        try:
-            with self.runtime.session_factory.begin() as session:
+        with self.runtime.session_factory() as session:
+            try:
                 task = session.get(Task, task_id)
                 handler = HANDLERS.get(task.kind)
                 if handler is None:
@@ -130,8 +156,10 @@ class _Worker:
                 handler(context, dict(task.payload))
                 task.status, task.finished_at, task.locked_until = "done", clock.now(), None
                 task.attempts += 1
-        except Exception as exc:  # every failure is recorded on the task; none may stop the runner
-            error = exc
+                session.commit()
+            except Exception as exc:  # every failure is recorded on the task; none may stop the runner
+                session.rollback()
+                error = exc
         if error is not None:
             self._record_failure(task_id, error)
 

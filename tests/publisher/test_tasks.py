@@ -110,3 +110,34 @@ def test_unknown_kind_fails_clearly(runtime, account):
     task_id = _enqueue(runtime, account, "no_such_kind")
     run_due_tasks(runtime)
     assert "no handler" in _task(runtime, task_id).last_error
+
+
+class _GatewayThatWritesMeanwhile:
+    """Stands for a slow WeChat call during which another writer (the webhook) must get in."""
+
+    def __init__(self, runtime, account):
+        self.runtime, self.account = runtime, account
+
+    def send_text(self, openid, text):
+        with self.runtime.session_factory.begin() as session:
+            enqueue(session, account_id=self.account.id, kind="test_record", payload={"by": "webhook"},
+                    run_after=self.runtime.clock.now())
+
+
+@task_handler("test_reads_then_calls_wechat")
+def _reads_then_calls(ctx, payload):
+    ctx.session.get(Task, payload["task_id"])  # a read opens the transaction first
+    ctx.gateway.send_text("o-1", "hi")
+
+
+def test_a_task_holds_no_database_lock_while_it_calls_wechat(runtime, account):
+    runtime._gateways["default"] = _GatewayThatWritesMeanwhile(runtime, account)
+    task_id = _enqueue(runtime, account, "test_reads_then_calls_wechat")
+    with runtime.session_factory.begin() as session:
+        session.get(Task, task_id).payload = {"task_id": task_id}
+    run_due_tasks(runtime, limit=1)
+    assert _task(runtime, task_id).status == "done", _task(runtime, task_id).last_error
+    with runtime.session_factory() as session:
+        assert [t.payload for t in session.scalars(select(Task).where(Task.kind == "test_record"))] == [
+            {"by": "webhook"}
+        ]
