@@ -22,7 +22,7 @@ from publisher.sandbox import build_image_message, build_text_message, decrypt_r
 from publisher.settings import SANDBOX_AES_KEY
 from publisher.staff import invite
 from publisher.audit import CLI
-from tests.conftest import POSTGRES_URL, make_settings
+from tests.conftest import make_settings
 
 COVER = Path(__file__).resolve().parents[2] / "config" / "covers" / "default.jpg"
 _msg_ids = itertools.count(int(time.time()) * 1000)
@@ -79,31 +79,6 @@ class Live:
         return [m["text"]["content"] for m in self.state()["custom_messages"].get(openid, []) if m["msgtype"] == "text"]
 
 
-class MemoryTokenStore:
-    """An in-process token store for the SQLite runs only.
-
-    On SQLite a task handler holds the database's write lock for the whole task while the
-    database token store opens a second transaction to read the token, so every WeChat call
-    from a task waits out the 30 s busy timeout (reported to the tasks owner). PostgreSQL runs
-    use the real store."""
-
-    def __init__(self):
-        self.tokens: dict[str, str] = {}
-        self.lock = threading.Lock()
-
-    def get(self, appid, fetch):
-        with self.lock:
-            if appid not in self.tokens:
-                self.tokens[appid] = fetch(False).access_token
-            return self.tokens[appid]
-
-    def replace_rejected(self, appid, rejected, fetch):
-        with self.lock:
-            if self.tokens.get(appid) in (None, rejected):
-                self.tokens[appid] = fetch(True).access_token
-            return self.tokens[appid]
-
-
 def reply_text(xml: str) -> str:
     if xml in ("", "success"):
         return ""
@@ -130,11 +105,6 @@ def live(database_url):
     from bot.app import create_app
     from publisher.tasks import start_task_runner
 
-    if not POSTGRES_URL:
-        from publisher.wechat import make_gateway
-
-        account = settings.default_account
-        runtime._gateways[account.name] = make_gateway(settings, account, MemoryTokenStore())
     app = create_app(runtime)
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
