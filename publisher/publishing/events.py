@@ -28,8 +28,11 @@ MASS_SUCCESS = ("send success", "sendsuccess")
 
 def _bundle(session: Session, account: Account, **where) -> PublishBundle | None:
     (column, value), = where.items()
+    # Locked, so that a worker polling the same bundle finishes before or after, never during.
     return session.scalar(
-        select(PublishBundle).where(PublishBundle.account_id == account.id, getattr(PublishBundle, column) == value)
+        select(PublishBundle)
+        .where(PublishBundle.account_id == account.id, getattr(PublishBundle, column) == value)
+        .with_for_update()
     )
 
 

@@ -79,7 +79,9 @@ class _Unit:
     def __enter__(self) -> tuple[Session, PublishBundle]:
         self.ctx = self.work.runtime.session_factory.begin()
         self.session = self.ctx.__enter__()
-        bundle = self.session.get(PublishBundle, self.work.bundle_id)
+        # FOR UPDATE (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises): a webhook
+        # event finishing the same bundle waits for this step, or this step for it.
+        bundle = self.session.get(PublishBundle, self.work.bundle_id, with_for_update=True)
         now = self.work.clock.now()
         bundle.claim_expires_at, bundle.updated_at = now + LEASE, now
         return self.session, bundle
