@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -40,12 +41,18 @@ class Channel:
 def load_channels(config_dir: Path) -> list[Channel]:
     """微信公众号 first, then the offline channels of config/channels.toml in their order."""
     path = config_dir / "channels.toml"
-    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return list(_channels(path, path.stat().st_mtime_ns if path.exists() else None))
+
+
+@lru_cache(maxsize=8)
+def _channels(path: Path, mtime_ns: int | None) -> tuple[Channel, ...]:
+    """Parsed once per version of the file: every report and 统计 reads it."""
+    raw = tomllib.loads(path.read_text(encoding="utf-8")) if mtime_ns is not None else {}
     offline = [
         Channel(str(c["name"]), tuple(str(a) for a in c.get("aliases", [])))
         for c in raw.get("channels", [])
     ]
-    return [Channel(WECHAT_CHANNEL, ("微信", "公众号", "微信公众平台", "政府微信公众平台"))] + offline
+    return (Channel(WECHAT_CHANNEL, ("微信", "公众号", "微信公众平台", "政府微信公众平台")), *offline)
 
 
 def resolve_channel(text: str, channels: list[Channel]) -> str:

@@ -6,6 +6,7 @@ it broke when it runs the report, not from the county's reply.
 from __future__ import annotations
 
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 from string import Formatter
 from typing import Any, Mapping
@@ -20,9 +21,15 @@ class TemplateError(Exception):
 def load_template(config_dir: Path) -> dict[str, dict[str, str]]:
     path = config_dir / TEMPLATE_FILE
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return _parsed(path, path.stat().st_mtime_ns)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise TemplateError(f"{path}: {exc}") from None
+
+
+@lru_cache(maxsize=8)
+def _parsed(path: Path, mtime_ns: int) -> dict[str, dict[str, str]]:
+    """Parsed once per version of the file (callers only read it)."""
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def fill(template: Mapping[str, Mapping[str, str]], figures: Mapping[str, Any]) -> dict[str, dict[str, str]]:

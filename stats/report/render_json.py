@@ -39,7 +39,7 @@ def report_dict(report: Report) -> dict:
 
 
 def render_json(report: Report) -> bytes:
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2).encode("utf-8")
+    return json.dumps(report_dict(report), ensure_ascii=False).encode("utf-8")
 
 
 def _number(value: int | Decimal) -> int | float:

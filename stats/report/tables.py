@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from publisher.models import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
@@ -61,20 +61,32 @@ class Registers:
 
     @classmethod
     def load(cls, session: Session, account_id: int, up_to_year: int) -> "Registers":
-        end = date(up_to_year, 12, 31)
-        return cls(
-            list(session.scalars(select(Article20Entry).where(
-                Article20Entry.account_id == account_id, Article20Entry.occurred_on <= end))),
-            list(session.scalars(select(DisclosureApplication).where(
-                DisclosureApplication.account_id == account_id, DisclosureApplication.received_on <= end))),
-            list(session.scalars(select(AppealCase).where(
-                AppealCase.account_id == account_id, AppealCase.filed_on <= end))),
-            list(session.scalars(select(RegisterOpening).where(
-                RegisterOpening.account_id == account_id, RegisterOpening.year <= up_to_year))),
-        )
+        params = {"account_id": account_id, "end": date(up_to_year, 12, 31), "year": up_to_year}
+        # Most townships have no applications, cases or documents in a year: one probe then.
+        if not session.connection().execute(_ANY_REGISTER_ROW, params).scalar():
+            return cls([], [], [], [])
+        return cls(*(list(session.scalars(statement, params)) for statement in _REGISTER_QUERIES))
 
     def opening(self, year: int, key: str) -> int | None:
         return next((o.value for o in self.openings if o.year == year and o.key == key), None)
+
+
+def _rows_until(model, day_column):
+    return select(model).where(model.account_id == bindparam("account_id"), day_column <= bindparam("end"))
+
+
+_REGISTER_QUERIES = (
+    _rows_until(Article20Entry, Article20Entry.occurred_on),
+    _rows_until(DisclosureApplication, DisclosureApplication.received_on),
+    _rows_until(AppealCase, AppealCase.filed_on),
+    select(RegisterOpening).where(RegisterOpening.account_id == bindparam("account_id"),
+                                  RegisterOpening.year <= bindparam("year")),
+)
+
+_ANY_REGISTER_ROW = select(or_(*(
+    exists().where(model.account_id == bindparam("account_id"))
+    for model in (Article20Entry, DisclosureApplication, AppealCase, RegisterOpening)
+)))
 
 
 def build_tables(registers: Registers, year: int) -> Tables:
