@@ -18,8 +18,7 @@ OVERVIEW_HEADINGS = {
     "supervision": "（五）监督保障情况",
 }
 
-# Section 二: (item heading, value column labels, [(row key, row label)])
-ARTICLE20_ITEM = "第二十条第（一）项"
+# Section 二: four small tables, each headed by its item of 第二十条
 ARTICLE20_GROUPS = {
     "item1": "第二十条第（一）项",
     "item5": "第二十条第（五）项",
@@ -40,7 +39,6 @@ ARTICLE20_KINDS = {
     "enforcement": "行政强制",
     "fee": "行政事业性收费",
 }
-ARTICLE20_ACTIONS = {"issued": "制发", "repealed": "废止", "decided": "处理决定", "charged": "收费"}
 
 # Section 三
 APPLICATIONS_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
@@ -134,7 +132,6 @@ TOPIC_SENTENCE = "按内容分，{topics}。"
 TOPIC_PHRASE = "{topic}{count}条"
 NO_PROACTIVE = "{year}年，{account}在台账中没有主动公开信息记录。"
 LIST_SEPARATOR = "，"
-LIST_SEPARATOR_LAST = "，"
 
 RULE_NAMES = {
     1: "表三各列：一加二等于（七）总计加四",

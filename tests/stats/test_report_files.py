@@ -78,3 +78,18 @@ def test_xlsx_opens_with_a_sheet_per_table_and_the_ledger_rows(report):
     assert "A1:C3" in {str(r) for r in applications.merged_cells.ranges}
     assert applications["A4"].value == "一、本年新收政府信息公开申请数量" and applications["J4"].value == 0
     assert len(book["主动公开统计"]._charts) == 2
+
+
+def test_cli_writes_each_format_to_the_out_file(database_url, example_year, tmp_path):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    env = {"GOVPOST_DATABASE_URL": database_url, "GOVPOST_CONFIG": ""}
+    for fmt in ("json", "md", "docx", "xlsx"):
+        out = tmp_path / f"report.{fmt}"
+        result = CliRunner().invoke(cli, ["report", "2023", "--format", fmt, "--out", str(out)], env=env)
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 0
+    assert Document(str(tmp_path / "report.docx")).tables
+    assert "通过微信公众号公开信息92条" in (tmp_path / "report.md").read_text(encoding="utf-8")
