@@ -10,6 +10,7 @@ SECTION_TITLES = {
     "other": "六、其他需要报告的事项",
 }
 
+RUN_IN_HEADING = "{heading}。"  # 「（一）主动公开情况。」 runs into its paragraph
 OVERVIEW_HEADINGS = {
     "proactive": "（一）主动公开情况",
     "on_request": "（二）依申请公开情况",

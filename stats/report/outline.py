@@ -9,7 +9,7 @@ from .build import Report
 def overview_paragraphs(report: Report) -> list[tuple[str | None, str]]:
     """(run-in heading or None, text): township reports run （一）… into the paragraph."""
     o = report.narrative["overview"]
-    h = texts.OVERVIEW_HEADINGS
+    h = {key: texts.RUN_IN_HEADING.format(heading=label) for key, label in texts.OVERVIEW_HEADINGS.items()}
     proactive = report.proactive_paragraph + o.get("proactive_extra", "")
     return [
         (None, o["intro"]),

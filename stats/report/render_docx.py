@@ -244,6 +244,15 @@ def _applications_table(document, report: Report) -> None:
         _merge(table, at, 0 if not r.outer else 1, at, 2, r.label, size=size)
         _values(table, at, r.values, size)
         i += 1
+    _fixed_widths(table, [Cm(1.5), Cm(1.7), Cm(5.0)] + [Cm(1.06)] * len(columns))
+    _repeat_header(table, header)
+
+
+def _repeat_header(table, rows: int) -> None:
+    """A table broken over two pages shows its header again on the second."""
+    for row in table.rows[:rows]:
+        marker = OxmlElement("w:tblHeader")
+        row._tr.get_or_add_trPr().append(marker)
 
 
 def _values(table, row: int, values, size) -> None:
@@ -266,6 +275,7 @@ def _appeals_table(document, report: Report) -> None:
         _put(table.cell(2, i), label, size=size)
     for i, value in enumerate(appeal_values(report.tables)):
         _put(table.cell(3, i), value, size=size)
+    _fixed_widths(table, [Cm(1.04)] * 15)
 
 
 # -- charts ---------------------------------------------------------------------------------
@@ -300,10 +310,21 @@ def _bar_chart(document, caption: str, label_header: str, items: list[tuple[str,
             cell = table.cell(row, 2 + k)
             if k < filled:
                 _shade(cell, BAR_FILL)
-    widths = [Cm(2.6), Cm(1.4)] + [Cm(0.55)] * BAR_CELLS
+    _fixed_widths(table, [Cm(2.6), Cm(1.4)] + [Cm(0.55)] * BAR_CELLS)
+
+
+def _fixed_widths(table, widths) -> None:
+    """Word reads the cells' widths, LibreOffice the grid's: set both, with a fixed layout."""
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for column, width in zip(table.columns, widths):
+        column.width = width
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = width
+        for tc in row._tr.tc_lst:
+            span = tc.grid_span
+            start = sum(c.grid_span for c in row._tr.tc_lst[:row._tr.tc_lst.index(tc)])
+            tc.width = sum(widths[start:start + span], Cm(0))
 
 
 def _shade(cell, fill: str) -> None:
