@@ -20,7 +20,6 @@ from bot.commands import dispatch
 from publisher.wechat import InvalidMessage, decrypt_message, encrypt_reply, parse_message, text_reply, verify_signature
 
 import bot.commands  # noqa: F401  (registers the commands)
-import publisher.chat_tasks  # noqa: F401  (registers the chat's background tasks)
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("webhook", __name__)

@@ -19,7 +19,7 @@ from publisher.models import Post, SchedulerHeartbeat, Staff
 from publisher.notify import notify_staff
 from publisher.publishing.runner import run_publishing_pass, worker_name
 from publisher.runtime import Runtime
-from publisher.tasks import run_due_tasks
+from publisher.jobs import run_due_tasks
 from publisher.texts import publishing as texts
 
 log = logging.getLogger(__name__)

@@ -2,6 +2,7 @@ import click
 from werkzeug.serving import run_simple
 
 from bot.cli.context import CliContext, pass_cli
+from publisher.jobs import start_task_runner
 
 
 def _web_app(ctx: CliContext, host: str, port: int):
@@ -39,9 +40,11 @@ def serve(ctx: CliContext, host: str, port: int) -> None:
     _announce(ctx, host, port)
     scheduler = background_scheduler(ctx.runtime)
     scheduler.start()
+    stop_tasks = start_task_runner(ctx.runtime)
     try:
         run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
+        stop_tasks.set()
         scheduler.shutdown(wait=False)
 
 
@@ -50,10 +53,16 @@ def serve(ctx: CliContext, host: str, port: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @pass_cli
 def web(ctx: CliContext, host: str, port: int) -> None:
-    """The web app alone (webhook, console); run workers separately."""
+    """The web app alone (webhook, console); run `govpost worker` for publishing."""
     app = _web_app(ctx, host, port)
     _announce(ctx, host, port)
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    # Slow chat work (image fetches, previews, notices) runs here within a second of the
+    # message that asked for it, instead of waiting for a worker's next tick.
+    stop_tasks = start_task_runner(ctx.runtime)
+    try:
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        stop_tasks.set()
 
 
 @click.command("sandbox")

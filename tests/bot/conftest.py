@@ -103,7 +103,7 @@ def live(database_url):
         sync_accounts(session, settings, runtime.clock)
 
     from bot.app import create_app
-    from publisher.tasks import start_task_runner
+    from publisher.jobs import start_task_runner
 
     app = create_app(runtime)
     server = make_server("127.0.0.1", port, app, threaded=True)

@@ -14,7 +14,7 @@ from publisher.accounts import account_by_name
 from publisher.audit import Actor
 from publisher.db import transaction
 from publisher.models import LedgerEntry, Post, Staff, Task
-from publisher.tasks import run_due_tasks
+from publisher.jobs import run_due_tasks
 from tests.publisher.conftest_publishing import *
 from tests.publisher.conftest_publishing import (
     add_staff,

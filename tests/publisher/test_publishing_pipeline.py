@@ -10,7 +10,7 @@ from sqlalchemy import select
 from publisher.db import transaction
 from publisher.models import LedgerEntry, PublishBundle, Task
 from publisher.publishing.runner import run_publishing_pass
-from publisher.tasks import run_due_tasks
+from publisher.jobs import run_due_tasks
 from tests.conftest import BEIJING
 from tests.publisher.conftest_publishing import *
 from tests.publisher.conftest_publishing import (
