@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
+from sqlalchemy import select
 
 from bot.cli.context import CliContext, pass_cli
 from publisher.audit import CLI
@@ -111,6 +112,27 @@ def ledger_correct(ctx: CliContext, entry_id: int, topic: str | None, title: str
     described = "；".join(texts.CHANGE.format(field=texts.FIELD_NAMES[f], old=old, new=new)
                          for f, (old, new) in changes.items())
     click.echo(texts.CORRECTED.format(id=entry_id, changes=described or texts.FIELD_NAMES["topic"]))
+
+
+@ledger_group.command("list")
+@click.option("--year", type=int, help="Report year (北京时间); default: all.")
+@click.option("--guessed", is_flag=True, help="Only rows whose topic was guessed and is not yet confirmed.")
+@click.option("--account", "account_name")
+@pass_cli
+def ledger_list(ctx: CliContext, year: int | None, guessed: bool, account_name: str | None) -> None:
+    """Rows as: id, day, channel, topic (? when guessed), title, and 已删除 when flagged."""
+    runtime = ctx.runtime
+    with runtime.session_factory() as session:
+        account = ctx.account(session, account_name)
+        query = select(LedgerEntry).where(LedgerEntry.account_id == account.id)
+        if year is not None:
+            query = query.where(LedgerEntry.disclosed_on >= date(year, 1, 1), LedgerEntry.disclosed_on < date(year + 1, 1, 1))
+        if guessed:
+            query = query.where(LedgerEntry.topic_guessed.is_(True))
+        for e in session.scalars(query.order_by(LedgerEntry.disclosed_on, LedgerEntry.id)):
+            flags = texts.LIST_DELETED if e.deleted_at else ""
+            topic = f"{e.topic}?" if e.topic_guessed else e.topic
+            click.echo(f"{e.id}\t{e.disclosed_on}\t{e.channel}\t{topic}\t{e.title}{flags}")
 
 
 def _entry(session, entry_id: int) -> LedgerEntry:

@@ -120,3 +120,22 @@ def test_cli_ledger_add_then_delete_keeps_the_row(database_url, runtime):
     assert runner.invoke(cli, ["ledger", "delete", "1"], env=env).exit_code == 0
     with runtime.session_factory() as session:
         assert session.get(LedgerEntry, 1).deleted_at is not None
+
+
+def test_cli_lists_guessed_rows_and_correcting_the_topic_confirms_it(database_url, runtime, account):
+    from datetime import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from publisher.ledger import add_entry
+
+    with transaction(runtime.session_factory) as session:
+        add_entry(session, account_id=account.id, channel="微信公众号", topic="其他", title="元宵节文艺汇演",
+                  published_at=dt(2023, 2, 5, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai")), source="history",
+                  topic_guessed=True, actor=CLI, clock=runtime.clock, timezone=runtime.settings.timezone)
+    env = {"GOVPOST_DATABASE_URL": database_url, "GOVPOST_CONFIG": ""}
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["ledger", "list", "--year", "2023", "--guessed"], env=env)
+    assert listed.output == "1\t2023-02-05\t微信公众号\t其他?\t元宵节文艺汇演\n"
+    corrected = runner.invoke(cli, ["ledger", "correct", "1", "--topic", "民生改善"], env=env)
+    assert corrected.exit_code == 0 and "话题「其他」→「民生改善」" in corrected.output
+    assert runner.invoke(cli, ["ledger", "list", "--guessed"], env=env).output == ""
