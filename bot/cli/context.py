@@ -8,6 +8,7 @@ import click
 from publisher.accounts import account_by_name
 from publisher.runtime import Runtime
 from publisher.settings import Settings, SettingsError, load_settings
+from publisher.texts import cli as texts
 
 
 class CliContext:
@@ -20,7 +21,7 @@ class CliContext:
             return load_settings(self.config_path)
         except SettingsError as exc:
             for problem in exc.problems:
-                click.echo(f"配置错误: {problem}", err=True)
+                click.echo(texts.CONFIG_PROBLEM.format(problem=problem), err=True)
             raise SystemExit(2) from None
 
     @cached_property
@@ -31,7 +32,7 @@ class CliContext:
         name = name or self.settings.default_account.name
         account = account_by_name(session, name)
         if account is None:
-            raise click.ClickException(f"账号「{name}」不存在。先运行 `govpost db upgrade`。")
+            raise click.ClickException(texts.UNKNOWN_ACCOUNT.format(name=name))
         return account
 
 

@@ -12,7 +12,13 @@ from sqlalchemy import select
 
 from bot.cli.context import CliContext, pass_cli
 from publisher.models import Staff
-from publisher.sandbox import build_image_message, build_text_message, decrypt_reply, wechat_post
+from publisher.sandbox import (
+    build_image_message,
+    build_text_message,
+    decrypt_reply,
+    wechat_post,
+)
+from publisher.texts import cli as cli_texts
 
 
 def openid_for(name: str) -> str:
@@ -37,7 +43,7 @@ def say(cli: CliContext, text, name, openid, mode, url, account_name, image) -> 
     settings = cli.settings
     account = settings.account(account_name) if account_name else settings.default_account
     if account is None:
-        raise click.ClickException(f"账号「{account_name}」不存在。")
+        raise click.ClickException(cli_texts.UNKNOWN_ACCOUNT.format(name=account_name))
     if not openid:
         if not name:
             raise click.UsageError("give --as NAME or --openid OPENID")

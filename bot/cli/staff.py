@@ -4,7 +4,7 @@ from bot.cli.context import CliContext, pass_cli
 from publisher.audit import CLI
 from publisher.db import transaction
 from publisher.staff import StaffError, create_admin, invite, list_staff
-from publisher.texts.staff import ROLE_NAMES
+from publisher.texts import staff as texts
 
 
 @click.group("staff")
@@ -27,7 +27,10 @@ def staff_invite(ctx: CliContext, name: str, role: str, account_name: str | None
     except StaffError as exc:
         raise click.ClickException(str(exc)) from None
     local = invitation.expires_at.astimezone(runtime.settings.timezone)
-    click.echo(f"{name}（{ROLE_NAMES[role]}）请向公众号发送「绑定 {invitation.code}」，{local:%Y-%m-%d %H:%M} 前有效。")
+    click.echo(
+        texts.INVITED.format(name=name, role=texts.ROLE_NAMES[role], code=invitation.code,
+                             expires=f"{local:%Y-%m-%d %H:%M}")
+    )
     click.echo(invitation.code)
 
 
@@ -40,8 +43,8 @@ def staff_list(ctx: CliContext, account_name: str | None) -> None:
     with transaction(runtime.session_factory) as session:
         account = ctx.account(session, account_name)
         for member in list_staff(session, account.id):
-            bound = "已绑定" if member.openid else "未绑定"
-            click.echo(f"{member.id}\t{member.name}\t{ROLE_NAMES.get(member.role, member.role)}\t{bound}")
+            bound = texts.BOUND_LABEL if member.openid else texts.UNBOUND_LABEL
+            click.echo(f"{member.id}\t{member.name}\t{texts.ROLE_NAMES.get(member.role, member.role)}\t{bound}")
 
 
 @click.group("admin")

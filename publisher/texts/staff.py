@@ -11,3 +11,7 @@ OPENID_TAKEN = "您的微信已绑定为「{name}」，无需重复绑定。"
 BOUND = "绑定成功！{name}，您的角色是{role}。发送「帮助」查看可用命令。"
 USERNAME_TAKEN = "用户名「{username}」已存在。"
 PASSWORD_TOO_SHORT = "密码至少 8 个字符。"
+
+INVITED = "{name}（{role}）请向公众号发送「绑定 {code}」，{expires} 前有效。"
+BOUND_LABEL = "已绑定"
+UNBOUND_LABEL = "未绑定"
