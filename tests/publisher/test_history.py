@@ -130,3 +130,19 @@ def test_cli_import_history_reports_what_it_imported(database_url, runtime, sand
     assert result.exit_code == 0, result.output
     assert "新增 1 篇" in result.stdout and "#法治宣传：1 篇" in result.stdout
     assert ledger_count(runtime) == 1
+
+
+def test_articles_govpost_published_itself_are_not_counted_again(runtime, account, sandbox_gateway):
+    from publisher.db import transaction
+    from publisher.ledger import add_entry
+    from publisher.publishing.outcome import ledger_key  # the publishing side's key, shared on purpose
+
+    publish(sandbox_gateway, ["镇党委召开主题党日活动"])
+    _, items = sandbox_gateway.published_page(0, 20)
+    bundle = type("Bundle", (), {"article_id": items[0].article_id, "msg_id": None})()
+    with transaction(runtime.session_factory) as session:
+        add_entry(session, account_id=account.id, channel="微信公众号", topic="党组织建设", title="镇党委召开主题党日活动",
+                  published_at=items[0].update_time, source="publish", external_key=ledger_key(bundle, 1),
+                  actor=CLI, clock=runtime.clock, timezone=runtime.settings.timezone)
+    result = run(runtime, sandbox_gateway)
+    assert (result.added, result.skipped) == (0, 1) and ledger_count(runtime) == 1
