@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from publisher.clock import Clock
 from publisher.models import Account, PublishBundle
 from publisher.texts import publishing as texts
-from publisher.wechat import MassSendFinished, PublishJobFinished
+from publisher.wechat import MassSendFinished, PublishStatus
 
 from . import outcome
 from .pipeline import apply_publish_status
@@ -37,7 +37,7 @@ def _bundle(session: Session, account: Account, **where) -> PublishBundle | None
 
 
 def handle_publish_job_finished(
-    session: Session, account: Account, event: PublishJobFinished, *, clock: Clock, timezone: ZoneInfo = BEIJING
+    session: Session, account: Account, event: PublishStatus, *, clock: Clock, timezone: ZoneInfo = BEIJING
 ) -> None:
     bundle = _bundle(session, account, publish_id=event.publish_id)
     if bundle is None:
@@ -45,8 +45,7 @@ def handle_publish_job_finished(
         return
     if bundle.status in outcome.FINAL:
         return
-    apply_publish_status(session, bundle, event.status, event.article_id, dict(event.articles),
-                         event.fail_idx, clock, timezone)
+    apply_publish_status(session, bundle, event, clock, timezone)
 
 
 def handle_mass_send_finished(

@@ -30,6 +30,7 @@ from publisher.wechat import (
     DuplicateClientMsgId,
     OutcomeUnknown,
     PublishState,
+    PublishStatus,
     QuotaExceeded,
     Rejected,
     TransientError,
@@ -245,14 +246,15 @@ def _poll(work: BundleWork, gateway) -> str:
     if result.status == PublishState.PUBLISHING:
         return _wait(work)
     with work.unit() as (session, bundle):
-        apply_publish_status(session, bundle, result.status, result.article_id, dict(result.articles),
-                             result.fail_idx, work.clock, work.tz)
+        apply_publish_status(session, bundle, result, work.clock, work.tz)
         return bundle.status
 
 
-def apply_publish_status(session, bundle, status, article_id, urls, fail_idx, clock, tz) -> None:
+def apply_publish_status(session, bundle, result: PublishStatus, clock, tz) -> None:
+    """Act on a publish job's state, whether polled or pushed by PUBLISHJOBFINISH."""
+    status, fail_idx = result.status, result.fail_idx
     if status == PublishState.SUCCESS:
-        outcome.complete_published(session, bundle, article_id=article_id, urls=urls,
+        outcome.complete_published(session, bundle, article_id=result.article_id, urls=dict(result.articles),
                                    published_at=clock.now(), clock=clock, timezone=tz)
     elif status != PublishState.PUBLISHING:
         reason = texts.PUBLISH_STATUS_REASONS.get(status, texts.PUBLISH_STATUS_REASONS[3])

@@ -35,7 +35,6 @@ from .errors import (
 from .messages import (
     InboundMessage,
     MassSendFinished,
-    PublishJobFinished,
     decrypt_message,
     encrypt_reply,
     parse_message,
@@ -43,7 +42,13 @@ from .messages import (
     timestamp_is_fresh,
     verify_signature,
 )
-from .tokens import DatabaseTokenStore, FetchedToken, RedisTokenStore, TokenStore, token_store_for
+from .tokens import (
+    DatabaseTokenStore,
+    FetchedToken,
+    RedisTokenStore,
+    TokenStore,
+    token_store_for,
+)
 
 __all__ = [
     "AccountClient",
@@ -60,7 +65,6 @@ __all__ = [
     "MassSendFinished",
     "MassSent",
     "OutcomeUnknown",
-    "PublishJobFinished",
     "PublishState",
     "PublishStatus",
     "PublishedArticle",

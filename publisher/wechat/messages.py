@@ -22,6 +22,7 @@ from wechatpy.replies import TextReply
 
 from publisher.settings import AccountSettings
 
+from .client import PublishStatus
 from .errors import InvalidMessage
 
 # A DTD is never part of a WeChat message; refusing it outright closes off entity
@@ -79,15 +80,6 @@ class MassSendJobFinishWithUrlsEvent(MassSendJobFinishEvent):
 
 
 @dataclass(frozen=True)
-class PublishJobFinished:
-    publish_id: str
-    status: int
-    article_id: str | None
-    articles: list[tuple[int, str]] = field(default_factory=list)
-    fail_idx: list[int] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
 class MassSendFinished:
     msg_id: str
     status: str  # "send success", "send fail", "err(10001)", ...
@@ -111,7 +103,7 @@ class InboundMessage:
     media_id: str | None = None
     pic_url: str | None = None
     event_key: str | None = None
-    publish_job: PublishJobFinished | None = None
+    publish_job: PublishStatus | None = None  # PUBLISHJOBFINISH: what polling would say
     mass_send: MassSendFinished | None = None
 
 
@@ -215,7 +207,7 @@ def _inbound(message) -> InboundMessage:
 
     publish_job = None
     if isinstance(message, PublishJobFinishEvent):
-        publish_job = PublishJobFinished(
+        publish_job = PublishStatus(
             publish_id=message.publish_id,
             status=message.status,
             article_id=message.article_id,

@@ -13,7 +13,7 @@ from publisher.publishing.events import (
     handle_publish_job_finished,
 )
 from publisher.publishing.runner import run_publishing_pass
-from publisher.wechat import MassSendFinished, PublishJobFinished
+from publisher.wechat import MassSendFinished, PublishStatus
 from tests.conftest import BEIJING
 from tests.publisher.conftest_publishing import *
 from tests.publisher.conftest_publishing import post_row, queue_post
@@ -41,7 +41,7 @@ def test_publish_event_twice_publishes_once(make_runtime, sandbox_server, clock)
     runtime = make_runtime()
     first, second = queue_post(runtime, "甲"), queue_post(runtime, "乙")
     bundle = _submit_only(runtime, sandbox_server, clock, "cgi-bin/freepublish/get")
-    event = PublishJobFinished(publish_id=bundle.publish_id, status=0, article_id="ART1",
+    event = PublishStatus(publish_id=bundle.publish_id, status=0, article_id="ART1",
                                articles=[(1, "https://mp.example/1"), (2, "https://mp.example/2")])
 
     _deliver(runtime, clock, handle_publish_job_finished, event)
@@ -64,14 +64,14 @@ def test_publish_event_after_polling_finished_changes_nothing(make_runtime, sand
         bundle = session.scalar(select(PublishBundle))
 
     _deliver(runtime, clock, handle_publish_job_finished,
-             PublishJobFinished(publish_id=bundle.publish_id, status=4, article_id=None, fail_idx=[1]))
+             PublishStatus(publish_id=bundle.publish_id, status=4, article_id=None, fail_idx=[1]))
 
     assert post_row(runtime, post).status == "published" and post_row(runtime, post).article_url == url
 
 
 def test_publish_event_for_an_unknown_job_is_ignored(make_runtime, clock):
     runtime = make_runtime()
-    _deliver(runtime, clock, handle_publish_job_finished, PublishJobFinished(publish_id="999", status=0,
+    _deliver(runtime, clock, handle_publish_job_finished, PublishStatus(publish_id="999", status=0,
                                                                              article_id="X"))
     with runtime.session_factory() as session:
         assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 0
