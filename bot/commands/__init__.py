@@ -5,3 +5,4 @@ from bot.commands import drafting  # noqa: F401
 from bot.commands import posts  # noqa: F401
 from bot.commands import review  # noqa: F401
 from bot.commands import publishing  # noqa: F401
+from bot.commands import ledger  # noqa: F401

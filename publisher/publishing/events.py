@@ -22,7 +22,6 @@ from .pipeline import apply_publish_status
 
 log = logging.getLogger(__name__)
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 MASS_SUCCESS = ("send success", "sendsuccess")
 
 
@@ -37,7 +36,7 @@ def _bundle(session: Session, account: Account, **where) -> PublishBundle | None
 
 
 def handle_publish_job_finished(
-    session: Session, account: Account, event: PublishStatus, *, clock: Clock, timezone: ZoneInfo = BEIJING
+    session: Session, account: Account, event: PublishStatus, *, clock: Clock, timezone: ZoneInfo
 ) -> None:
     bundle = _bundle(session, account, publish_id=event.publish_id)
     if bundle is None:
@@ -49,7 +48,7 @@ def handle_publish_job_finished(
 
 
 def handle_mass_send_finished(
-    session: Session, account: Account, event: MassSendFinished, *, clock: Clock, timezone: ZoneInfo = BEIJING
+    session: Session, account: Account, event: MassSendFinished, *, clock: Clock, timezone: ZoneInfo
 ) -> None:
     bundle = _bundle(session, account, msg_id=event.msg_id)
     if bundle is None:

@@ -34,7 +34,7 @@ def _submit_only(runtime, sandbox_server, clock, path: str) -> PublishBundle:
 
 def _deliver(runtime, clock, handler, event) -> None:
     with transaction(runtime.session_factory) as session:
-        handler(session, session.scalar(select(Account)), event, clock=clock)
+        handler(session, session.scalar(select(Account)), event, clock=clock, timezone=runtime.settings.timezone)
 
 
 def test_publish_event_twice_publishes_once(make_runtime, sandbox_server, clock):
