@@ -18,3 +18,18 @@ def test_models_and_migrations_agree(db_engine):
     with db_engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
+
+
+def test_every_migration_downgrades_and_upgrades_again(db_engine):
+    from alembic import command
+
+    from publisher.migrate import alembic_config
+
+    config = alembic_config(db_engine.url.render_as_string(hide_password=False))
+    with db_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    assert set(inspect(db_engine).get_table_names()) <= {"alembic_version"}
+    upgrade(db_engine)
+    assert is_current(db_engine)
+    assert set(Base.metadata.tables) <= set(inspect(db_engine).get_table_names())
