@@ -59,9 +59,12 @@ def say(cli: CliContext, text, name, openid, mode, url, account_name, image) -> 
     if image is not None:
         if not sandbox_url:
             raise click.ClickException("--image needs sandbox mode (real WeChat media ids come from a phone)")
-        media = requests.post(f"{base}/sandbox/user_media", params={"appid": account.appid, "filename": image.name},
-                              data=image.read_bytes(), timeout=10)
-        media.raise_for_status()
+        try:
+            media = requests.post(f"{base}/sandbox/user_media", params={"appid": account.appid,
+                                  "filename": image.name}, data=image.read_bytes(), timeout=10)
+            media.raise_for_status()
+        except requests.RequestException as exc:
+            raise click.ClickException(f"cannot upload the picture to the sandbox at {base}: {exc}") from None
         xml = build_image_message("gh_govpost", openid, media.json()["media_id"])
     else:
         if not text:

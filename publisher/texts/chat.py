@@ -87,10 +87,19 @@ HISTORY_ACTIONS = {
     "draft.close": "保存稿件",
     "draft.idle_close": "超时自动保存",
     "draft.reopen": "重新打开修改",
+    "draft.paragraph": "加入一段文字",
+    "draft.image": "加入一张图片",
+    "draft.replace_block": "改写一段",
+    "draft.delete_block": "删除一段",
     "post.topic": "设置话题",
     "post.schedule": "设置发布时间",
     "review.approve": "审核通过（一级）",
     "preview.request": "请求预览",
+    "preview.sent": "预览已发到手机",
+    "review.submit_blocked": "提交未通过检查",
+    "ledger.add": "记入公开台账",
+    "ledger.correct": "更正台账记录",
+    "ledger.flag_deleted": "台账标记为已删除",
 }
 
 # Checks (SPEC §5)

@@ -22,3 +22,18 @@ def test_help_offers_each_role_only_what_it_may_use():
     assert {"通过", "退回"} <= {c.word for c in commands_for(reviewer)}
     assert {c.word for c in commands_for(None)} == {"帮助", "绑定"}
     assert all(c.help_line.strip() for c in COMMANDS.values())
+
+
+def test_every_audited_action_about_a_post_reads_in_chinese_in_its_history():
+    import re
+    from pathlib import Path
+
+    from bot.commands.posts import _action_name
+
+    root = Path(__file__).resolve().parents[2]
+    actions = set()
+    for path in [*root.glob("publisher/**/*.py"), *root.glob("bot/**/*.py")]:
+        actions.update(re.findall(r'action="((?:draft|post|review|preview|ledger)\.[a-z_]+)"', path.read_text("utf-8")))
+    assert actions, "no audited actions found: the scan is broken"
+    untranslated = {a for a in actions if not re.search(r"[\u4e00-\u9fff]", _action_name(a))}
+    assert not untranslated
