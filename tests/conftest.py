@@ -23,6 +23,7 @@ from publisher.migrate import upgrade
 from publisher.models import Base
 from publisher.runtime import Runtime
 from publisher.settings import settings_from_mapping
+from publisher.wechat import make_gateway, token_store_for
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 POSTGRES_URL = os.environ.get("GOVPOST_TEST_DATABASE_URL")
@@ -141,3 +142,33 @@ def app(runtime):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+# The publishing suites' sandbox and runtime (helpers in tests/publishing_support.py).
+
+
+@pytest.fixture
+def sandbox_server(database_url):
+    from tests.publishing_support import LiveSandbox  # it builds on make_settings, above
+
+    server = LiveSandbox(make_settings(database_url))
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def make_runtime(database_url, db_engine, session_factory, clock, sandbox_server):
+    """A runtime talking to the live sandbox, with the account configured as asked."""
+    from tests.publishing_support import publishing_settings
+
+    def build(**account) -> Runtime:
+        settings = publishing_settings(database_url, sandbox_server.url, **account)
+        runtime = Runtime(settings, db_engine, session_factory, clock)
+        with transaction(session_factory) as session:
+            sync_accounts(session, settings, clock)
+        # A short timeout, so that the sandbox's "hang" fault costs a second, not ten.
+        store = token_store_for(settings, session_factory, clock)
+        runtime._gateways["default"] = make_gateway(settings, settings.default_account, store, timeout=1.0)
+        return runtime
+
+    return build

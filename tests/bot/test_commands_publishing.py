@@ -15,8 +15,7 @@ from publisher.audit import Actor
 from publisher.db import transaction
 from publisher.models import LedgerEntry, Post, Staff, Task
 from publisher.jobs import run_due_tasks
-from tests.publisher.conftest_publishing import *
-from tests.publisher.conftest_publishing import (
+from tests.publishing_support import (
     add_staff,
     post_row,
     queue_post,

@@ -23,8 +23,7 @@ from publisher.db import make_session_factory, transaction
 from publisher.models import Post, PublishBundle
 from publisher.runtime import Runtime
 from publisher.settings import load_settings
-from tests.publisher.conftest_publishing import *
-from tests.publisher.conftest_publishing import queue_post
+from tests.publishing_support import queue_post
 
 pytestmark = pytest.mark.slow
 

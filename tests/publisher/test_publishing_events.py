@@ -15,8 +15,7 @@ from publisher.publishing.events import (
 from publisher.publishing.runner import run_publishing_pass
 from publisher.wechat import MassSendFinished, PublishStatus
 from tests.conftest import BEIJING
-from tests.publisher.conftest_publishing import *
-from tests.publisher.conftest_publishing import post_row, queue_post
+from tests.publishing_support import post_row, queue_post
 
 NOON = datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING)
 

@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from publisher.models import LedgerEntry, PublishBundle, Task
 from tests.conftest import BEIJING
-from tests.publisher.conftest_publishing import *
-from tests.publisher.conftest_publishing import (
+from tests.publishing_support import (
     add_staff,
     post_row,
     queue_post,

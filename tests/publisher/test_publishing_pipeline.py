@@ -12,8 +12,7 @@ from publisher.models import LedgerEntry, PublishBundle, Task
 from publisher.publishing.runner import run_publishing_pass
 from publisher.jobs import run_due_tasks
 from tests.conftest import BEIJING
-from tests.publisher.conftest_publishing import *
-from tests.publisher.conftest_publishing import (
+from tests.publishing_support import (
     add_staff,
     post_row,
     queue_post,

@@ -1,25 +1,23 @@
-"""Fixtures of the publishing tests: the sandbox served over HTTP, a runtime pointed at it,
-and queued posts with pictures. Import explicitly: `from tests.publisher.conftest_publishing import *`."""
+"""Helpers of the publishing tests: the sandbox served over HTTP, settings pointed at it,
+queued posts with pictures, and running the pipeline until it settles. The fixtures built
+on them (`sandbox_server`, `make_runtime`) are in tests/conftest.py."""
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from datetime import datetime
 
-import pytest
 import requests
-from werkzeug.serving import make_server
 
 from bot.sandbox_accounts import sandbox_accounts
-from publisher.accounts import account_by_name, sync_accounts
+from publisher.accounts import account_by_name
 from publisher.db import transaction
 from publisher.lifecycle import Status
 from publisher.models import Post, PostBlock, PostImage, Staff
 from publisher.publishing.runner import run_publishing_pass
 from publisher.runtime import Runtime
 from publisher.sandbox import create_app as create_sandbox_app
-from publisher.wechat import make_gateway, token_store_for
 from tests.conftest import make_settings
+from tests.support import LiveServer
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200 + b"\xff\xd9"
 
@@ -28,9 +26,8 @@ class LiveSandbox:
     def __init__(self, settings):
         accounts = [replace(a, push_url=None) for a in sandbox_accounts(settings)]
         self.app = create_sandbox_app(accounts, publish_delay=0, token_ttl=7200)
-        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        self.live = LiveServer(self.app)
+        self.url = self.live.url
 
     def fault(self, **rule) -> None:
         requests.post(self.url + "sandbox/faults", json=rule, timeout=5).raise_for_status()
@@ -48,37 +45,12 @@ class LiveSandbox:
             return [a["title"] for p in state.publications.values() for a in p.articles]
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.live.close()
 
 
 def publishing_settings(database_url: str, api_base: str, **account):
     base = {"name": "default", "display_name": "优干宁镇人民政府", "slots": ["12:00", "18:00"]}
     return make_settings(database_url, wechat_api_base=api_base, accounts=[{**base, **account}])
-
-
-@pytest.fixture
-def sandbox_server(database_url):
-    server = LiveSandbox(make_settings(database_url))
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def make_runtime(database_url, db_engine, session_factory, clock, sandbox_server):
-    """A runtime talking to the live sandbox, with the account configured as asked."""
-
-    def build(**account) -> Runtime:
-        settings = publishing_settings(database_url, sandbox_server.url, **account)
-        runtime = Runtime(settings, db_engine, session_factory, clock)
-        with transaction(session_factory) as session:
-            sync_accounts(session, settings, clock)
-        # A short timeout, so that the sandbox's "hang" fault costs a second, not ten.
-        store = token_store_for(settings, session_factory, clock)
-        runtime._gateways["default"] = make_gateway(settings, settings.default_account, store, timeout=1.0)
-        return runtime
-
-    return build
 
 
 def add_staff(runtime: Runtime, name: str = "张三", role: str = "editor") -> int:
