@@ -35,7 +35,7 @@ def healthz():
 
 def _scheduler_state(runtime) -> dict:
     """Reported, not judged: `govpost web` runs without a scheduler in this process."""
-    from publisher.scheduler import HEARTBEAT_STALE, latest_heartbeat
+    from publisher.scheduler import heartbeat_is_fresh, latest_heartbeat
 
     try:
         with runtime.session_factory() as session:
@@ -44,7 +44,7 @@ def _scheduler_state(runtime) -> dict:
         return {"status": f"error: {type(exc).__name__}"}
     if last is None:
         return {"status": "never ran", "last_beat": None}
-    fresh = runtime.clock.now() - last <= HEARTBEAT_STALE
+    fresh = heartbeat_is_fresh(runtime.settings, last, runtime.clock.now())
     return {"status": "ok" if fresh else "stale", "last_beat": last.isoformat()}
 
 

@@ -15,21 +15,24 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import func, select
 
 from publisher.accounts import account_by_name
-from publisher.models import Post, SchedulerHeartbeat, Staff
+from publisher.jobs import run_due_tasks
+from publisher.models import WECHAT_CHANNEL, LedgerEntry, SchedulerHeartbeat, Staff
 from publisher.notify import notify_staff
 from publisher.publishing.runner import run_publishing_pass, worker_name
 from publisher.runtime import Runtime
-from publisher.jobs import run_due_tasks
 from publisher.texts import publishing as texts
 
 log = logging.getLogger(__name__)
 
-TICK_SECONDS = 15
 # A tick missed while the process was down (or the machine asleep) still runs once on
 # start; a day's grace covers any ordinary outage, and coalescing runs it only once.
 MISFIRE_GRACE = int(timedelta(days=1).total_seconds())
-REMINDER_TIME = (9, 0)  # 北京时间, when staff are at work
-HEARTBEAT_STALE = timedelta(seconds=TICK_SECONDS * 8)
+# A heartbeat older than this many ticks means no scheduler is running.
+STALE_AFTER_TICKS = 8
+
+
+def heartbeat_is_fresh(settings, last: datetime, now: datetime) -> bool:
+    return now - last <= timedelta(seconds=settings.scheduler_tick_seconds * STALE_AFTER_TICKS)
 
 
 def tick(runtime: Runtime, worker: str | None = None) -> int:
@@ -64,7 +67,14 @@ def remind_if_stale(runtime: Runtime) -> int:
             account = account_by_name(session, configured.name)
             if account is None:
                 continue
-            last = session.scalar(select(func.max(Post.published_at)).where(Post.account_id == account.id))
+            # The ledger, not the posts: it also knows articles brought in by import-history.
+            last = session.scalar(
+                select(func.max(LedgerEntry.published_at)).where(
+                    LedgerEntry.account_id == account.id,
+                    LedgerEntry.channel == WECHAT_CHANNEL,
+                    LedgerEntry.deleted_at.is_(None),
+                )
+            )
             text = stale_notice(last, now, settings.stale_days_warn, settings.stale_days_urgent)
             if text is None:
                 continue
@@ -98,12 +108,15 @@ def _safely(job, runtime: Runtime):
     return run
 
 
-def configure(scheduler: BaseScheduler, runtime: Runtime, *, interval: int = TICK_SECONDS) -> BaseScheduler:
+def configure(scheduler: BaseScheduler, runtime: Runtime, *, interval: int | None = None) -> BaseScheduler:
+    settings = runtime.settings
+    interval = interval or settings.scheduler_tick_seconds
     common = {"misfire_grace_time": MISFIRE_GRACE, "coalesce": True, "max_instances": 1, "replace_existing": True}
     scheduler.add_job(_safely(tick, runtime), "interval", seconds=interval, id="tick",
                       next_run_time=datetime.now(runtime.settings.timezone), **common)
-    hour, minute = REMINDER_TIME
-    scheduler.add_job(_safely(remind_if_stale, runtime), "cron", hour=hour, minute=minute, id="stale-reminder",
+    reminder = settings.reminder_time
+    scheduler.add_job(_safely(remind_if_stale, runtime), "cron", hour=reminder.hour, minute=reminder.minute,
+                      id="stale-reminder",
                       **common)
     return scheduler
 

@@ -75,6 +75,8 @@ class Settings:
     draft_idle_minutes: int
     stale_days_warn: int
     stale_days_urgent: int
+    scheduler_tick_seconds: int
+    reminder_time: time
     accounts: tuple[AccountSettings, ...]
     config_dir: Path = CONFIG_DIR
 
@@ -128,7 +130,7 @@ def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) ->
         return value
 
     sandbox, webhook, review = section("sandbox"), section("webhook"), section("review")
-    drafts, alerts = section("drafts"), section("alerts")
+    drafts, alerts, scheduler = section("drafts"), section("alerts"), section("scheduler")
 
     timezone_name = env.get("GOVPOST_TIMEZONE", raw.get("timezone", "Asia/Shanghai"))
     try:
@@ -185,6 +187,8 @@ def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) ->
         draft_idle_minutes=int(number(drafts, "idle_minutes", 30, 1, 1440, "drafts.idle_minutes")),
         stale_days_warn=int(number(alerts, "stale_days_warn", 7, 1, 365, "alerts.stale_days_warn")),
         stale_days_urgent=int(number(alerts, "stale_days_urgent", 14, 1, 365, "alerts.stale_days_urgent")),
+        scheduler_tick_seconds=int(number(scheduler, "tick_seconds", 15, 1, 3600, "scheduler.tick_seconds")),
+        reminder_time=_time_of_day(alerts.get("reminder_time", "09:00"), "alerts.reminder_time", problems),
         accounts=tuple(accounts),
     )
     if settings.stale_days_urgent < settings.stale_days_warn:
@@ -261,17 +265,19 @@ def _account(table: Mapping[str, Any], index: int, problems: list[str]) -> Accou
     )
 
 
+def _time_of_day(value: Any, label: str, problems: list[str]) -> time | None:
+    match = _SLOT.match(str(value))
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        problems.append(f"{label}: {value!r} is not a time of day (HH:MM, 00:00 to 23:59)")
+        return None
+    return time(int(match[1]), int(match[2]))
+
+
 def _slots(values: Any, label: str, problems: list[str]) -> tuple[time, ...]:
     if not isinstance(values, list) or not values:
         problems.append(f"{label}.slots: a list of times like [\"12:00\", \"18:00\"]")
         return ()
-    slots: list[time] = []
-    for value in values:
-        match = _SLOT.match(str(value))
-        if not match or int(match[1]) > 23 or int(match[2]) > 59:
-            problems.append(f"{label}.slots: {value!r} is not a time of day (HH:MM, 00:00 to 23:59)")
-            continue
-        slots.append(time(int(match[1]), int(match[2])))
+    slots = [s for v in values if (s := _time_of_day(v, f"{label}.slots", problems)) is not None]
     if len(set(slots)) != len(slots):
         problems.append(f"{label}.slots: a slot is listed twice")
     return tuple(sorted(set(slots)))

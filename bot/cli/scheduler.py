@@ -9,13 +9,13 @@ from bot.cli.context import CliContext, pass_cli
 
 
 @click.command("worker")
-@click.option("--interval", default=15, show_default=True, type=int, help="seconds between ticks")
+@click.option("--interval", type=int, help="Seconds between ticks (default: scheduler.tick_seconds).")
 @pass_cli
 def worker(ctx: CliContext, interval: int) -> None:
     """The scheduler alone: publishes due bundles, runs background tasks, sends reminders."""
     from publisher.scheduler import blocking_scheduler
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    interval = interval or ctx.settings.scheduler_tick_seconds
     click.echo(f"govpost worker: a tick every {interval}s; stop with Ctrl-C")
     try:
         blocking_scheduler(ctx.runtime, interval=interval).start()

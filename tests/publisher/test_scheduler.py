@@ -6,9 +6,13 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 
+from publisher.audit import SYSTEM
 from publisher.db import transaction
-from publisher.models import Post, Staff, Task
+from publisher.ledger import add_entry
+from publisher.models import WECHAT_CHANNEL, Staff, Task
+from publisher.runtime import Runtime
 from publisher.scheduler import configure, remind_if_stale, stale_notice, tick
+from tests.conftest import make_settings
 
 T0 = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
 
@@ -22,6 +26,28 @@ def test_jobs_survive_a_restart_and_never_run_twice_at_once(runtime):
         assert job.coalesce is True
         assert job.max_instances == 1
     assert jobs["tick"].trigger.interval == timedelta(seconds=15)
+
+
+def test_tick_interval_and_reminder_time_come_from_the_configuration(database_url, db_engine, session_factory,
+                                                                       clock):
+    settings = make_settings(database_url, scheduler={"tick_seconds": 40},
+                             alerts={"reminder_time": "08:30"})
+    runtime = Runtime(settings, db_engine, session_factory, clock)
+    jobs = {job.id: job for job in configure(BackgroundScheduler(timezone=settings.timezone), runtime).get_jobs()}
+    assert jobs["tick"].trigger.interval == timedelta(seconds=40)
+    fields = {f.name: str(f) for f in jobs["stale-reminder"].trigger.fields}
+    assert (fields["hour"], fields["minute"]) == ("8", "30")
+
+
+def test_a_deleted_article_does_not_count_as_an_update(runtime, account, clock):
+    with transaction(runtime.session_factory) as session:
+        _member(session, account.id, "编辑", "editor")
+        entry = add_entry(session, account_id=account.id, channel=WECHAT_CHANNEL, topic="乡村振兴", title="已删",
+                          published_at=clock.now(), source="publish", actor=SYSTEM, clock=clock,
+                          timezone=runtime.settings.timezone)
+        entry.deleted_at = clock.now()
+    clock.advance(days=1)
+    assert remind_if_stale(runtime) == 1
 
 
 def test_tick_writes_a_heartbeat_that_healthz_reports(runtime, client, clock):
@@ -51,8 +77,9 @@ def test_reminder_tells_editors_and_admins_once_a_day(runtime, account, clock):
     with transaction(runtime.session_factory) as session:
         for name, role in (("编辑", "editor"), ("管理员", "admin"), ("审核人", "reviewer")):
             _member(session, account.id, name, role)
-        session.add(Post(account_id=account.id, title="上一篇", status="published", published_at=clock.now(),
-                         created_at=clock.now(), updated_at=clock.now()))
+        add_entry(session, account_id=account.id, channel=WECHAT_CHANNEL, topic="乡村振兴", title="上一篇",
+                  published_at=clock.now(), source="history", actor=SYSTEM, clock=clock,
+                  timezone=runtime.settings.timezone)
 
     clock.advance(days=3)
     assert remind_if_stale(runtime) == 0
