@@ -53,7 +53,7 @@ def serve(ctx: CliContext, host: str, port: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @pass_cli
 def web(ctx: CliContext, host: str, port: int) -> None:
-    """The web app alone (webhook, console); run `govpost worker` for publishing."""
+    """The web app alone (webhook, health, metrics); run `govpost worker` for publishing."""
     app = _web_app(ctx, host, port)
     _announce(ctx, host, port)
     # Slow chat work (image fetches, previews, notices) runs here within a second of the

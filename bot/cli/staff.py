@@ -49,7 +49,7 @@ def staff_list(ctx: CliContext, account_name: str | None) -> None:
 
 @click.group("admin")
 def admin_group() -> None:
-    """Logins for the admin console."""
+    """Logins for the admin console (SPEC §9; the console pages are not built yet)."""
 
 
 @admin_group.command("create")
