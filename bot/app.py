@@ -1,14 +1,10 @@
 """The Flask app factory: one factory for `govpost serve`, gunicorn and the tests."""
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 
 from publisher.runtime import Runtime
 from publisher.settings import load_settings
-
-log = logging.getLogger(__name__)
 
 
 def create_app(runtime: Runtime | None = None) -> Flask:
@@ -35,17 +31,17 @@ def runtime_of(app: Flask) -> Runtime:
 
 
 def _ephemeral_secret() -> str:
+    # Nothing signed with it outlives the process yet (no console sessions), so a random key
+    # per process is safe; GOVPOST_SECRET_KEY makes it stable across processes and restarts.
     import secrets
 
-    log.warning("GOVPOST_SECRET_KEY is not set: console logins will not survive a restart")
     return secrets.token_hex(32)
 
 
 def _mount_sandbox(app: Flask, runtime: Runtime) -> None:
     """In sandbox mode the local WeChat stand-in is served by the same process."""
-    from publisher.sandbox import create_blueprint
-
     from bot.sandbox_accounts import sandbox_accounts
+    from publisher.sandbox import create_blueprint
 
     app.register_blueprint(
         create_blueprint(

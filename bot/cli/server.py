@@ -24,7 +24,8 @@ def _announce(ctx: CliContext, host: str, port: int) -> None:
     if settings.sandbox_mode:
         click.echo("  sandbox mode: no WeChat credentials configured; the local WeChat stand-in is served")
         click.echo(f"  sandbox state: {url}/sandbox/state")
-        click.echo("  try the bot:  .venv/bin/govpost staff invite 张三 --role editor")
+        click.echo("  try the bot:  .venv/bin/govpost staff invite 张三 --role editor, then")
+        click.echo(f"                .venv/bin/govpost say --url {url} --as 张三 绑定 <code>  (README: Try the bot)")
     click.echo("  stop with Ctrl-C")
 
 
