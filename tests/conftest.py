@@ -27,7 +27,7 @@ from publisher.wechat import make_gateway, token_store_for
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 POSTGRES_URL = os.environ.get("GOVPOST_TEST_DATABASE_URL")
-DB_FIXTURES = {"db_engine", "session_factory", "runtime", "app", "client"}
+DB_FIXTURES = {"database_url", "db_engine", "session_factory", "runtime", "app", "client"}
 
 
 def pytest_collection_modifyitems(items):
