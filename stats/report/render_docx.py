@@ -4,6 +4,13 @@ Word otherwise ignores), page numbers, and the charts by topic and by month.
 
 The charts are drawn as shaded table cells rather than pictures: they print sharp at any
 size, need no plotting library or CJK font on the server, and Word and WPS can edit them.
+Each bar is a row of fixed height whose cells have thick white top and bottom borders, so
+the bars stand apart instead of merging into one block.
+
+Pagination: body text flows freely (widow control off, as 公文 fill every page's 22 lines);
+only headings keep with what follows (the template's heading styles), a chart's caption and
+rows keep together so a chart never starts or breaks at a page's foot, and the last paragraph
+keeps with the signature and date.
 """
 from __future__ import annotations
 
@@ -11,7 +18,7 @@ import io
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -25,7 +32,10 @@ from .layout import appeal_result_labels, appeal_values, application_column_labe
 from .outline import intro, other_text, overview_paragraphs, problems_paragraphs
 
 BAR_CELLS = 20
-BAR_FILL = "4F6F8F"
+BAR_FILL = "4F6F8F"  # prints as a mid grey in black and white
+BAR_ROW = Pt(18)  # a chart row: the bar and the white gap above and below it
+BAR_GAP = 24  # eighths of a point of white border at a bar's top and bottom: 3pt + 3pt
+AXIS = 6  # eighths of a point: the thin black line the bars start from
 
 
 def render_docx(report: Report) -> bytes:
@@ -70,8 +80,11 @@ def render_docx(report: Report) -> bytes:
         for line in found:
             _paragraph(document, line)
 
-    _paragraph(document, "")
-    _paragraph(document, report.account_display_name, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    # The signature and date never stand apart, nor alone on a last page without body text.
+    document.paragraphs[-1].paragraph_format.keep_with_next = True
+    _paragraph(document, "").paragraph_format.keep_with_next = True
+    signer = _paragraph(document, report.account_display_name, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    signer.paragraph_format.keep_with_next = True
     signed = report.signed_on
     _paragraph(document, texts.SIGNATURE_DATE.format(year=signed.year, month=signed.month, day=signed.day),
                align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -119,6 +132,9 @@ def _styles(document) -> None:
         style.paragraph_format.space_before = Pt(0)
         style.paragraph_format.space_after = Pt(0)
         style.paragraph_format.line_spacing = Pt(28)
+    # Widow control (on in the template) moved a 3-line paragraph with room for 2 at a page's
+    # foot whole to the next page, leaving page 1's last lines empty; 公文 fill every line.
+    styles["Normal"].paragraph_format.widow_control = False
     title = styles["Title"]
     title.paragraph_format.space_after = Pt(16)
     title.paragraph_format.line_spacing = Pt(36)
@@ -295,6 +311,8 @@ def _bar_chart(document, caption: str, label_header: str, items: list[tuple[str,
     heading = _paragraph(document, caption, align=WD_ALIGN_PARAGRAPH.CENTER)
     heading.runs[0].font.size = Pt(12)
     heading.runs[0].font.bold = True
+    heading.paragraph_format.space_before = Pt(6)
+    heading.paragraph_format.keep_with_next = True
     table = document.add_table(rows=1 + len(items), cols=2 + BAR_CELLS)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -308,16 +326,59 @@ def _bar_chart(document, caption: str, label_header: str, items: list[tuple[str,
         filled = round(count / peak * BAR_CELLS)
         for k in range(BAR_CELLS):
             cell = table.cell(row, 2 + k)
+            _put(cell, "", size=9)
+            borders = {"top": ("single", BAR_GAP, "FFFFFF"), "bottom": ("single", BAR_GAP, "FFFFFF")}
+            if k == 0:
+                borders["left"] = ("single", AXIS, "000000")
+            _borders(cell, borders)
             if k < filled:
                 _shade(cell, BAR_FILL)
+    for index, row in enumerate(table.rows):
+        row.height = BAR_ROW
+        row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell in row.cells:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            if index < len(table.rows) - 1:  # the chart stays on one page; its last row chains to nothing
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
     _fixed_widths(table, [Cm(2.6), Cm(1.4)] + [Cm(0.55)] * BAR_CELLS)
+    _zero_cell_margins(table, sides=("top", "bottom"))
+
+
+def _borders(cell, sides: dict[str, tuple[str, int, str]]) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    for side in ("top", "left", "bottom", "right"):
+        if side in sides:
+            kind, size, color = sides[side]
+            border = OxmlElement(f"w:{side}")
+            border.set(qn("w:val"), kind)
+            border.set(qn("w:sz"), str(size))
+            border.set(qn("w:space"), "0")
+            border.set(qn("w:color"), color)
+            borders.append(border)
+    tc_pr.append(borders)
+
+
+def _zero_cell_margins(table, sides) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for side in sides:
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "0")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    tbl_pr = table._tbl.tblPr
+    look = tbl_pr.find(qn("w:tblLook"))  # Word wants tblCellMar before tblLook
+    if look is None:
+        tbl_pr.append(margins)
+    else:
+        look.addprevious(margins)
 
 
 def _fixed_widths(table, widths) -> None:
     """Word reads the cells' widths, LibreOffice the grid's: set both, with a fixed layout."""
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    table._tbl.tblPr.append(layout)
+    table.autofit = False  # <w:tblLayout w:type="fixed"/>, in its place in the schema's order
     for column, width in zip(table.columns, widths):
         column.width = width
     for row in table.rows:

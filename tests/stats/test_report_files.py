@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from docx import Document
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
@@ -58,6 +59,61 @@ def test_docx_charts_show_items_by_topic_and_by_month_in_proportion(document, re
     assert shaded["党组织建设"][1] == 20 and shaded["法治宣传"][1] == round(7 / 26 * 20)
     by_month = next(t for t in document.tables if t.cell(0, 0).text == "月份")
     assert sum(int(r.cells[1].text) for r in by_month.rows[1:]) == 122
+
+
+def _keeps_with_next(paragraph) -> bool:
+    return bool(paragraph._p.xpath("./w:pPr/w:keepNext[not(@w:val='0' or @w:val='false')]"))
+
+
+def test_docx_body_text_flows_from_page_to_page_unchained(document):
+    """Regression: body text must fill a page, not be pushed on by keep-with-next chains,
+    keep-together rows or widow control (a 3-line paragraph left 2 lines empty on page 1)."""
+    normal = document.styles["Normal"]
+    assert normal.paragraph_format.widow_control is False
+    assert not normal.paragraph_format.keep_with_next and not normal.paragraph_format.keep_together
+    paragraphs = document.paragraphs
+    chained = [p.text for p in paragraphs if p.style.name == "Normal" and _keeps_with_next(p)]
+    captions = [p.text for p in paragraphs if p.text.startswith("图")]
+    closing = [p.text for p in paragraphs[-4:-1]]  # last body paragraph, blank line, signer
+    assert closing[1:] == ["", "优干宁镇人民政府"]
+    assert chained == captions + closing
+    assert not any(p._p.xpath("./w:pPr/w:keepLines") for p in paragraphs if p.style.name == "Normal")
+    assert not document.element.body.xpath("./w:p/w:pPr/w:pageBreakBefore")
+    national = [t for t in document.tables if t.style is not None and t.style.name == "Table Grid"]
+    assert len(national) == 3
+    for table in national:
+        assert not table._tbl.xpath(".//w:cantSplit | .//w:keepNext | .//w:keepLines")
+
+
+def test_docx_chart_bars_stand_apart_and_keep_with_their_caption(document):
+    """Regression: adjacent bars touched and read as one staircase block."""
+    for header in ("话题", "月份"):
+        chart = next(t for t in document.tables if t.cell(0, 0).text == header)
+        caption = chart._tbl.getprevious()
+        assert caption.xpath("./w:pPr/w:keepNext") and caption.xpath("string(.)").startswith("图")
+        rows = chart.rows
+        for index, row in enumerate(rows):
+            assert row._tr.xpath("./w:trPr/w:cantSplit")
+            keeps = row._tr.xpath("./w:tc/w:p/w:pPr/w:keepNext")
+            assert len(keeps) == (0 if index == len(rows) - 1 else len(row._tr.tc_lst))
+        for row in rows[1:]:
+            assert row.height_rule == WD_ROW_HEIGHT_RULE.EXACTLY
+            bars = row._tr.tc_lst[2:]
+            assert len(bars) == 20
+            for tc in bars:
+                for side in ("top", "bottom"):  # a white gap above and below every bar
+                    border = tc.find(f"{qn('w:tcPr')}/{qn('w:tcBorders')}/{qn('w:' + side)}")
+                    assert border is not None and border.get(qn("w:val")) == "single"
+                    assert border.get(qn("w:color")) == "FFFFFF" and int(border.get(qn("w:sz"))) >= 16
+                assert tc.find(f"{qn('w:tcPr')}/{qn('w:tcBorders')}/{qn('w:right')}") is None  # one solid bar
+            assert not chart._tbl.xpath("./w:tblPr/w:tblCellSpacing")
+            fills = {tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}").get(qn("w:fill"))
+                     for tc in bars if tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}") is not None}
+            assert len(fills) == 1
+            fill = fills.pop()
+            red, green, blue = (int(fill[i:i + 2], 16) for i in (0, 2, 4))
+            assert 0.2 < (0.299 * red + 0.587 * green + 0.114 * blue) / 255 < 0.6  # a grey in black and white
+        assert [r.cells[1].text for r in rows[1:]] and all(r.cells[1].text.isdigit() for r in rows[1:])
 
 
 def test_docx_numbers_pages_and_names_chinese_fonts_for_east_asian_text(document):
