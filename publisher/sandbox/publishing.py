@@ -19,6 +19,7 @@ from .faults import FaultRule
 from .state import MassSend, Publication, PublishJob, SandboxState
 
 CLIENTMSGID_WINDOW = 24 * 3600
+CLIENTMSGID_MAX_BYTES = 64
 MASS_QUOTA = {"subscription": ("day", 1), "service": ("month", 4)}
 FOLLOWERS = 1000
 TAG_MEMBERS = 100
@@ -169,6 +170,8 @@ def send_all(state: SandboxState, appid: str, payload: dict, base_url: str, faul
     target = payload.get("filter") or {}
     is_to_all = bool(target.get("is_to_all"))
     clientmsgid = payload.get("clientmsgid")
+    if clientmsgid and len(str(clientmsgid).encode("utf-8")) > CLIENTMSGID_MAX_BYTES:
+        raise WeChatError(45067)
     with state.lock:
         now = state.clock.now()
         if clientmsgid:

@@ -104,3 +104,11 @@ def test_preview_is_recorded_per_openid(sandbox, client):
     previews = sandbox.snapshot()["previews"][STAFF]
     assert previews[0]["titles"] == ["预览稿"] and previews[0]["media_id"] == media_id
     assert sandbox.snapshot()["mass_sends"] == []
+
+
+def test_clientmsgid_longer_than_64_bytes_is_45067(sandbox, client):
+    media_id = make_draft(client)
+    error = errcode_of(lambda: send(client, media_id, clientmsgid="x" * 65))
+    assert error.response.json() == {"errcode": 45067, "errmsg": "clientmsgid size out of limit"}
+    assert sandbox.snapshot()["mass_sends"] == []
+    assert send(client, media_id, clientmsgid="x" * 64)["errcode"] == 0
