@@ -1,8 +1,9 @@
 """Publishing: freepublish jobs (发布) and mass sends (群发), each finishing after a delay.
 
 A submitted job stays "publishing" for `publish_delay` real seconds, then a timer
-finishes it: it becomes a Publication with pages (and leaves the draft box, for
-freepublish), and the job-finish event is pushed. The articles are copied at submit
+finishes it: it becomes a Publication with pages and leaves the draft box (WeChat:
+"上传到草稿箱中的素材被群发或发布后，该素材将从草稿箱中移除"), and the job-finish event
+is pushed. The articles are copied at submit
 time, as WeChat does, so later draft edits do not change what goes out.
 """
 
@@ -166,7 +167,6 @@ def send_all(state: SandboxState, appid: str, payload: dict, base_url: str, faul
     if payload.get("msgtype") != "mpnews":
         raise WeChatError(40008)
     media_id = (payload.get("mpnews") or {}).get("media_id") or ""
-    draft = drafts.find(state, appid, media_id)
     target = payload.get("filter") or {}
     is_to_all = bool(target.get("is_to_all"))
     clientmsgid = payload.get("clientmsgid")
@@ -175,10 +175,13 @@ def send_all(state: SandboxState, appid: str, payload: dict, base_url: str, faul
     with state.lock:
         now = state.clock.now()
         if clientmsgid:
+            # Checked before the draft: a successful send takes its draft out of the draft
+            # box, and the repeat clientmsgid exists for must still name the first send.
             for earlier in state.mass_sends.values():
                 if (earlier.appid == appid and earlier.clientmsgid == clientmsgid
                         and now - earlier.sent_at < CLIENTMSGID_WINDOW):
                     raise WeChatError(45065, msg_id=earlier.msg_id)
+        draft = drafts.find(state, appid, media_id)
         account = state.accounts[appid]
         period, allowed = _quota_period(account.account_type, now)
         used = sum(1 for m in state.mass_sends.values()
@@ -212,6 +215,7 @@ def _finish_mass(state: SandboxState, msg_id: int, generation: int) -> None:
             publication = _publication(state, send.appid, "mass", send.articles, send.base_url, send.msg_data_id)
             send.article_id = publication.article_id
             urls = [publication.url(i) for i in range(1, len(send.articles) + 1)]
+            state.drafts.pop(send.media_id, None)
         send.msg_status = "SEND_SUCCESS" if succeeded else "SEND_FAIL"
         account = state.accounts[send.appid]
         xml = events.mass_send_job_finish(account, send.finished_at, send.msg_id, send.final_status, counts, urls)

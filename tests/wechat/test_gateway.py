@@ -207,10 +207,9 @@ def test_mass_send_repeated_with_the_same_clientmsgid_names_the_first_send(gatew
 
 @pytest.mark.db
 def test_second_mass_send_of_the_day_is_a_quota_error(gateway):
-    media_id = cover_and_draft(gateway)
-    gateway.send_mass(media_id, "post-1")
+    gateway.send_mass(cover_and_draft(gateway), "post-1")
     with pytest.raises(QuotaExceeded) as raised:
-        gateway.send_mass(media_id, "post-2")
+        gateway.send_mass(cover_and_draft(gateway), "post-2")
     assert raised.value.errcode == 45028
 
 
