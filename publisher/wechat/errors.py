@@ -80,23 +80,35 @@ TOKEN_ERRCODES = frozenset({40001, 40014, 42001})
 
 _TRANSIENT = {-1, 45011, 45066}
 _QUOTA = {45009, 45028}
-_CONFIGURATION = {40013, 40125, 40164, 41004, 48001, 50001, 50002, 61024}
+_CONFIGURATION = {
+    40013, 40125, 40164, 41002, 41004, 48001, 50001, 50002, 61024,
+    40243,  # AppSecret frozen
+    50007,  # account frozen
+    89503, 89506, 89507,  # this server IP awaits, or was refused, an administrator's confirmation
+}
 _CUSTOMER_WINDOW = {45015, 45047}
 _REJECTED = {
+    40004,  # invalid media type
+    40005,  # invalid file type (e.g. a PNG as thumb material)
     40007,  # invalid media_id
     40009,  # invalid image size
     40113,  # unsupported file type
+    40114,  # invalid draft article index
     41005,  # media data missing (e.g. a non-ASCII file name)
+    41039,  # invalid content_source_url
     44003,  # empty news
+    45001,  # media size out of limit
     45002,  # content too long
     45003,  # title too long
     45004,  # description (digest) too long
+    45008,  # more than 8 articles
     45110,  # author too long
     45166,  # invalid content
     45067,  # clientmsgid too long
     53503,  # draft failed the publish check
     53504,  # draft is being used elsewhere
     53505,  # please publish manually
+    53600,  # invalid article_id
 }
 
 

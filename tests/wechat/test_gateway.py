@@ -477,3 +477,24 @@ def test_encrypted_publishjobfinish_pushed_by_the_sandbox_is_decrypted_and_parse
         status.article_id,
         status.articles,
     )
+
+
+@pytest.mark.db
+def test_cover_in_a_format_wechat_refuses_is_rejected_not_retried(gateway):
+    with pytest.raises(Rejected) as raised:
+        gateway.upload_thumb(PNG, "cover.png")  # thumb material is JPEG only
+    assert raised.value.errcode == 40005
+
+
+@pytest.mark.parametrize("errcode", [40243, 50007, 41002, 89503])
+def test_frozen_secret_or_account_and_unconfirmed_ip_are_configuration_errors(errcode):
+    from publisher.wechat.errors import ConfigurationError, error_for
+
+    assert isinstance(error_for(errcode, "x"), ConfigurationError)
+
+
+@pytest.mark.parametrize("errcode", [40004, 40005, 45001, 45008, 40114, 41039, 53600])
+def test_documented_refusals_of_the_request_itself_are_rejections(errcode):
+    from publisher.wechat.errors import error_for
+
+    assert isinstance(error_for(errcode, "x"), Rejected)
