@@ -172,6 +172,7 @@ class SandboxState:
                 "clock": {"now": self.clock.now(), "offset": self.clock.offset},
                 "accounts": [a.public_view() for a in self.accounts.values()],
                 "tokens_issued": {appid: dict(c) for appid, c in self.tokens_issued.items()},
+                "forced_token_refreshes": dict(Counter(appid for (appid, _day) in self.forced_refreshes.elements())),
                 "tokens_valid": Counter(t.appid for t in self.tokens.values()
                                         if not t.revoked and t.expires_at > self.clock.now()),
                 "materials": Counter(b.kind for b in self.blobs.values()),

@@ -35,6 +35,7 @@ from publisher.settings import WECHAT_API_BASE, AccountSettings
 from .errors import (
     TOKEN_ERRCODES,
     OutcomeUnknown,
+    QuotaExceeded,
     TokenRejected,
     TransientError,
     WeChatError,
@@ -133,7 +134,12 @@ class AccountClient(WeChatClient):
                     )
                     raise TokenRejected(refused.errcode, refused.errmsg) from None
                 log.info("WeChat %s refused the access token (errcode %s); refreshing once", endpoint, refused.errcode)
-                token = self.token_store.replace_rejected(self.appid, token, self._fetch_token)
+                try:
+                    token = self.token_store.replace_rejected(self.appid, token, self._fetch_token)
+                except QuotaExceeded as exhausted:
+                    # The day's forced refreshes are used up: a token problem for an operator, not
+                    # a publishing quota that would defer posts to tomorrow.
+                    raise TokenRejected(exhausted.errcode, "forced token refreshes used up for today") from None
         raise AssertionError("unreachable")
 
     def _send(self, method: str, url_or_endpoint: str, endpoint: str, kwargs: dict):

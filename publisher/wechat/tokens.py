@@ -78,7 +78,12 @@ class TokenStore:
             found = self._fresh(appid, rejected)
             if found:
                 return found
-            token = fetch(rejected is not None)
+            token = fetch(False)
+            if rejected is not None and token.access_token == rejected:
+                # WeChat still hands out the token it refused. Only a forced refresh replaces it;
+                # forcing is kept for this case because it is limited to 20 a day and revokes the
+                # old token for every process at once.
+                token = fetch(True)
             self._write(appid, token.access_token, self.clock.now() + timedelta(seconds=token.expires_in))
             return token.access_token
 

@@ -498,3 +498,35 @@ def test_documented_refusals_of_the_request_itself_are_rejections(errcode):
     from publisher.wechat.errors import error_for
 
     assert isinstance(error_for(errcode, "x"), Rejected)
+
+
+def _forced_refreshes(sandbox) -> int:
+    return sandbox.state()["forced_token_refreshes"].get(ACCOUNT.appid, 0)
+
+
+@pytest.mark.db
+def test_a_revoked_token_is_replaced_without_spending_a_forced_refresh(gateway, sandbox):
+    gateway.article_summary(date(2025, 3, 1))
+    sandbox.control("sandbox/tokens/invalidate", {"appid": ACCOUNT.appid})
+    gateway.article_summary(date(2025, 3, 1))
+    assert _forced_refreshes(sandbox) == 0
+
+
+@pytest.mark.db
+def test_a_refused_token_that_stable_token_still_returns_is_force_refreshed_once(gateway, sandbox):
+    gateway.article_summary(date(2025, 3, 1))
+    sandbox.control("sandbox/faults", {"path": "datacube/getarticlesummary", "errcode": 40001, "times": 1})
+    gateway.article_summary(date(2025, 3, 1))
+    assert _forced_refreshes(sandbox) == 1
+
+
+@pytest.mark.db
+def test_used_up_forced_refreshes_are_a_token_problem_not_a_publishing_quota(gateway, sandbox):
+    for _ in range(20):  # another program spent the day's forced refreshes
+        requests.post(sandbox.base + "cgi-bin/stable_token", json={
+            "grant_type": "client_credential", "appid": ACCOUNT.appid, "secret": ACCOUNT.secret,
+            "force_refresh": True}, timeout=5).raise_for_status()
+    gateway.article_summary(date(2025, 3, 1))
+    sandbox.control("sandbox/faults", {"path": "datacube/getarticlesummary", "errcode": 40001, "times": 1})
+    with pytest.raises(TokenRejected):
+        gateway.article_summary(date(2025, 3, 1))

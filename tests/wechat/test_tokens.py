@@ -35,6 +35,17 @@ class CountingFetch:
         return FetchedToken(f"token-{number}", self.expires_in)
 
 
+class StableFetch(CountingFetch):
+    """Like stable_token: the same token on every non-forced call, a new one when forced."""
+
+    def __call__(self, force_refresh: bool) -> FetchedToken:
+        with self._lock:
+            self.calls.append(force_refresh)
+            if force_refresh or not hasattr(self, "current"):
+                self.current = f"token-{self.calls.count(True) + 1}"
+            return FetchedToken(self.current, self.expires_in)
+
+
 def ask_at_once(store, fetch, callers: int = 8) -> list[str]:
     barrier = threading.Barrier(callers)
     results: list[str] = []
@@ -139,30 +150,38 @@ def test_token_is_reused_until_a_minute_before_expiry_redis(redis_store):
 
 @pytest.mark.db
 def test_rejected_token_is_replaced_by_a_forced_fetch_db(db_store):
-    fetch = CountingFetch()
+    fetch = StableFetch()
     first = db_store.get(APPID, fetch)
     assert db_store.replace_rejected(APPID, first, fetch) == "token-2"
-    assert fetch.calls == [False, True]
+    assert fetch.calls == [False, False, True]  # forced only because WeChat kept the refused one
     assert db_store.get(APPID, fetch) == "token-2"
 
 
 @pytest.mark.db
+def test_rejected_token_the_platform_already_replaced_needs_no_forced_fetch(db_store):
+    fetch = CountingFetch()  # the platform revoked it and hands out a new one
+    first = db_store.get(APPID, fetch)
+    assert db_store.replace_rejected(APPID, first, fetch) == "token-2"
+    assert fetch.calls == [False, False]
+
+
+@pytest.mark.db
 def test_rejected_token_already_replaced_by_another_caller_is_taken_without_fetching(db_store):
-    fetch = CountingFetch()
+    fetch = StableFetch()
     stale = db_store.get(APPID, fetch)
     newer = db_store.replace_rejected(APPID, stale, fetch)
     # A second caller that also used the stale token takes the newer one.
     assert db_store.replace_rejected(APPID, stale, fetch) == newer
-    assert fetch.calls == [False, True]
+    assert fetch.calls == [False, False, True]
 
 
 @pytest.mark.redis
 def test_rejected_token_is_replaced_once_redis(redis_store):
-    fetch = CountingFetch()
+    fetch = StableFetch()
     stale = redis_store.get(APPID, fetch)
     assert redis_store.replace_rejected(APPID, stale, fetch) == "token-2"
     assert redis_store.replace_rejected(APPID, stale, fetch) == "token-2"
-    assert fetch.calls == [False, True]
+    assert fetch.calls == [False, False, True]
 
 
 @pytest.mark.db
