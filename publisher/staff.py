@@ -6,23 +6,32 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from publisher.audit import Actor, record
 from publisher.clock import Clock
-from publisher.models import Account, AdminUser, InviteCode, Role, Staff
+from publisher.models import Account, AdminUser, BindFailure, InviteCode, Role, Staff
+from publisher.texts import chat as chat_texts
 from publisher.texts import staff as texts
 
 # No 0/O, 1/I/L: the code is read off a screen and typed on a phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 INVITE_LIFETIME = timedelta(hours=72)
+# A code has 31^8 values; a few guesses an hour per sender keeps guessing hopeless.
+BIND_FAILURE_LIMIT = 5
+BIND_FAILURE_WINDOW = timedelta(hours=1)
 
 
 class StaffError(Exception):
     """A refusal whose message is for the person who asked."""
+
+
+class BindRefused(StaffError):
+    """A wrong, spent or expired code. The failure is recorded in the session: the caller must
+    keep that work (not roll it back) for the limit on guesses to hold."""
 
 
 @dataclass(frozen=True)
@@ -80,14 +89,27 @@ def bind(session: Session, account: Account, openid: str, code: str, *, clock: C
     already = staff_by_openid(session, account.id, openid)
     if already is not None:
         raise StaffError(texts.OPENID_TAKEN.format(name=already.name))
+    failures = session.scalar(select(func.count()).select_from(BindFailure).where(
+        BindFailure.account_id == account.id, BindFailure.openid == openid,
+        BindFailure.at > now - BIND_FAILURE_WINDOW))
+    if failures >= BIND_FAILURE_LIMIT:
+        raise StaffError(chat_texts.BIND_TOO_MANY.format(hours=int(BIND_FAILURE_WINDOW.total_seconds() // 3600),
+                                                         limit=BIND_FAILURE_LIMIT))
     invitation = session.scalar(select(InviteCode).where(InviteCode.code_hash == hash_code(code)))
     member = session.get(Staff, invitation.staff_id) if invitation else None
+    refusal = None
     if invitation is None or member is None or member.account_id != account.id:
-        raise StaffError(texts.CODE_INVALID)
-    if invitation.used_at is not None:
-        raise StaffError(texts.CODE_USED)
-    if invitation.expires_at <= now:
-        raise StaffError(texts.CODE_EXPIRED)
+        refusal = texts.CODE_INVALID
+    elif invitation.used_at is not None:
+        refusal = texts.CODE_USED
+    elif invitation.expires_at <= now:
+        refusal = texts.CODE_EXPIRED
+    if refusal is not None:
+        session.add(BindFailure(account_id=account.id, openid=openid[:64], at=now,
+                                inbound_message_id=actor.inbound_message_id))
+        record(session, account_id=account.id, actor=actor, action="staff.bind_failed", at=now,
+               detail={"openid": openid[:64], "reason": refusal})
+        raise BindRefused(refusal)
     invitation.used_at = now
     member.openid = openid
     member.bound_at = now

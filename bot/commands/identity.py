@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from bot.commands.registry import CommandContext, command
-from publisher.staff import bind
+from publisher.staff import BindRefused, bind
 from publisher.texts import chat as texts
 from publisher.texts import staff as staff_texts
 
@@ -12,5 +12,9 @@ def bind_openid(ctx: CommandContext, args: str) -> str:
     code = args.strip()
     if not code:
         return texts.USAGE.format(usage=texts.BIND_USAGE)
-    member = bind(ctx.session, ctx.account, ctx.openid, code, clock=ctx.runtime.clock, actor=ctx.actor)
+    try:
+        member = bind(ctx.session, ctx.account, ctx.openid, code, clock=ctx.runtime.clock, actor=ctx.actor)
+    except BindRefused as refused:
+        # Answered, not raised: the dispatcher rolls back refusals, and this failure must be kept.
+        return str(refused)
     return staff_texts.BOUND.format(name=member.name, role=staff_texts.ROLE_NAMES.get(member.role, member.role))

@@ -3,7 +3,7 @@ from .account import Account
 from .audit import AuditEntry, AuditLogIsAppendOnly
 from .base import Base, UTCDateTime
 from .bundle import PublishBundle
-from .chat import Approval, DraftSession
+from .chat import Approval, BindFailure, DraftSession
 from .inbound import InboundMessage
 from .ledger import WECHAT_CHANNEL, LedgerEntry
 from .post import Post, PostBlock, PostImage

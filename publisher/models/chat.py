@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -37,4 +37,18 @@ class Approval(Base):
     submitted_at: Mapped[datetime]
     level: Mapped[int]
     approved_at: Mapped[datetime]
+    inbound_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+
+
+class BindFailure(Base):
+    """A `绑定` with a wrong, used or expired code. Kept in the database, not in a process,
+    because several processes serve the webhook and each must see every failed guess."""
+
+    __tablename__ = "bind_failures"
+    __table_args__ = (Index("ix_bind_failures_account_id_openid_at", "account_id", "openid", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    openid: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
     inbound_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))

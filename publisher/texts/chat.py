@@ -26,6 +26,7 @@ HELP_FOOTER = "写稿：发送「投稿 标题」，再逐条发送文字和图�
 
 # 绑定
 BIND_USAGE = "绑定 <绑定码>"
+BIND_TOO_MANY = "绑定码输错次数过多（{hours} 小时内 {limit} 次），请 {hours} 小时后再试，或向管理员核对绑定码。"
 
 # The draft dialogue
 DRAFT_TITLE_NEEDED = "请写上标题，例如「投稿 #乡村振兴 合作社分红大会召开」。"

@@ -1,0 +1,73 @@
+"""The chat through `handle_message`, as the webhook calls it, with XML built as WeChat sends
+it and a clock that only moves when told: binding limits, events, times typed at edges."""
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.commands import dispatch
+from publisher.accounts import account_by_name
+from publisher.audit import CLI
+from publisher.db import transaction
+from publisher.models import Staff
+from publisher.sandbox import build_text_message
+from publisher.staff import invite
+from publisher.wechat import parse_message
+from tests.conftest import BEIJING
+
+CITIZEN = "oCitizen00000000000000000001"
+_msg_ids = itertools.count(1)
+
+
+def deliver(runtime, xml: str) -> str | None:
+    return dispatch.handle_message(runtime, "default", parse_message(xml), xml)
+
+
+def say(runtime, openid: str, text: str) -> str | None:
+    created = int(runtime.clock.now().timestamp())
+    return deliver(runtime, build_text_message("gh_township", openid, text, msg_id=next(_msg_ids),
+                                               create_time=created))
+
+
+def event_xml(openid: str, event: str, created: int) -> str:
+    return (f"<xml><ToUserName><![CDATA[gh_township]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+            f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+            f"<Event><![CDATA[{event}]]></Event></xml>")
+
+
+def invite_code(runtime, name: str, role: str = "editor") -> str:
+    with transaction(runtime.session_factory) as session:
+        return invite(session, account_by_name(session, "default"), name, role, clock=runtime.clock, actor=CLI).code
+
+
+def bound_openid(runtime, openid: str) -> str | None:
+    with runtime.session_factory() as session:
+        member = session.scalar(select(Staff).where(Staff.openid == openid))
+        return member.name if member else None
+
+
+def test_guessing_bind_codes_is_stopped_after_five_failures_an_hour(runtime):
+    code = invite_code(runtime, "张三")
+    for guess in ["AAAAAAAA", "BBBBBBBB", "CCCCCCCC", "DDDDDDDD", "EEEEEEEE"]:
+        assert "无效" in say(runtime, CITIZEN, f"绑定 {guess}")
+    # The sixth try is refused even with the right code, and binds nobody.
+    refused = say(runtime, CITIZEN, f"绑定 {code}")
+    assert "次数过多" in refused and "1 小时" in refused
+    assert bound_openid(runtime, CITIZEN) is None
+    # Another sender is not held back by this one's guesses.
+    assert "绑定成功" in say(runtime, "oOther0000000000000000000001", f"绑定 {code}")
+
+
+def test_bind_failures_are_counted_in_the_database_and_expire_after_an_hour(runtime):
+    code = invite_code(runtime, "张三")
+    for _ in range(5):
+        say(runtime, CITIZEN, "绑定 AAAAAAAA")
+    # A fresh runtime (another process) sees the same failures.
+    from publisher.runtime import Runtime
+    other = Runtime(runtime.settings, runtime.engine, runtime.session_factory, runtime.clock)
+    assert "次数过多" in say(other, CITIZEN, f"绑定 {code}")
+    runtime.clock.advance(minutes=61)
+    assert "绑定成功" in say(runtime, CITIZEN, f"绑定 {code}")
