@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 # What a member may do wrong: the message is the reply, and nothing of the attempt is kept.
 REFUSALS = (ChatError, StaffError, IllegalTransition, TimeParseError)
 BIND_WORD = "绑定"
+SUBSCRIBE = "subscribe"
 
 # Platform events (PUBLISHJOBFINISH, MASSSENDJOBFINISH, …) by lower-case event name; publishing
 # registers its own. A handler gets the session, runtime, account and message and replies nothing.
@@ -65,6 +66,9 @@ def _respond(session, runtime, account, staff, message: Message, inbound_id: int
         handler = EVENT_HANDLERS.get(message.event or "")
         if handler is not None:
             handler(session, runtime, account, message)
+        if message.event == SUBSCRIBE and staff is None:
+            # A new follower's first contact: the same answer any citizen's message gets.
+            return runtime.settings.citizen_auto_reply or None
         return None
     ctx = CommandContext(
         session=session, runtime=runtime, account=account, staff=staff,

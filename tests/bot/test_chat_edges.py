@@ -71,3 +71,30 @@ def test_bind_failures_are_counted_in_the_database_and_expire_after_an_hour(runt
     assert "次数过多" in say(other, CITIZEN, f"绑定 {code}")
     runtime.clock.advance(minutes=61)
     assert "绑定成功" in say(runtime, CITIZEN, f"绑定 {code}")
+
+
+AUTO_REPLY = "您好，您的留言已收到。如需办理业务，请拨打镇政府办公室电话。"
+
+
+def test_a_new_follower_gets_the_auto_reply_once_and_nothing_else(runtime):
+    runtime.settings = runtime.settings.with_overrides(citizen_auto_reply=AUTO_REPLY)
+    created = int(runtime.clock.now().timestamp())
+    xml = event_xml(CITIZEN, "subscribe", created)
+    first = deliver(runtime, xml)
+    assert first == AUTO_REPLY
+    assert deliver(runtime, xml) == first  # WeChat's retry of the same event
+    assert deliver(runtime, event_xml(CITIZEN, "unsubscribe", created + 1)) is None
+
+
+@pytest.mark.parametrize("fields", [
+    "<MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[m1]]></MediaId><Format><![CDATA[amr]]></Format>",
+    "<MsgType><![CDATA[location]]></MsgType><Location_X>23.1</Location_X><Location_Y>113.3</Location_Y>"
+    "<Scale>20</Scale><Label><![CDATA[镇政府]]></Label>",
+    "<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[]]></Content>",
+    "<MsgType><![CDATA[miniprogrampage]]></MsgType><Title><![CDATA[x]]></Title>",
+])
+def test_other_kinds_of_message_from_a_citizen_get_the_auto_reply(runtime, fields):
+    runtime.settings = runtime.settings.with_overrides(citizen_auto_reply=AUTO_REPLY)
+    xml = (f"<xml><ToUserName><![CDATA[gh_township]]></ToUserName><FromUserName><![CDATA[{CITIZEN}]]></FromUserName>"
+           f"<CreateTime>{int(runtime.clock.now().timestamp())}</CreateTime>{fields}<MsgId>{next(_msg_ids)}</MsgId></xml>")
+    assert deliver(runtime, xml) == AUTO_REPLY
