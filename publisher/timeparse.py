@@ -27,6 +27,7 @@ RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2
 DAY_AND_PERIOD = {"今晚": (0, "晚上"), "今早": (0, "早上"), "明早": (1, "早上"), "明晚": (1, "晚上")}
 PERIODS = ("凌晨", "早上", "早晨", "清晨", "上午", "中午", "下午", "傍晚", "晚上", "夜里", "夜间", "晚")
 AFTERNOON = {"下午", "傍晚", "晚上", "夜里", "夜间", "晚"}
+NIGHT = {"晚上", "夜里", "夜间", "晚"}
 
 _CN_NUMBER = re.compile("[零〇一二两三四五六七八九十]+")
 _WEEKDAY = re.compile(r"(下下|下个?|本|这个?)?(?:周|星期|礼拜)([一二三四五六日天末1-7])")
@@ -66,18 +67,20 @@ def parse_time(text: str, now: datetime, tz: ZoneInfo, *, default_time: time = t
         raise TimeParseError(texts.TIME_UNPARSEABLE.format(text=text.strip()))
 
     hour = parts.hour
+    after_midnight = False
     if hour is not None and parts.period is not None:
-        hour = _apply_period(hour, parts.period)
+        hour, after_midnight = _apply_period(hour, parts.period)
     if hour is not None and not 0 <= hour <= 23 or not 0 <= parts.minute <= 59:
         raise TimeParseError(texts.TIME_UNPARSEABLE.format(text=text.strip()))
     clock = time(hour, parts.minute) if hour is not None else _period_default(parts.period, default_time)
+    shift = timedelta(days=1 if after_midnight else 0)
 
     if parts.day is None:
-        result = datetime.combine(local_now.date(), clock, tzinfo=tz)
+        result = datetime.combine(local_now.date() + shift, clock, tzinfo=tz)
         if result <= local_now:
-            result = datetime.combine(local_now.date() + timedelta(days=1), clock, tzinfo=tz)
+            result = datetime.combine(local_now.date() + shift + timedelta(days=1), clock, tzinfo=tz)
         return result
-    result = datetime.combine(parts.day, clock, tzinfo=tz)
+    result = datetime.combine(parts.day + shift, clock, tzinfo=tz)
     if result <= local_now:
         raise TimeParseError(texts.TIME_IN_PAST.format(when=format_beijing(result, tz)))
     return result
@@ -181,12 +184,18 @@ def _month_day(today: date, month: int, day: int) -> date:
     return candidate if candidate >= today else date(today.year + 1, month, day)
 
 
-def _apply_period(hour: int, period: str) -> int:
+def _apply_period(hour: int, period: str) -> tuple[int, bool]:
+    """The 24-hour clock hour, and whether it falls after the midnight ending the named day:
+    晚上12点 is that midnight (not noon), 凌晨12点 the one starting it."""
+    if period in NIGHT and hour == 12:
+        return 0, True
+    if period == "凌晨" and hour == 12:
+        return 0, False
     if period in AFTERNOON and hour < 12:
-        return hour + 12
+        return hour + 12, False
     if period == "中午" and hour < 6:
-        return hour + 12
-    return hour
+        return hour + 12, False
+    return hour, False
 
 
 def _period_default(period: str | None, default: time) -> time:

@@ -121,8 +121,11 @@ def test_next_week_is_the_calendar_week_after_this_one(weekday):
 def test_relative_days_with_periods(hour, period, half):
     text = f"明天{period}{chinese(hour)}点{'半' if half else ''}"
     result = parse_time(text, NOW, TZ)
+    if period == "晚上" and hour == 12:
+        assert result == at(2024, 3, 3, 0, 30 if half else 0)  # midnight, not noon
+        return
     expected_hour = hour + 12 if period in ("下午", "晚上") and hour < 12 else hour
-    assert result == at(2024, 3, 2, expected_hour % 24, 30 if half else 0) or expected_hour == 24
+    assert result == at(2024, 3, 2, expected_hour, 30 if half else 0)
 
 
 @given(st.text(max_size=30))
@@ -133,3 +136,18 @@ def test_arbitrary_text_either_parses_to_the_future_or_is_refused_clearly(text):
         assert str(error)
     else:
         assert result > NOW and result.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("今晚12点", at(2024, 3, 2, 0, 0)),  # the midnight that ends tonight, not noon
+        ("晚上12点", at(2024, 3, 2, 0, 0)),
+        ("明晚12点", at(2024, 3, 3, 0, 0)),
+        ("今天夜里十二点半", at(2024, 3, 2, 0, 30)),
+        ("明天凌晨12点", at(2024, 3, 2, 0, 0)),
+        ("中午12点", at(2024, 3, 1, 12, 0)),
+    ],
+)
+def test_twelve_oclock_at_night_is_midnight(text, expected):
+    assert parse_time(text, NOW, TZ) == expected
