@@ -5,7 +5,9 @@ of the plan that is due into bundles, and `队列` shows the whole plan, so both
 
 Rules:
 - a post with a wished time goes out at that time (now, if the time has passed);
-- a post without one takes the next slot with room;
+- a post without one takes the next slot with room; a slot that passed since the post was
+  queued (the tick rarely lands on the slot's very second, and the scheduler may have been
+  down) is owed to it at once;
 - posts due at the same moment form one bundle of at most 8, ordered by priority (higher
   first), then approval time; the rest move on to the next slot;
 - in mass mode the account's quota (one send per 北京时间 day for a subscription account,
@@ -76,6 +78,13 @@ def _slot_times(plan: AccountPlan, after: datetime, until: datetime):
         day += timedelta(days=1)
 
 
+def _last_slot_before(plan: AccountPlan, now: datetime) -> datetime:
+    today = now.astimezone(plan.timezone).date()
+    moments = [datetime.combine(day, slot, plan.timezone)
+               for day in (today - timedelta(days=1), today) for slot in plan.slots]
+    return max(m for m in moments if m < now)
+
+
 def next_day_first_slot(at: datetime, plan: AccountPlan) -> datetime:
     day = at.astimezone(plan.timezone).date() + timedelta(days=1)
     return datetime.combine(day, plan.slots[0], plan.timezone)
@@ -97,17 +106,23 @@ def make_plan(posts: list[QueuedPost], plan: AccountPlan, now: datetime) -> list
     until = now + HORIZON
     slots = _slot_times(plan, now, until)
     next_slot = next(slots, None)
+    # The slot that passed last is still owed, now, to the free posts queued before it.
+    missed = _last_slot_before(plan, now)
+    catch_up = now if next_slot != now and any(p.approved_at <= missed for p in free) else None
     bundles: list[PlannedBundle] = []
 
     def wait_at(moment: datetime, members: list[QueuedPost]) -> None:
         waiting.setdefault(moment, []).extend(members)
 
-    while waiting or (free and next_slot is not None):
-        moment = min([*waiting, *([next_slot] if next_slot is not None else [])])
+    while waiting or (free and (next_slot is not None or catch_up is not None)):
+        moment = min([*waiting, *(s for s in (next_slot, catch_up) if s is not None)])
         is_slot = moment == next_slot
+        owed = moment == catch_up
         members = sorted(waiting.pop(moment, []), key=_order)
         if is_slot:
             next_slot = next(slots, None)
+        if owed:
+            catch_up = None
         if moment > until:
             break
         local_day = moment.astimezone(plan.timezone).date()
@@ -123,6 +138,12 @@ def make_plan(posts: list[QueuedPost], plan: AccountPlan, now: datetime) -> list
             room = MAX_ARTICLES - len(members)
             members, free = members + free[:max(room, 0)], free[max(room, 0):]
             members.sort(key=_order)
+        elif owed:
+            room = max(MAX_ARTICLES - len(members), 0)
+            overdue = [p for p in free if p.approved_at <= missed][:room]
+            taken = {p.id for p in overdue}
+            free = [p for p in free if p.id not in taken]
+            members = sorted(members + overdue, key=_order)
         if not members:
             continue
         going, staying = members[:MAX_ARTICLES], members[MAX_ARTICLES:]

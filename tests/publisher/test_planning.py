@@ -117,3 +117,23 @@ def test_every_post_is_planned_once_never_early_in_bundles_of_at_most_eight(post
     if mode == "mass":
         days = Counter(b.at.astimezone(BEIJING).date() for b in bundles)
         assert max(days.values(), default=0) <= 1
+
+
+def test_slot_that_passed_seconds_before_the_tick_still_takes_the_posts_queued_before_it():
+    tick = at(1, 12) + timedelta(seconds=17)
+    posts = [post(1), QueuedPost(2, 0, at(1, 11, 59))]
+    bundles = make_plan(posts, AccountPlan(slots=SLOTS, timezone=BEIJING), tick)
+    assert [(b.at, b.post_ids) for b in bundles] == [(tick, (1, 2))]
+
+
+def test_post_queued_after_the_last_slot_waits_for_the_next_one():
+    tick = at(1, 12, 10)
+    bundles = make_plan([QueuedPost(1, 0, at(1, 12, 5))], AccountPlan(slots=SLOTS, timezone=BEIJING), tick)
+    assert [(b.at, b.post_ids) for b in bundles] == [(at(1, 18), (1,))]
+
+
+def test_slots_missed_while_the_scheduler_was_down_go_out_at_once_as_one_bundle_of_eight():
+    tick = at(2, 9)  # down from 3月1日 11:00: the 12:00 and 18:00 slots were missed
+    posts = [post(i, approved=i) for i in range(1, 11)]
+    bundles = make_plan(posts, AccountPlan(slots=SLOTS, timezone=BEIJING, mode="mass"), tick)
+    assert [(b.at, b.post_ids) for b in bundles] == [(tick, (1, 2, 3, 4, 5, 6, 7, 8)), (at(3, 12), (9, 10))]

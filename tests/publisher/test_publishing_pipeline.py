@@ -148,3 +148,14 @@ def test_withdrawing_after_submission_is_refused_as_too_late(make_runtime, sandb
         actions.withdraw(session, session.get(Post, post), actor=Actor.staff(author), clock=clock)
     run_until_settled(runtime, clock)
     assert post_row(runtime, post).status == "published"
+
+
+def test_tick_landing_seconds_after_the_slot_still_publishes_the_slot(make_runtime, sandbox_server, clock):
+    runtime = make_runtime()
+    post = queue_post(runtime, "秋收进度通报")
+    clock.set(datetime(2024, 3, 1, 12, 0, 30, tzinfo=BEIJING))  # the scheduler ticks on its own second
+
+    run_until_settled(runtime, clock)
+
+    assert sandbox_server.published_titles() == ["秋收进度通报"]
+    assert post_row(runtime, post).status == "published"
