@@ -32,6 +32,8 @@ class PublishBundle(Base):
     msg_id: Mapped[str | None] = mapped_column(String(64), index=True)
     msg_data_id: Mapped[str | None] = mapped_column(String(64))
     article_id: Mapped[str | None] = mapped_column(String(128))
+    # When the submit or send now in question was made: its reconcile wait counts from here.
+    submitting_since: Mapped[datetime | None]
     last_errcode: Mapped[int | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]

@@ -148,7 +148,7 @@ def _prepare_and_submit(work: BundleWork, gateway) -> str:
 
 def _submit(work: BundleWork, gateway) -> str:
     with work.unit() as (session, bundle):
-        bundle.status = "submitting"
+        bundle.status, bundle.submitting_since = "submitting", work.clock.now()
         mode, media_id, client_msg_id = bundle.mode, bundle.draft_media_id, bundle.client_msg_id
     try:
         if mode == "mass":
@@ -194,7 +194,9 @@ def _account_name(session: Session, bundle: PublishBundle) -> str:
 
 def _reconcile(work: BundleWork, gateway) -> str:
     with work.unit() as (session, bundle):
-        mode, marked_at = bundle.mode, bundle.updated_at
+        if bundle.submitting_since is None:  # marked before this was recorded: the wait starts now
+            bundle.submitting_since = work.clock.now()
+        mode, marked_at = bundle.mode, bundle.submitting_since
         thumbs = [_cover(session, p.id).thumb_media_id for p in outcome.bundle_posts(session, bundle)]
     if mode == "mass":
         return _submit(work, gateway)

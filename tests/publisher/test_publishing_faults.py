@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from publisher.models import LedgerEntry, PublishBundle, Task
+from publisher.publishing.runner import run_publishing_pass
 from tests.conftest import BEIJING
 from tests.publishing_support import (
     add_staff,
@@ -154,3 +155,30 @@ def test_draft_failing_the_publish_check_fails_the_bundle_in_chinese(make_runtim
     row = post_row(runtime, post)
     assert row.status == "failed" and "未通过微信发布检查" in row.failure_reason
     assert _bundles(runtime)[0].last_errcode == 53503
+
+
+def test_submit_unanswered_and_never_applied_is_submitted_again_after_the_reconcile_wait(
+    make_runtime, sandbox_server, clock
+):
+    runtime = make_runtime()
+    post = queue_post(runtime, "冬季防火提示")
+    sandbox_server.fault(path=SUBMIT, http_status=502)  # a gateway error: the submit was not applied
+    clock.set(NOON)
+
+    run_until_settled(runtime, clock, passes=20)
+
+    assert sandbox_server.published_titles() == ["冬季防火提示"]
+    assert post_row(runtime, post).status == "published"
+
+
+def test_reconciling_never_resubmits_before_the_wait_has_passed(make_runtime, sandbox_server, clock):
+    runtime = make_runtime()
+    queue_post(runtime, "入户走访")
+    sandbox_server.fault(path=SUBMIT, http_status=502)
+    clock.set(NOON)
+    for _ in range(9):  # nine minutes: the unanswered submit may still be in progress
+        run_publishing_pass(runtime, "w")
+        clock.advance(minutes=1)
+
+    assert [b.status for b in _bundles(runtime)] == ["submitting"]
+    assert sandbox_server.state()["publish_jobs"] == []
