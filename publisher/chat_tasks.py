@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from publisher import content, drafting
 from publisher.audit import SYSTEM, record
-from publisher.models import Post, PostBlock, PostImage, Staff
+from publisher.models import Post, PostBlock, PostImage, Staff, Task
 from publisher.models.chat import DraftSession
 from publisher.notify import notify_staff
-from publisher.tasks import RetryLater, TaskContext, enqueue, task_handler
+from publisher.tasks import MAX_ATTEMPTS, RetryLater, TaskContext, enqueue, task_handler
 from publisher.texts import chat as texts
 from publisher.wechat import DraftArticle, TransientError, WeChatError
 
@@ -31,14 +31,14 @@ def fetch_image(ctx: TaskContext, payload: dict[str, Any]) -> None:
     try:
         media = ctx.gateway.download_media(image.source_media_id)
     except TransientError:
-        raise
+        if not _last_attempt(ctx, f"fetch_image:{image.id}"):
+            raise
+        log.error("post %s: image %s not fetched: WeChat unreachable, giving up", image.post_id, image.id)
+        _give_up_image(ctx, image)
+        return
     except WeChatError as exc:
         log.error("post %s: image %s not fetched: %s", image.post_id, image.id, exc)
-        image.fetched_at = ctx.now  # fetched_at without data marks the fetch as given up
-        post = ctx.session.get(Post, image.post_id)
-        number = _image_number(ctx, image)
-        notify_staff(ctx.session, account_id=post.account_id, staff_ids=[post.author_id] if post.author_id else [],
-                     text=texts.IMAGE_FETCH_FAILED.format(post_id=post.id, number=number), now=ctx.now)
+        _give_up_image(ctx, image)
         return
     image.data = media.data
     image.content_type = media.content_type
@@ -57,6 +57,9 @@ def send_preview(ctx: TaskContext, payload: dict[str, Any]) -> None:
         _tell(ctx, openid, texts.PREVIEW_FAILED.format(post_id=post.id, reason=texts.PREVIEW_IMAGES_MISSING))
         return
     if not all(s.saved for s in states):
+        if _last_attempt(ctx, payload.get("dedup_key")):
+            _tell(ctx, openid, texts.PREVIEW_FAILED.format(post_id=post.id, reason=texts.PREVIEW_IMAGES_PENDING))
+            return
         raise RetryLater(f"post {post.id}: pictures still being fetched")
     gateway = ctx.gateway
     try:
@@ -85,7 +88,11 @@ def send_preview(ctx: TaskContext, payload: dict[str, Any]) -> None:
         finally:
             _drop_draft(gateway, media_id, post.id)
     except TransientError:
-        raise
+        if not _last_attempt(ctx, payload.get("dedup_key")):
+            raise
+        log.error("post %s: preview failed: WeChat unreachable, giving up", post.id)
+        _tell(ctx, openid, texts.PREVIEW_FAILED.format(post_id=post.id, reason=texts.PREVIEW_WECHAT_UNREACHABLE))
+        return
     except WeChatError as exc:
         log.error("post %s: preview failed: errcode %s %s", post.id, exc.errcode, exc.errmsg)
         _tell(ctx, openid, texts.PREVIEW_FAILED.format(post_id=post.id, reason=str(exc)))
@@ -122,6 +129,22 @@ class _FixedNow:
 
     def now(self):
         return self._now
+
+
+def _last_attempt(ctx: TaskContext, dedup_key: str | None) -> bool:
+    """Whether the task queued under `dedup_key` will not be retried if this run fails: the
+    runner then drops it, and whoever waits for its result must be told now."""
+    if dedup_key is None:
+        return False
+    attempts = ctx.session.scalar(select(Task.attempts).where(Task.dedup_key == dedup_key))
+    return attempts is not None and attempts + 1 >= MAX_ATTEMPTS
+
+
+def _give_up_image(ctx: TaskContext, image: PostImage) -> None:
+    image.fetched_at = ctx.now  # fetched_at without data marks the fetch as given up
+    post = ctx.session.get(Post, image.post_id)
+    notify_staff(ctx.session, account_id=post.account_id, staff_ids=[post.author_id] if post.author_id else [],
+                 text=texts.IMAGE_FETCH_FAILED.format(post_id=post.id, number=_image_number(ctx, image)), now=ctx.now)
 
 
 def _image_number(ctx: TaskContext, image: PostImage) -> int:

@@ -71,8 +71,10 @@ def view(ctx: CommandContext, args: str) -> str:
 def preview(ctx: CommandContext, args: str) -> str:
     """把稿件以真实文章的样子发到您的手机上预览"""
     post, _ = post_arg(ctx, "预览", args)
+    # Keyed by the message, so the task can tell when it is on its last try (see chat_tasks).
+    key = f"send_preview:{ctx.inbound_message_id}" if ctx.inbound_message_id else None
     enqueue(ctx.session, account_id=ctx.account.id, kind="send_preview",
-            payload={"post_id": post.id, "openid": ctx.openid}, run_after=ctx.now)
+            payload={"post_id": post.id, "openid": ctx.openid, "dedup_key": key}, run_after=ctx.now, dedup_key=key)
     record(ctx.session, account_id=ctx.account.id, actor=ctx.actor, action="preview.request", post_id=post.id,
            at=ctx.now)
     return texts.PREVIEW_QUEUED.format(post_id=post.id)

@@ -156,4 +156,6 @@ PREVIEW_QUEUED = "正在生成稿件 {post_id} 的预览，稍后发到您的微
 PREVIEW_SENT = "稿件 {post_id} 的预览已发到您的微信，请查看上一条消息。"
 PREVIEW_FAILED = "稿件 {post_id} 的预览没能生成：{reason}"
 PREVIEW_IMAGES_MISSING = "有图片没能从微信取回，请删掉重发"
+PREVIEW_IMAGES_PENDING = "图片一直没能保存好，请稍后再发「预览」"
+PREVIEW_WECHAT_UNREACHABLE = "暂时连不上微信，请稍后再发「预览」"
 IMAGE_FETCH_FAILED = "稿件 {post_id} 的第 {number} 张图片没能从微信取回（可能已过期），请用「删段 段号」删掉后重发。"

@@ -98,3 +98,24 @@ def test_other_kinds_of_message_from_a_citizen_get_the_auto_reply(runtime, field
     xml = (f"<xml><ToUserName><![CDATA[gh_township]]></ToUserName><FromUserName><![CDATA[{CITIZEN}]]></FromUserName>"
            f"<CreateTime>{int(runtime.clock.now().timestamp())}</CreateTime>{fields}<MsgId>{next(_msg_ids)}</MsgId></xml>")
     assert deliver(runtime, xml) == AUTO_REPLY
+
+
+def test_a_preview_that_cannot_reach_wechat_is_reported_not_dropped(runtime):
+    from publisher.jobs import run_due_tasks
+    from publisher.models import Task
+    from tests.publisher.test_chat_tasks import Unreachable, run_until_settled
+
+    editor = "oEditor000000000000000000001"
+    say(runtime, editor, f"绑定 {invite_code(runtime, '张三')}")
+    post_id = int(say(runtime, editor, "投稿 春耕备耕").split("稿件 ")[1].split("「")[0])
+    say(runtime, editor, "正文一段。")
+    say(runtime, editor, "完成")
+    run_due_tasks(runtime)
+    runtime._gateways["default"] = Unreachable()
+    assert "预览" in say(runtime, editor, f"预览 {post_id}")
+
+    run_until_settled(runtime)
+
+    with runtime.session_factory() as session:
+        told = [t.payload["text"] for t in session.scalars(select(Task).where(Task.kind == "send_text"))]
+    assert any("预览没能生成" in text and "连不上微信" in text for text in told)
