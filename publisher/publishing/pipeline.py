@@ -73,6 +73,10 @@ class BundleWork:
         return _Unit(self)
 
 
+class ClaimLost(Exception):
+    """Another worker holds the bundle now (this one's lease ran out while it was busy)."""
+
+
 class _Unit:
     def __init__(self, work: BundleWork):
         self.work = work
@@ -83,6 +87,11 @@ class _Unit:
         # FOR UPDATE (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises): a webhook
         # event finishing the same bundle waits for this step, or this step for it.
         bundle = self.session.get(PublishBundle, self.work.bundle_id, with_for_update=True)
+        if bundle.claimed_by != self.work.worker:
+            # Its lease ran out during a slow call and another worker claimed the bundle:
+            # going on would make a second draft and submit it a second time.
+            self.ctx.__exit__(None, None, None)
+            raise ClaimLost(f"bundle {bundle.id} is now held by {bundle.claimed_by}")
         now = self.work.clock.now()
         bundle.claim_expires_at, bundle.updated_at = now + LEASE, now
         return self.session, bundle
@@ -91,9 +100,18 @@ class _Unit:
         return self.ctx.__exit__(*exc)
 
 
-def advance_bundle(runtime: Runtime, bundle_id: int, worker: str) -> str:
-    """Take a claimed bundle as far as it can go now; returns its status afterwards."""
-    work = BundleWork(runtime, bundle_id, worker)
+def advance_bundle(runtime: Runtime, bundle_id: int, worker: str) -> str | None:
+    """Take a claimed bundle as far as it can go now; returns its status afterwards (None if
+    another worker took it over meanwhile)."""
+    try:
+        return _advance(BundleWork(runtime, bundle_id, worker))
+    except ClaimLost as lost:
+        log.warning("stopped working on bundle %s: %s", bundle_id, lost)
+        return None
+
+
+def _advance(work: BundleWork) -> str:
+    runtime = work.runtime
     with work.unit() as (session, bundle):
         account = session.get(Account, bundle.account_id)
         status = bundle.status

@@ -159,3 +159,29 @@ def test_tick_landing_seconds_after_the_slot_still_publishes_the_slot(make_runti
 
     assert sandbox_server.published_titles() == ["秋收进度通报"]
     assert post_row(runtime, post).status == "published"
+
+
+def test_worker_whose_lease_ran_out_mid_upload_stops_instead_of_publishing_a_second_time(
+    make_runtime, sandbox_server, clock
+):
+    runtime = make_runtime()
+    post = queue_post(runtime, "慢上传的")
+    gateway = runtime._gateways["default"]
+    upload = gateway.upload_thumb
+    stalled = []
+
+    def slow_upload(data, name):
+        if not stalled:  # worker A stalls past its lease; worker B takes the bundle meanwhile
+            stalled.append(name)
+            clock.advance(minutes=6)
+            run_until_settled(runtime, clock)
+        return upload(data, name)
+
+    gateway.upload_thumb = slow_upload
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+    run_publishing_pass(runtime, "worker-a")
+
+    assert sandbox_server.published_titles() == ["慢上传的"]
+    assert post_row(runtime, post).status == "published"
+    with runtime.session_factory() as session:
+        assert [b.status for b in session.scalars(select(PublishBundle))] == ["published"]
