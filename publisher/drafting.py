@@ -313,7 +313,7 @@ def check_post(session: Session, post: Post, config_dir: Path) -> list[Finding]:
         paragraphs=tuple(b.text or "" for b in blocks if b.kind == "text"),
         images=tuple(image_state(images[b.image_id]) for b in blocks if b.kind == "image" and b.image_id in images),
         has_cover=cover is not None,
-        default_cover_topic=(topic.name if topic else "默认") if cover is not None and _is_default_cover(cover) else None,
+        default_cover_topic=(topic.name if topic else texts.NO_TOPIC_COVER) if cover is not None and _is_default_cover(cover) else None,
         has_topic=topic is not None,
         content_html=html,
     )

@@ -118,6 +118,7 @@ CHECK_CONTENT_TOO_LONG = "正文排版后 {length} 个字符，微信限 {limit}
 CHECK_CONTENT_TOO_BIG = "正文排版后 {size} 字节，微信限 1 MB 以内，请删减。"
 CHECK_NO_COVER = "没有封面图：请发一张图片，或让管理员在 config/covers/ 放默认封面。"
 CHECK_DEFAULT_COVER = "未发送图片，使用话题「{topic}」的默认封面。"
+NO_TOPIC_COVER = "默认"  # the {topic} above for a post without a topic
 CHECK_IMAGE_PENDING = "第 {number} 张图片还在保存中，请稍候再提交。"
 CHECK_IMAGE_FAILED = "第 {number} 张图片没能从微信取回，请删掉重发。"
 CHECK_SENSITIVE = "第 {paragraph} 段有敏感词「{word}」{fix}。"

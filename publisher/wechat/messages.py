@@ -203,7 +203,6 @@ def _inbound(message) -> InboundMessage:
     from_openid = str(data.get("FromUserName") or "")
     created = int(data["CreateTime"])
     msg_id = str(data["MsgId"]) if msg_type != "event" and data.get("MsgId") else None
-    dedup_key = f"msg:{msg_id}" if msg_id else f"event:{from_openid}:{created}:{event or msg_type}"
 
     publish_job = None
     if isinstance(message, PublishJobFinishEvent):
@@ -232,7 +231,7 @@ def _inbound(message) -> InboundMessage:
         from_openid=from_openid,
         to_user=str(data.get("ToUserName") or ""),
         create_time=datetime.fromtimestamp(created, tz=timezone.utc),
-        dedup_key=dedup_key,
+        dedup_key=_dedup_key(msg_id, from_openid, created, event or msg_type, publish_job, mass_send),
         msg_id=msg_id,
         content=getattr(message, "content", None),
         media_id=getattr(message, "media_id", None),
@@ -241,6 +240,22 @@ def _inbound(message) -> InboundMessage:
         publish_job=publish_job,
         mass_send=mass_send,
     )
+
+
+def _dedup_key(msg_id, from_openid, created, event, publish_job, mass_send) -> str:
+    """What makes a delivery the same message when WeChat retries it.
+
+    Messages carry a MsgId. Events are keyed by sender and time, except the two job results:
+    WeChat sends every one of them from the same sender, so two jobs finishing in the same
+    second would collide; they are keyed by the job instead.
+    """
+    if msg_id:
+        return f"msg:{msg_id}"
+    if publish_job is not None:
+        return f"event:publishjobfinish:{publish_job.publish_id}:{publish_job.status}"
+    if mass_send is not None:
+        return f"event:masssendjobfinish:{mass_send.msg_id}"
+    return f"event:{from_openid}:{created}:{event}"
 
 
 def _as_list(value) -> list:

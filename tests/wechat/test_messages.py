@@ -202,7 +202,7 @@ def test_publishjobfinish_is_a_registered_wechatpy_event():
 def test_publishjobfinish_carries_publish_id_status_article_id_and_urls():
     message = parse_message(PUBLISHED)
     assert message.event == "publishjobfinish"
-    assert message.dedup_key == "event:oSystem00000000000000000000:1740800100:publishjobfinish"
+    assert message.dedup_key == "event:publishjobfinish:2247503051:0"
     job = message.publish_job
     assert job.publish_id == "2247503051" and job.status == 0
     assert job.article_id == "b5O2OUs25HBxRceL7hfReg"
@@ -221,6 +221,15 @@ def test_publishjobfinish_carries_publish_id_status_article_id_and_urls():
 def test_failed_publishjobfinish_lists_failing_articles(fail_idx_xml, expected):
     job = parse_message(PUBLISH_FAILED.format(status=4, fail_idx=fail_idx_xml)).publish_job
     assert (job.status, job.article_id, job.articles, job.fail_idx) == (4, None, [], expected)
+
+
+def test_two_jobs_finishing_in_the_same_second_are_two_messages():
+    # WeChat sends every job result from the same sender: sender and time cannot tell them apart.
+    first = parse_message(PUBLISHED)
+    second = parse_message(PUBLISHED.replace("2247503051", "2247503052"))
+    assert (first.from_openid, first.create_time) == (second.from_openid, second.create_time)
+    assert first.dedup_key != second.dedup_key
+    assert parse_message(MASS_SENT).dedup_key == "event:masssendjobfinish:1000001625"
 
 
 def test_masssendjobfinish_carries_counts_and_article_urls():
