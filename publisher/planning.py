@@ -39,8 +39,10 @@ class QueuedPost:
 class PlannedBundle:
     at: datetime
     post_ids: tuple[int, ...]
-    # Posts that wanted an earlier time and were moved here by the mass-send quota.
+    # Posts that wanted an earlier time and were moved here by the mass-send quota or by a
+    # blocked day; `blocked_ids` are those a blocked day (45009) moved.
     rolled_ids: tuple[int, ...] = ()
+    blocked_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ def make_plan(posts: list[QueuedPost], plan: AccountPlan, now: datetime) -> list
     # Fixed posts wait at a moment: their wished time, or a moment they were moved to.
     waiting: dict[datetime, list[QueuedPost]] = {}
     rolled: set[int] = set()
+    blocked: set[int] = set()
     for post in posts:
         if post.scheduled_at is not None:
             waiting.setdefault(max(post.scheduled_at, now), []).append(post)
@@ -127,11 +130,14 @@ def make_plan(posts: list[QueuedPost], plan: AccountPlan, now: datetime) -> list
             break
         local_day = moment.astimezone(plan.timezone).date()
         period = quota_period(moment, plan.timezone, plan.account_type)
-        full = local_day in plan.blocked_days or (plan.mode == "mass" and used.get(period, 0) >= allowance)
+        is_blocked = local_day in plan.blocked_days
+        full = is_blocked or (plan.mode == "mass" and used.get(period, 0) >= allowance)
         if full:
             # Fixed posts move to the next day's first slot; free ones simply wait for a slot.
             if members:
                 rolled.update(p.id for p in members)
+                if is_blocked:
+                    blocked.update(p.id for p in members)
                 wait_at(next_day_first_slot(moment, plan), members)
             continue
         if is_slot:
@@ -155,6 +161,7 @@ def make_plan(posts: list[QueuedPost], plan: AccountPlan, now: datetime) -> list
                 at=moment,
                 post_ids=tuple(p.id for p in going),
                 rolled_ids=tuple(p.id for p in going if p.id in rolled),
+                blocked_ids=tuple(p.id for p in going if p.id in blocked),
             )
         )
         if plan.mode == "mass":

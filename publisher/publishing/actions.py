@@ -165,7 +165,8 @@ def queue_text(session: Session, account, settings, now: datetime) -> str:
         lines.append(texts.QUEUE_SLOT.format(when=format_beijing(planned.at, settings.timezone),
                                              count=len(planned.post_ids)))
         for position, post_id in enumerate(planned.post_ids, start=1):
-            note = texts.QUEUE_ROLLED_NOTE if post_id in planned.rolled_ids else ""
+            note = (texts.QUEUE_BLOCKED_NOTE if post_id in planned.blocked_ids
+                    else texts.QUEUE_ROLLED_NOTE if post_id in planned.rolled_ids else "")
             lines.append(texts.QUEUE_ITEM.format(position=position, post_id=post_id, title=posts[post_id].title,
                                                  note=note))
     if not lines:

@@ -28,6 +28,8 @@ from publisher.notify import notify_staff
 from publisher.tasks import enqueue
 from publisher.texts import publishing as texts
 
+from .queue import moved_notice_key
+
 log = logging.getLogger(__name__)
 
 FINAL = ("published", "failed", "deferred", "cancelled")
@@ -132,7 +134,9 @@ def fail_bundle(
     log.warning("bundle %s failed (errcode %s, fail_idx %s): %s", bundle.id, errcode, fail_idx, reason)
 
 
-def defer_bundle(session: Session, bundle: PublishBundle, why: str, *, clock: Clock, when: str) -> None:
+def defer_bundle(
+    session: Session, bundle: PublishBundle, why: str, *, clock: Clock, when: str, until: datetime
+) -> None:
     """The platform's quota is used up today: the posts go back to the queue, whose plan now
     skips the closed day, and their authors are told when they will go out."""
     if bundle.status in FINAL:
@@ -141,7 +145,7 @@ def defer_bundle(session: Session, bundle: PublishBundle, why: str, *, clock: Cl
         _requeue_post(session, post, clock, bundle, why)
         notify_staff(session, account_id=post.account_id, staff_ids=_told(post, session), now=clock.now(),
                      text=texts.DEFERRED_NOTICE.format(title=post.title, post_id=post.id, why=why, when=when),
-                     dedup_key=f"deferred:{post.id}:{bundle.id}")
+                     dedup_key=moved_notice_key(post.id, until))
     bundle.status, bundle.finished_at, bundle.updated_at = "deferred", clock.now(), clock.now()
     bundle.last_error, bundle.next_attempt_at = why, None
     _discard_draft(session, bundle, clock)

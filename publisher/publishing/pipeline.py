@@ -315,8 +315,8 @@ def _defer(work: BundleWork, error: QuotaExceeded) -> str:
             quota.block_day(session, account.id, now, work.tz)
             why = texts.DEFER_WHY_API_QUOTA
         session.flush()
-        when = format_beijing(next_day_first_slot(now, account_plan(session, account, work.runtime.settings)), work.tz)
-        outcome.defer_bundle(session, bundle, why, clock=work.clock, when=when)
+        until = next_day_first_slot(now, account_plan(session, account, work.runtime.settings))
+        outcome.defer_bundle(session, bundle, why, clock=work.clock, when=format_beijing(until, work.tz), until=until)
         log.warning("bundle %s deferred: errcode %s", bundle.id, error.errcode)
         return "deferred"
 

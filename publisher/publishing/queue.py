@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -59,6 +59,11 @@ def current_plan(session: Session, account: Account, settings: Settings, now: da
     return make_plan(queued, account_plan(session, account, settings), now), posts
 
 
+def moved_notice_key(post_id: int, until: datetime) -> str:
+    """One notice per post and new time, whether the plan or a deferred bundle moved it."""
+    return f"moved:{post_id}:{until.astimezone(UTC).isoformat()}"
+
+
 def client_msg_id(account: Account, bundle: PublishBundle) -> str:
     """Derived from the bundle, so a retried send carries the same id and WeChat answers
     45065 instead of sending twice; the creation second guards against a reused bundle id
@@ -100,11 +105,12 @@ def materialize_due(session: Session, account: Account, settings: Settings, cloc
             post = posts[post_id]
             if post.author_id is None:
                 continue
+            why = texts.DEFER_WHY_API_QUOTA if post_id in planned.blocked_ids else texts.DEFER_WHY_MASS_QUOTA
             notify_staff(
                 session, account_id=account.id, staff_ids=[post.author_id], now=now,
-                text=texts.ROLLED_NOTICE.format(title=post.title, post_id=post.id,
-                                                when=format_beijing(planned.at, settings.timezone)),
-                dedup_key=f"rolled:{post.id}:{planned.at.isoformat()}",
+                text=texts.DEFERRED_NOTICE.format(title=post.title, post_id=post.id, why=why,
+                                                  when=format_beijing(planned.at, settings.timezone)),
+                dedup_key=moved_notice_key(post.id, planned.at),
             )
     session.flush()
     return created

@@ -24,7 +24,6 @@ PUBLISHED_NOTICE = "《{title}》已发布：{url}"
 PUBLISHED_NOTICE_NO_URL = "《{title}》已群发成功，链接稍后可在公众号中查看。"
 FAILED_NOTICE = "《{title}》（{post_id}号）发布失败：{reason}"
 DEFERRED_NOTICE = "《{title}》（{post_id}号）今天无法发布（{why}），已顺延到 {when}。"
-ROLLED_NOTICE = "《{title}》（{post_id}号）：今天的群发次数已用完，顺延到 {when} 发出。"
 DEFER_WHY_API_QUOTA = "微信接口今日调用次数已满"
 DEFER_WHY_MASS_QUOTA = "群发次数已用完"
 
@@ -35,6 +34,7 @@ MODE_NAMES = {"mass": "群发", "freepublish": "发布"}
 QUEUE_SLOT = "{when}：{count} 篇"
 QUEUE_ITEM = "  {position}. {post_id}号《{title}》{note}"
 QUEUE_ROLLED_NOTE = "（因群发次数顺延）"
+QUEUE_BLOCKED_NOTE = "（因微信接口今日调用次数已满顺延）"
 QUEUE_IN_PROGRESS = "正在发布：{count} 篇（批次 {bundle_id}）"
 
 # 定时 / 撤回 / 删除

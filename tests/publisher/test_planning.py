@@ -137,3 +137,8 @@ def test_slots_missed_while_the_scheduler_was_down_go_out_at_once_as_one_bundle_
     posts = [post(i, approved=i) for i in range(1, 11)]
     bundles = make_plan(posts, AccountPlan(slots=SLOTS, timezone=BEIJING, mode="mass"), tick)
     assert [(b.at, b.post_ids) for b in bundles] == [(tick, (1, 2, 3, 4, 5, 6, 7, 8)), (at(3, 12), (9, 10))]
+
+
+def test_post_moved_by_a_blocked_day_is_told_apart_from_one_moved_by_the_mass_quota():
+    bundles = plan_of([post(1, wished=at(1, 15))], blocked_days=frozenset({date(2024, 3, 1)}))
+    assert [(b.at, b.rolled_ids, b.blocked_ids) for b in bundles] == [(at(2, 12), (1,), (1,))]

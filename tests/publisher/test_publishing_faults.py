@@ -182,3 +182,19 @@ def test_reconciling_never_resubmits_before_the_wait_has_passed(make_runtime, sa
 
     assert [b.status for b in _bundles(runtime)] == ["submitting"]
     assert sandbox_server.state()["publish_jobs"] == []
+
+
+def test_scheduled_post_deferred_by_the_api_quota_is_told_once_and_truly(make_runtime, sandbox_server, clock):
+    runtime = make_runtime(mode="freepublish")
+    author = add_staff(runtime)
+    queue_post(runtime, "防汛值班安排", author_id=author, scheduled_at=NOON)
+    sandbox_server.fault(path=SUBMIT, errcode=45009)
+    clock.set(NOON)
+
+    run_until_settled(runtime, clock)
+    clock.advance(hours=2)
+    run_until_settled(runtime, clock)
+
+    told = [text for text in _notices(runtime) if "防汛值班安排" in text]
+    assert len(told) == 1
+    assert "2024年3月2日" in told[0] and "接口" in told[0] and "群发" not in told[0]
