@@ -166,6 +166,10 @@ def _prepare_and_submit(work: BundleWork, gateway) -> str:
 
 def _submit(work: BundleWork, gateway) -> str:
     with work.unit() as (session, bundle):
+        # A mass send repeated after one that got no answer: that first one may have gone out,
+        # and only a repeat with the same clientmsgid can tell (45065), so a refusal of the
+        # repeat must not turn the bundle back into "nothing sent".
+        sent_maybe = bundle.status == "submitting" and bundle.mode == "mass"
         bundle.status, bundle.submitting_since = "submitting", work.clock.now()
         mode, media_id, client_msg_id = bundle.mode, bundle.draft_media_id, bundle.client_msg_id
     try:
@@ -192,8 +196,13 @@ def _submit(work: BundleWork, gateway) -> str:
         with work.unit() as (session, bundle):
             bundle.last_error, bundle.next_attempt_at = str(exc), work.clock.now()
         return "submitting"
-    except (TransientError, QuotaExceeded, Rejected):
-        # Refused, so certainly not applied: the bundle is back to plain pending.
+    except TransientError:
+        if not sent_maybe:
+            # Refused, so certainly not applied: the bundle is back to plain pending.
+            with work.unit() as (session, bundle):
+                bundle.status = "pending"
+        raise
+    except (QuotaExceeded, Rejected):
         with work.unit() as (session, bundle):
             bundle.status = "pending"
         raise

@@ -81,3 +81,19 @@ def test_platform_mass_quota_defers_the_bundle_to_tomorrow(make_runtime, sandbox
     clock.set(datetime(2024, 3, 2, 12, 0, tzinfo=BEIJING))
     run_until_settled(runtime, clock)
     assert sandbox_server.published_titles() == ["额度用完"]
+
+
+def test_busy_errors_after_an_unanswered_mass_send_never_fail_a_send_that_went_out(
+    make_runtime, sandbox_server, clock
+):
+    runtime = make_runtime(mode="mass", account_type="subscription")
+    post = queue_post(runtime, "应急演练通知")
+    sendall = "cgi-bin/message/mass/sendall"
+    sandbox_server.fault(path=sendall, after="drop")  # sent, but the answer is lost
+    sandbox_server.fault(path=sendall, errcode=-1, times=10)  # then the repeats meet a busy platform
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+
+    run_until_settled(runtime, clock, passes=30, step_seconds=600)
+
+    assert sandbox_server.published_titles() == ["应急演练通知"]
+    assert post_row(runtime, post).status == "published"
