@@ -6,8 +6,10 @@ after a crash anywhere, the recorded state says what to do next:
 
     pending      nothing irreversible done: (re)use recorded uploads and draft, then submit
     submitting   a submit or send may have been applied: reconcile, never repeat blindly
-                 (freepublish: find the draft's articles among the published; mass: send
-                 again with the same clientmsgid, which WeChat answers 45065 + the first msg_id)
+                 (freepublish: find the draft's articles among the published, and submit
+                 again only if, after RECONCILE_WAIT, the draft is still in the draft box;
+                 mass: send again with the same clientmsgid, which WeChat answers 45065 +
+                 the first msg_id)
     submitted    publish_id / msg_id known: wait for the event, or poll
 """
 from __future__ import annotations
@@ -52,6 +54,10 @@ POLL_MAX = timedelta(minutes=5)
 # published" is taken to mean it never happened.
 RECONCILE_WAIT = timedelta(minutes=10)
 RECONCILE_PAGES = 3
+# An unanswered submit whose draft has left the draft box did go through (WeChat takes a
+# submitted or published draft out of the box): it is never submitted again, only looked
+# for among the published this long, after which staff are asked to check the account.
+RECONCILE_GIVE_UP = timedelta(hours=6)
 
 
 @dataclass
@@ -223,7 +229,7 @@ def _reconcile(work: BundleWork, gateway) -> str:
     with work.unit() as (session, bundle):
         if bundle.submitting_since is None:  # marked before this was recorded: the wait starts now
             bundle.submitting_since = work.clock.now()
-        mode, marked_at = bundle.mode, bundle.submitting_since
+        mode, marked_at, media_id = bundle.mode, bundle.submitting_since, bundle.draft_media_id
         thumbs = [_cover(session, p.id).thumb_media_id for p in outcome.bundle_posts(session, bundle)]
     if mode == "mass":
         return _submit(work, gateway)
@@ -235,11 +241,25 @@ def _reconcile(work: BundleWork, gateway) -> str:
                                        published_at=published_at, clock=work.clock, timezone=work.tz)
         log.info("bundle %s: reconciled, the submit had been applied (article_id %s)", work.bundle_id, article_id)
         return "published"
-    if work.clock.now() - marked_at < RECONCILE_WAIT:
+    now = work.clock.now()
+    if now - marked_at < RECONCILE_WAIT:
         with work.unit() as (session, bundle):
-            bundle.next_attempt_at = work.clock.now() + POLL_FIRST
+            bundle.next_attempt_at = now + POLL_FIRST
         return "submitting"
-    log.warning("bundle %s: the unanswered submit is not among the published; submitting again", work.bundle_id)
+    # Not listed (yet): the list may lag, or the job may still be publishing. The draft box
+    # tells: a draft that has left it was submitted, and submitting it again would publish
+    # the articles twice.
+    if media_id and not gateway.draft_exists(media_id):
+        if now - marked_at >= RECONCILE_GIVE_UP:
+            log.error("bundle %s: the unanswered submit took draft %s out of the draft box, but nothing was "
+                      "published within %s; failing it for staff to check", work.bundle_id, media_id,
+                      RECONCILE_GIVE_UP)
+            return _fail(work, texts.SUBMIT_UNCONFIRMED_REASON, None)
+        log.info("bundle %s: draft %s has left the draft box, so the unanswered submit went through; "
+                 "waiting for it among the published", work.bundle_id, media_id)
+        return _wait(work)
+    log.warning("bundle %s: the unanswered submit is not among the published and draft %s is still in the "
+                "draft box; submitting again", work.bundle_id, media_id)
     return _submit(work, gateway)
 
 

@@ -1,10 +1,12 @@
 """Publishing: freepublish jobs (发布) and mass sends (群发), each finishing after a delay.
 
 A submitted job stays "publishing" for `publish_delay` real seconds, then a timer
-finishes it: it becomes a Publication with pages and leaves the draft box (WeChat:
-"上传到草稿箱中的素材被群发或发布后，该素材将从草稿箱中移除"), and the job-finish event
-is pushed. The articles are copied at submit
-time, as WeChat does, so later draft edits do not change what goes out.
+finishes it: it becomes a Publication with pages, and the job-finish event is pushed.
+The articles are copied at submit time, as WeChat does, so later draft edits do not change
+what goes out. A submitted draft leaves the draft box at once (WeChat: "上传到草稿箱中的素材
+被群发或发布后，该素材将从草稿箱中移除"; the MP console shows it under 发表记录 as 发表中 from
+the moment it is submitted), and a job that fails puts it back ("若在发表过程中出现系统失败,
+草稿箱中会保留这份草稿的备份"). A mass send's draft still leaves only when the send succeeds.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ def submit(state: SandboxState, appid: str, media_id: str, base_url: str, fault:
             job.final_status = fault.publish_status
             job.final_fail_idx = list(fault.fail_idx)
         state.jobs[job.publish_id] = job
+        state.drafts.pop(media_id, None)
+        state.submitted_drafts[job.publish_id] = draft
     _later(state, _finish_job, job.publish_id)
     return {"errcode": 0, "errmsg": "ok", "publish_id": job.publish_id, "msg_data_id": job.msg_data_id}
 
@@ -87,9 +91,12 @@ def _finish_job(state: SandboxState, publish_id: str, generation: int) -> None:
                                        job.msg_data_id)
             job.article_id = publication.article_id
             urls = [publication.url(i) for i in range(1, len(job.articles) + 1)]
-            state.drafts.pop(job.draft_media_id, None)
+            state.submitted_drafts.pop(publish_id, None)
         else:
             job.fail_idx = list(job.final_fail_idx)
+            draft = state.submitted_drafts.pop(publish_id, None)
+            if draft is not None:  # the failed job's draft is back in the draft box
+                state.drafts.setdefault(draft.media_id, draft)
         account = state.accounts[job.appid]
         xml = events.publish_job_finish(account, job.finished_at, job.publish_id, job.status,
                                         job.article_id, urls, job.fail_idx)

@@ -135,6 +135,8 @@ class SandboxState:
         self.blobs: dict[str, Blob] = {}
         self.rejected_uploads: list[dict] = []
         self.drafts: dict[str, Draft] = {}
+        # Drafts taken out of the box by a freepublish job still in progress, by publish_id.
+        self.submitted_drafts: dict[str, Draft] = {}
         self.jobs: dict[str, PublishJob] = {}
         self.publications: dict[str, Publication] = {}
         self.mass_sends: dict[int, MassSend] = {}

@@ -16,6 +16,10 @@ ERRCODE_REASONS = {
 }
 REJECTED_REASON = "微信拒绝了这篇文章（错误码 {errcode}）：{errmsg}"
 MASS_FAILED_REASON = "群发失败（{status}）"
+SUBMIT_UNCONFIRMED_REASON = (
+    "已提交微信发布，但微信没有返回结果；草稿已离开草稿箱（说明提交已生效），发表记录中却一直查不到这篇文章。"
+    "为避免重复发布，系统没有再次提交。请到公众号后台「发表记录」核实是否已发出，如未发出，再用「定时」重新排队"
+)
 RETRIES_EXHAUSTED = "多次尝试连接微信均失败（{error}），请联系管理员后用「定时」重新排队"
 ARTICLE_FAILED_IN_BUNDLE = "同一批次的第 {idx} 篇未通过，本篇未受影响，已重新排队"
 UNTITLED_TOPIC = "其他"

@@ -36,6 +36,7 @@ from .errors import (
     TOKEN_ERRCODES,
     OutcomeUnknown,
     QuotaExceeded,
+    Rejected,
     TokenRejected,
     TransientError,
     WeChatError,
@@ -372,6 +373,18 @@ class WeChatGateway:
 
     def delete_draft(self, media_id: str) -> None:
         self._call(lambda: self.client.draft.delete(media_id), repeatable=True)
+
+    def draft_exists(self, media_id: str) -> bool:
+        """Whether the draft is still in the draft box. A draft submitted for freepublish (or
+        mass-sent) leaves the box, so False after an unanswered submit means it went through.
+        False only on WeChat's "invalid media_id" (40007); any other error is raised."""
+        try:
+            self._call(lambda: self.client.draft.get(media_id), repeatable=True)
+        except Rejected as exc:
+            if exc.errcode == 40007:
+                return False
+            raise
+        return True
 
     def submit_publish(self, media_id: str) -> str:
         """Submit a draft for freepublish; returns the publish_id (the outcome comes later)."""

@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from publisher.models import LedgerEntry, PublishBundle, Task
 from publisher.publishing.runner import run_publishing_pass
+from publisher.sandbox import publishing
+from publisher.wechat import WeChatGateway
 from tests.conftest import BEIJING
 from tests.publishing_support import (
     add_staff,
@@ -198,3 +200,79 @@ def test_scheduled_post_deferred_by_the_api_quota_is_told_once_and_truly(make_ru
     told = [text for text in _notices(runtime) if "防汛值班安排" in text]
     assert len(told) == 1
     assert "2024年3月2日" in told[0] and "接口" in told[0] and "群发" not in told[0]
+
+
+def _list_lags(monkeypatch) -> dict:
+    """freepublish/batchget answers, but does not list anything yet (a lagging list)."""
+    lag = {"on": True}
+    real = WeChatGateway.published_page
+
+    def published_page(self, offset=0, count=20):
+        return (0, []) if lag["on"] else real(self, offset, count)
+
+    monkeypatch.setattr(WeChatGateway, "published_page", published_page)
+    return lag
+
+
+def test_dropped_submit_not_yet_listed_after_the_wait_is_not_submitted_again(
+    make_runtime, sandbox_server, clock, monkeypatch
+):
+    runtime = make_runtime()
+    post = queue_post(runtime, "秸秆禁烧通告")
+    sandbox_server.fault(path=SUBMIT, after="drop")  # applied, no answer
+    lag = _list_lags(monkeypatch)
+    clock.set(NOON)
+    for _ in range(15):  # fifteen minutes: past the reconcile wait, still not listed
+        run_publishing_pass(runtime, "w")
+        clock.advance(minutes=1)
+
+    assert sandbox_server.published_titles() == ["秸秆禁烧通告"]
+    assert len(sandbox_server.state()["publish_jobs"]) == 1
+    assert [b.status for b in _bundles(runtime)] == ["submitting"]
+
+    lag["on"] = False
+    run_until_settled(runtime, clock, step_seconds=300)
+    assert sandbox_server.published_titles() == ["秸秆禁烧通告"]
+    assert post_row(runtime, post).status == "published"
+    assert _ledger_titles(runtime) == ["秸秆禁烧通告"]
+
+
+def test_dropped_submit_still_publishing_after_the_wait_is_not_submitted_again(
+    make_runtime, sandbox_server, clock
+):
+    runtime = make_runtime()
+    post = queue_post(runtime, "森林防火宣传")
+    state = sandbox_server.app.extensions["sandbox"]
+    state.publish_delay = 3600  # the job stays "publishing" (status 1), so it is not listed
+    sandbox_server.fault(path=SUBMIT, after="drop")
+    clock.set(NOON)
+    for _ in range(15):
+        run_publishing_pass(runtime, "w")
+        clock.advance(minutes=1)
+
+    jobs = sandbox_server.state()["publish_jobs"]
+    assert len(jobs) == 1 and [b.status for b in _bundles(runtime)] == ["submitting"]
+
+    publishing._finish_job(state, jobs[0]["publish_id"], state.generation)  # the job ends well
+    run_until_settled(runtime, clock, step_seconds=300)
+    assert sandbox_server.published_titles() == ["森林防火宣传"]
+    assert post_row(runtime, post).status == "published"
+
+
+def test_dropped_submit_never_found_fails_for_staff_to_check_instead_of_publishing_twice(
+    make_runtime, sandbox_server, clock, monkeypatch
+):
+    runtime = make_runtime()
+    author = add_staff(runtime)
+    post = queue_post(runtime, "农村饮水安全", author_id=author)
+    sandbox_server.fault(path=SUBMIT, after="drop")
+    _list_lags(monkeypatch)
+    clock.set(NOON)
+
+    run_until_settled(runtime, clock, passes=200, step_seconds=300)
+
+    assert sandbox_server.published_titles() == ["农村饮水安全"]
+    assert len(sandbox_server.state()["publish_jobs"]) == 1
+    row = post_row(runtime, post)
+    assert row.status == "failed" and "发表记录" in row.failure_reason and "重复发布" in row.failure_reason
+    assert any("农村饮水安全" in text and "发表记录" in text for text in _notices(runtime))

@@ -41,6 +41,30 @@ def test_submitted_draft_publishes_after_the_delay_with_article_pages(make_sandb
     assert client.draft.count() == {"total_count": 0}
 
 
+def test_a_submitted_draft_leaves_the_draft_box_at_once_and_a_failed_job_puts_it_back(make_sandbox):
+    sandbox = make_sandbox(publish_delay=0.3)
+    client = sandbox.client()
+    media_id = publish_draft(client, "春耕备耕")
+    publish_id = client.freepublish.submit(media_id)["publish_id"]
+    assert client.freepublish.get(publish_id)["publish_status"] == 1
+    assert client.draft.count() == {"total_count": 0}  # 发表中: already out of the draft box
+    with pytest.raises(WeChatClientException) as error:
+        client.draft.get(media_id)
+    assert error.value.errcode == 40007
+    with pytest.raises(WeChatClientException) as error:  # and it cannot be submitted twice
+        client.freepublish.submit(media_id)
+    assert error.value.errcode == 40007
+    assert finished(client, publish_id)["publish_status"] == 0
+    assert client.draft.count() == {"total_count": 0}
+
+    sandbox.fault(path="cgi-bin/freepublish/submit", publish_status=3)
+    failing = publish_draft(client, "防汛演练")
+    publish_id = client.freepublish.submit(failing)["publish_id"]
+    assert client.draft.count() == {"total_count": 0}
+    assert finished(client, publish_id)["publish_status"] == 3
+    assert client.draft.get(failing)["news_item"][0]["title"] == "防汛演练"
+
+
 def test_publishjobfinish_is_pushed_signed_and_encrypted(sandbox, client, receiver):
     publish_id = client.freepublish.submit(publish_draft(client))["publish_id"]
     article_id = finished(client, publish_id)["article_id"]

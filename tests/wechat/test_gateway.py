@@ -133,6 +133,19 @@ def test_every_endpoint_with_its_own_base_follows_the_configured_base():
     )
 
 
+def test_draft_exists_until_it_is_submitted_and_other_errors_are_raised(gateway, sandbox):
+    media_id = cover_and_draft(gateway)
+    assert gateway.draft_exists(media_id) is True
+    assert gateway.draft_exists("no-such-draft") is False  # 40007
+
+    sandbox.fault(path="cgi-bin/draft/get", errcode=-1)
+    with pytest.raises(TransientError):
+        gateway.draft_exists(media_id)
+
+    gateway.submit_publish(media_id)
+    assert gateway.draft_exists(media_id) is False
+
+
 @pytest.mark.db
 def test_token_cgi_bin_datacube_customservice_and_template_calls_all_reach_the_sandbox(gateway, sandbox):
     gateway.article_summary(date(2025, 3, 1))
