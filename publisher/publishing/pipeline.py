@@ -142,6 +142,31 @@ def _advance(work: BundleWork) -> str:
     return status
 
 
+def set_aside(runtime: Runtime, bundle_id: int, worker: str, error: Exception) -> None:
+    """A bundle whose step raised something unexpected: record the error on it and back it
+    off like a WeChat error, so that the pass goes on with the other bundles. A bundle that
+    has sent nothing yet fails with a reason after MAX_ATTEMPTS; one that may have been
+    submitted stays to be reconciled."""
+    errcode = getattr(error, "errcode", None)
+    try:
+        with runtime.session_factory.begin() as session:
+            bundle = session.get(PublishBundle, bundle_id, with_for_update=True)
+            if bundle is None or bundle.claimed_by != worker or bundle.status in outcome.FINAL:
+                return
+            now = runtime.clock.now()
+            bundle.attempts += 1
+            bundle.last_errcode = errcode if isinstance(errcode, int) else None
+            bundle.last_error = f"{type(error).__name__}: {error}"[:2000]
+            bundle.updated_at = now
+            if bundle.attempts >= MAX_ATTEMPTS and bundle.status == "pending":
+                outcome.fail_bundle(session, bundle, texts.INTERNAL_ERROR_REASON.format(error=type(error).__name__),
+                                    clock=runtime.clock, errcode=bundle.last_errcode)
+            else:
+                bundle.next_attempt_at = now + min(timedelta(seconds=5 * 2 ** bundle.attempts), MAX_BACKOFF)
+    except Exception:
+        log.exception("bundle %s: could not record the error on it", bundle_id)
+
+
 def _prepare_and_submit(work: BundleWork, gateway) -> str:
     with work.unit() as (session, bundle):
         posts = outcome.bundle_posts(session, bundle)

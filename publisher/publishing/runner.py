@@ -15,7 +15,7 @@ from . import (
     actions,  # noqa: F401  (registers the delete_draft / delete_published tasks)
     claim,
 )
-from .pipeline import advance_bundle
+from .pipeline import advance_bundle, set_aside
 from .queue import materialize_due
 
 log = logging.getLogger(__name__)
@@ -39,11 +39,24 @@ def run_publishing_pass(runtime: Runtime, worker: str | None = None) -> int:
             log.info("bundling for %s skipped this pass: %s", configured.name, type(exc).__name__)
     advanced = 0
     for bundle_id in claim.claimable_ids(runtime.session_factory, runtime.clock.now()):
-        if not claim.claim(runtime.session_factory, bundle_id, worker, runtime.clock.now()):
+        # Each bundle on its own: one that raises something unexpected (a bug, a corrupt row,
+        # an answer WeChat never gave before) is set aside with backoff, and the rest go on.
+        try:
+            if not claim.claim(runtime.session_factory, bundle_id, worker, runtime.clock.now()):
+                continue
+        except Exception:
+            log.exception("bundle %s: could not be claimed; skipped this pass", bundle_id)
             continue
         try:
             advance_bundle(runtime, bundle_id, worker)
             advanced += 1
+        except Exception as exc:
+            log.exception("bundle %s: unexpected %s (errcode %s) while publishing; set aside", bundle_id,
+                          type(exc).__name__, getattr(exc, "errcode", None))
+            set_aside(runtime, bundle_id, worker, exc)
         finally:
-            claim.release(runtime.session_factory, bundle_id, worker)
+            try:
+                claim.release(runtime.session_factory, bundle_id, worker)
+            except Exception:
+                log.exception("bundle %s: could not release the claim; it lapses with the lease", bundle_id)
     return advanced

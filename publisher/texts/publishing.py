@@ -21,6 +21,7 @@ SUBMIT_UNCONFIRMED_REASON = (
     "为避免重复发布，系统没有再次提交。请到公众号后台「发表记录」核实是否已发出，如未发出，再用「定时」重新排队"
 )
 RETRIES_EXHAUSTED = "多次尝试连接微信均失败（{error}），请联系管理员后用「定时」重新排队"
+INTERNAL_ERROR_REASON = "发布程序多次出现内部错误（{error}），请联系管理员处理后用「定时」重新排队"
 ARTICLE_FAILED_IN_BUNDLE = "同一批次的第 {idx} 篇未通过，本篇未受影响，已重新排队"
 UNTITLED_TOPIC = "其他"
 

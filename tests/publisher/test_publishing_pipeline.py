@@ -185,3 +185,48 @@ def test_worker_whose_lease_ran_out_mid_upload_stops_instead_of_publishing_a_sec
     assert post_row(runtime, post).status == "published"
     with runtime.session_factory() as session:
         assert [b.status for b in session.scalars(select(PublishBundle))] == ["published"]
+
+
+def test_a_bundle_that_raises_is_set_aside_and_the_next_one_still_publishes_in_the_same_pass(
+    make_runtime, sandbox_server, clock, monkeypatch
+):
+    from publisher.accounts import account_by_name
+    from publisher.publishing import pipeline
+    from publisher.publishing.queue import materialize_due
+
+    runtime = make_runtime()
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+    broken_post = queue_post(runtime, "坏批次")
+    with transaction(runtime.session_factory) as session:
+        broken, = materialize_due(session, account_by_name(session, "default"), runtime.settings, runtime.clock)
+    good_post = queue_post(runtime, "好批次")
+    real_advance = pipeline._advance
+
+    def advance(work):
+        if work.bundle_id == broken:
+            raise RuntimeError("corrupt bundle row")
+        return real_advance(work)
+
+    monkeypatch.setattr(pipeline, "_advance", advance)
+
+    run_publishing_pass(runtime, "w")
+
+    assert len(sandbox_server.state()["publish_jobs"]) == 1  # the good bundle, in the same pass
+    with runtime.session_factory() as session:
+        bad = session.get(PublishBundle, broken)
+        assert bad.status == "pending" and bad.attempts == 1 and bad.claimed_by is None
+        assert "RuntimeError" in bad.last_error and "corrupt bundle row" in bad.last_error
+        assert bad.next_attempt_at > runtime.clock.now()
+    for _ in range(3):
+        clock.advance(seconds=1)
+        run_publishing_pass(runtime, "w")
+    assert sandbox_server.published_titles() == ["好批次"]
+    assert post_row(runtime, good_post).status == "published"
+    assert post_row(runtime, broken_post).status == "publishing"
+
+    for _ in range(8):  # still raising: the bundle, which sent nothing, fails with a reason
+        clock.advance(hours=1)
+        run_publishing_pass(runtime, "w")
+    row = post_row(runtime, broken_post)
+    assert row.status == "failed" and "内部错误" in row.failure_reason
+    assert sandbox_server.published_titles() == ["好批次"]
