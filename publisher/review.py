@@ -89,6 +89,7 @@ def submit(
 
 
 def approve(session: Session, *, post: Post, reviewer: Staff, settings: Settings, actor: Actor, clock: Clock) -> Approved:
+    post = _locked(session, post)
     if post.status != Status.SUBMITTED.value:
         raise ChatError(texts.REVIEW_NOT_SUBMITTED.format(post_id=post.id, status=_status(post.status)))
     if post.author_id == reviewer.id and not settings.allow_self_approval:
@@ -124,6 +125,7 @@ def return_post(session: Session, *, post: Post, reviewer: Staff, reason: str, a
     reason = reason.strip()
     if not reason:
         raise ChatError(texts.RETURN_REASON_NEEDED.format(post_id=post.id))
+    post = _locked(session, post)
     if post.status != Status.SUBMITTED.value:
         raise ChatError(texts.REVIEW_NOT_SUBMITTED.format(post_id=post.id, status=_status(post.status)))
     transition(session, post, Event.RETURN, actor=actor, clock=clock, detail={"reason": reason})
@@ -133,6 +135,15 @@ def return_post(session: Session, *, post: Post, reviewer: Staff, reason: str, a
             text=texts.AUTHOR_RETURNED.format(post_id=post.id, title=post.title, reviewer=reviewer.name, reason=reason),
         )
     return post
+
+
+def _locked(session: Session, post: Post) -> Post:
+    """The post, locked and re-read, so that two reviewers acting at the same moment take turns:
+    the second sees the first one's approval (or return) and counts from there. On SQLite the
+    transaction already holds the database's write lock (BEGIN IMMEDIATE)."""
+    return session.scalars(
+        select(Post).where(Post.id == post.id).with_for_update().execution_options(populate_existing=True)
+    ).one()
 
 
 def approvals_of(session: Session, post: Post) -> list[Approval]:
