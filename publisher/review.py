@@ -4,7 +4,7 @@ them and authors when it is approved or returned (customer-service messages, que
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -78,7 +78,10 @@ def submit(
         return Submitted(post, True, findings, 0)
 
     transition(session, post, Event.SUBMIT, actor=actor, clock=clock, detail=detail)
-    post.submitted_at = now
+    # Approvals belong to a submission by its time: a resubmission within the same instant as
+    # the returned one must not inherit that submission's approvals.
+    previous = post.submitted_at
+    post.submitted_at = now if previous is None or now > previous else previous + timedelta(microseconds=1)
     reviewers = eligible_reviewers(session, post, settings)
     text = texts.REVIEW_WAITING.format(post_id=post.id, title=post.title, author=post.author_name or "")
     warnings = [f for f in findings if not f.blocking]
@@ -89,6 +92,7 @@ def submit(
 
 
 def approve(session: Session, *, post: Post, reviewer: Staff, settings: Settings, actor: Actor, clock: Clock) -> Approved:
+    _require_reviewer(reviewer, post)
     post = _locked(session, post)
     if post.status != Status.SUBMITTED.value:
         raise ChatError(texts.REVIEW_NOT_SUBMITTED.format(post_id=post.id, status=_status(post.status)))
@@ -125,6 +129,7 @@ def return_post(session: Session, *, post: Post, reviewer: Staff, reason: str, a
     reason = reason.strip()
     if not reason:
         raise ChatError(texts.RETURN_REASON_NEEDED.format(post_id=post.id))
+    _require_reviewer(reviewer, post)
     post = _locked(session, post)
     if post.status != Status.SUBMITTED.value:
         raise ChatError(texts.REVIEW_NOT_SUBMITTED.format(post_id=post.id, status=_status(post.status)))
@@ -135,6 +140,11 @@ def return_post(session: Session, *, post: Post, reviewer: Staff, reason: str, a
             text=texts.AUTHOR_RETURNED.format(post_id=post.id, title=post.title, reviewer=reviewer.name, reason=reason),
         )
     return post
+
+
+def _require_reviewer(staff: Staff, post: Post) -> None:
+    if staff.role not in REVIEWER_ROLES:
+        raise ChatError(texts.REVIEW_NOT_REVIEWER.format(post_id=post.id, role=texts.ROLE_NEEDED.get(staff.role, staff.role)))
 
 
 def _locked(session: Session, post: Post) -> Post:

@@ -94,7 +94,7 @@ HISTORY_ACTIONS = {
     "draft.delete_block": "删除一段",
     "post.topic": "设置话题",
     "post.schedule": "设置发布时间",
-    "review.approve": "审核通过（一级）",
+    "review.approve": "审核通过",
     "preview.request": "请求预览",
     "preview.sent": "预览已发到手机",
     "review.submit_blocked": "提交未通过检查",
@@ -140,6 +140,7 @@ SUBMIT_NO_REVIEWER = "注意：现在还没有可以审核这篇稿件的审核�
 REVIEW_WAITING = "稿件 {post_id}「{title}」（{author}）等待您审核。发送「预览 {post_id}」在手机上看，「通过 {post_id}」或「退回 {post_id} 原因」。"
 REVIEW_WAITING_FINDINGS = "\n检查提醒：\n{findings}"
 REVIEW_NOT_SUBMITTED = "稿件 {post_id} 当前状态为「{status}」，不在待审核中。"
+REVIEW_NOT_REVIEWER = "只有审核人才能审核稿件 {post_id}，您的角色是{role}。"
 REVIEW_SELF = "稿件 {post_id} 是您自己写的，按规定不能自己审核，请由其他审核人审核。"
 REVIEW_ALREADY = "您已经通过了稿件 {post_id}，需要另一位审核人再通过（共需 {levels} 人）。"
 APPROVED_PARTIAL = "您已通过稿件 {post_id}（第 {level}/{levels} 级），还需要 {remaining} 位审核人通过。"

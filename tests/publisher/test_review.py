@@ -10,7 +10,8 @@ from sqlalchemy import select
 from publisher import drafting, review
 from publisher.audit import Actor
 from publisher.db import transaction
-from publisher.models import InboundMessage, Post, Staff
+from publisher.drafting import ChatError
+from publisher.models import AuditEntry, InboundMessage, Post, Staff, Task
 from publisher.models.chat import Approval
 
 AUTHOR, FIRST, SECOND, THIRD = "oAuthor", "oReviewer1", "oReviewer2", "oReviewer3"
@@ -66,6 +67,10 @@ def approve(runtime, post_id: int, reviewer_id: int) -> review.Approved:
                               settings=runtime.settings, actor=Actor.staff(reviewer_id), clock=runtime.clock)
 
 
+def return_post(runtime, post_id: int, reviewer_id: int, reason: str) -> review.Returned:
+    with transaction(runtime.session_factory) as session:
+        return review.return_post(session, post=session.get(Post, post_id), reviewer=session.get(Staff, reviewer_id),
+                                  reason=reason, actor=Actor.staff(reviewer_id), clock=runtime.clock)
 
 
 def status_of(runtime, post_id: int) -> str:
@@ -73,10 +78,22 @@ def status_of(runtime, post_id: int) -> str:
         return session.get(Post, post_id).status
 
 
+def notices_to(runtime, openid: str) -> list[str]:
+    with runtime.session_factory() as session:
+        tasks = session.scalars(select(Task).where(Task.kind == "send_text").order_by(Task.id))
+        return [t.payload["text"] for t in tasks if t.payload["openid"] == openid]
 
 
+def actions_on(runtime, post_id: int) -> list[str]:
+    with runtime.session_factory() as session:
+        return list(session.scalars(select(AuditEntry.action).where(AuditEntry.post_id == post_id)
+                                    .order_by(AuditEntry.id)))
 
 
+def refusal(call, *args) -> str:
+    with pytest.raises(ChatError) as refused:
+        call(*args)
+    return str(refused.value)
 
 
 def submitted_post(runtime, team) -> int:
@@ -84,6 +101,126 @@ def submitted_post(runtime, team) -> int:
     submit(runtime, post_id, team[AUTHOR])
     runtime.clock.advance(minutes=5)
     return post_id
+
+
+@pytest.mark.parametrize("levels", [1, 2, 3])
+def test_a_post_is_queued_once_as_many_distinct_reviewers_as_levels_approve(runtime, team, levels):
+    with_review(runtime, review_levels=levels)
+    post_id = submitted_post(runtime, team)
+    reviewers = [team[FIRST], team[SECOND], team[THIRD]][:levels]
+    for level, reviewer_id in enumerate(reviewers, start=1):
+        assert status_of(runtime, post_id) == "submitted"
+        result = approve(runtime, post_id, reviewer_id)
+        assert (result.level, result.levels, result.final) == (level, levels, level == levels)
+    assert status_of(runtime, post_id) == "approved"
+    told = notices_to(runtime, AUTHOR)
+    assert "审核通过" in told[-1] and len(told) == levels
+
+
+def test_the_same_reviewer_approving_twice_is_refused_with_the_reason(runtime, team):
+    with_review(runtime, review_levels=2)
+    post_id = submitted_post(runtime, team)
+    approve(runtime, post_id, team[FIRST])
+    refused = refusal(approve, runtime, post_id, team[FIRST])
+    assert "您已经通过了稿件" in refused and "另一位审核人" in refused and "共需 2 人" in refused
+    assert status_of(runtime, post_id) == "submitted"
+    assert approve(runtime, post_id, team[SECOND]).final
+
+
+def test_nobody_approves_their_own_post_unless_configured(runtime, team):
+    post_id = draft(runtime, team[FIRST])  # a reviewer's own article
+    submit(runtime, post_id, team[FIRST])
+    assert "自己写的" in refusal(approve, runtime, post_id, team[FIRST])
+    assert status_of(runtime, post_id) == "submitted"
+
+    with_review(runtime, allow_self_approval=True)
+    assert approve(runtime, post_id, team[FIRST]).final
+
+
+def test_an_editor_cannot_approve_or_return(runtime, team, account):
+    post_id = submitted_post(runtime, team)
+    with transaction(runtime.session_factory) as session:
+        other = Staff(account_id=account.id, name="孙干事", role="editor", openid="oEditor2",
+                      created_at=runtime.clock.now())
+        session.add(other)
+        session.flush()
+        editor_id = other.id
+    assert "审核人" in refusal(approve, runtime, post_id, editor_id)
+    assert "审核人" in refusal(return_post, runtime, post_id, editor_id, "标题不妥")
+    assert status_of(runtime, post_id) == "submitted"
+
+
+def test_a_return_at_level_two_makes_the_resubmission_need_every_level_again(runtime, team):
+    with_review(runtime, review_levels=2)
+    post_id = submitted_post(runtime, team)
+    approve(runtime, post_id, team[FIRST])
+    return_post(runtime, post_id, team[SECOND], "第二段人名有误")
+    assert status_of(runtime, post_id) == "returned"
+    assert "第二段人名有误" in notices_to(runtime, AUTHOR)[-1]
+
+    submit(runtime, post_id, team[AUTHOR])
+    with runtime.session_factory() as session:
+        assert review.approvals_of(session, session.get(Post, post_id)) == []
+    # The first reviewer's approval was of the earlier submission: it is needed again.
+    assert not approve(runtime, post_id, team[SECOND]).final
+    assert approve(runtime, post_id, team[FIRST]).final
+
+
+def test_a_return_the_same_second_as_the_resubmission_still_resets_the_approvals(runtime, team):
+    """The clock does not move here: a fast author resubmits within the same instant."""
+    with_review(runtime, review_levels=2)
+    post_id = draft(runtime, team[AUTHOR])
+    submit(runtime, post_id, team[AUTHOR])
+    approve(runtime, post_id, team[FIRST])
+    return_post(runtime, post_id, team[SECOND], "第二段人名有误")
+    submit(runtime, post_id, team[AUTHOR])
+    assert not approve(runtime, post_id, team[FIRST]).final
+    assert approve(runtime, post_id, team[SECOND]).final
+
+
+def test_a_return_needs_a_reason(runtime, team):
+    post_id = submitted_post(runtime, team)
+    assert "要写原因" in refusal(return_post, runtime, post_id, team[FIRST], "  ")
+    assert status_of(runtime, post_id) == "submitted"
+
+
+def test_with_review_switched_off_submit_queues_directly(runtime, team):
+    with_review(runtime, review_enabled=False)
+    post_id = draft(runtime, team[AUTHOR])
+    result = submit(runtime, post_id, team[AUTHOR])
+    assert result.queued and status_of(runtime, post_id) == "approved"
+    assert notices_to(runtime, FIRST) == []
+    assert "post.queue" in actions_on(runtime, post_id)
+
+
+def test_reviewers_are_told_on_submit_and_the_next_ones_after_a_partial_approval(runtime, team):
+    with_review(runtime, review_levels=2)
+    post_id = submitted_post(runtime, team)
+    for openid in (FIRST, SECOND, THIRD):
+        assert "等待您审核" in notices_to(runtime, openid)[-1]
+    assert notices_to(runtime, AUTHOR) == []
+
+    approve(runtime, post_id, team[FIRST])
+    assert "第 1/2 级" in notices_to(runtime, AUTHOR)[-1]
+    assert len(notices_to(runtime, FIRST)) == 1  # not told again about what they just did
+    assert len(notices_to(runtime, SECOND)) == 2 and len(notices_to(runtime, THIRD)) == 2
+
+
+def test_every_step_of_review_is_audited(runtime, team):
+    with_review(runtime, review_levels=2)
+    post_id = submitted_post(runtime, team)
+    approve(runtime, post_id, team[FIRST])
+    return_post(runtime, post_id, team[SECOND], "第二段人名有误")
+    runtime.clock.advance(minutes=5)
+    submit(runtime, post_id, team[AUTHOR])
+    approve(runtime, post_id, team[FIRST])
+    approve(runtime, post_id, team[SECOND])
+    steps = [a for a in actions_on(runtime, post_id) if a.startswith(("post.", "review."))]
+    assert steps == ["post.submit", "review.approve", "post.return", "post.submit", "review.approve",
+                     "review.approve", "post.approve"]
+    with runtime.session_factory() as session:
+        returned = session.scalar(select(AuditEntry).where(AuditEntry.action == "post.return"))
+        assert returned.detail["reason"] == "第二段人名有误" and returned.actor == f"staff:{team[SECOND]}"
 
 
 def test_two_reviewers_approving_at_the_same_moment_both_count(runtime, team, monkeypatch):
