@@ -138,19 +138,29 @@ def _published_at(value: Any, timezone: ZoneInfo) -> datetime:
 
 def _find_header(records: list[tuple[int, list[Any]]]) -> tuple[int, dict[str, int]]:
     best: dict[str, int] = {}
+    above: dict[str, int] = {}
     for position, (_, cells) in enumerate(records[:HEADER_SEARCH_ROWS]):
-        columns = {}
-        for index, cell in enumerate(cells):
-            name = re.sub(r"\s+", "", str(cell or ""))
-            for field, aliases in texts.HEADER_ALIASES.items():
-                if field not in columns and name in aliases:
-                    columns[field] = index
+        own = _header_columns(cells)
+        # A two-row header: 日期 merged over both rows, 渠道/话题/标题 under a merged group cell. A
+        # merged cell's name is in its top row only, so what this row lacks is taken from above.
+        columns = {**{f: i for f, i in above.items() if i not in own.values()}, **own}
         if all(f in columns for f in REQUIRED):
             return position, columns
         if len(columns) > len(best):
             best = columns
+        above = own
     missing = [texts.HEADER_ALIASES[f][0] for f in REQUIRED if f not in best]
     raise ImportRejected([texts.MISSING_COLUMNS.format(columns="、".join(missing))])
+
+
+def _header_columns(cells: list[Any]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        name = re.sub(r"\s+", "", str(cell or ""))
+        for field, aliases in texts.HEADER_ALIASES.items():
+            if field not in columns and name in aliases:
+                columns[field] = index
+    return columns
 
 
 def _cell(cells: list[Any], index: int) -> Any:

@@ -1,0 +1,42 @@
+"""Spreadsheets as secretaries really keep them."""
+from __future__ import annotations
+
+from datetime import date
+
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from publisher.audit import CLI
+from publisher.db import transaction
+from publisher.ledger import load_channels
+from publisher.ledger_import import import_file
+from publisher.models import LedgerEntry
+
+
+def run_import(runtime, account, path):
+    with transaction(runtime.session_factory) as session:
+        return import_file(session, path, account_id=account.id, channels=load_channels(runtime.settings.config_dir),
+                           actor=CLI, clock=runtime.clock, timezone=runtime.settings.timezone)
+
+
+def ledger(runtime):
+    with runtime.session_factory() as session:
+        return [(e.disclosed_on, e.channel, e.topic, e.title)
+                for e in session.scalars(select(LedgerEntry).order_by(LedgerEntry.id))]
+
+
+def test_a_two_row_header_with_merged_cells_is_found(runtime, account, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["2023年政务公开台账"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["日期", "公开信息", None, None, "链接"])
+    sheet.append([None, "渠道", "话题", "标题", None])
+    sheet.merge_cells("A2:A3")
+    sheet.merge_cells("B2:D2")
+    sheet.merge_cells("E2:E3")
+    sheet.append(["2023-03-05", "公开栏", "乡村振兴", "三月村务公开", None])
+    path = tmp_path / "merged.xlsx"
+    book.save(path)
+    assert run_import(runtime, account, path).added == 1
+    assert ledger(runtime) == [(date(2023, 3, 5), "三务公开栏", "乡村振兴", "三月村务公开")]
