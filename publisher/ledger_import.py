@@ -20,6 +20,7 @@ from typing import Any, Iterator
 from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
+from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +33,8 @@ from publisher.texts import ledger as texts
 
 REQUIRED = ("day", "channel", "topic", "title")
 HEADER_SEARCH_ROWS = 5
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+_SERIAL_RANGE = (18264, 73051)  # 1950-01-01 to 2100-01-01: anything else is not a day someone typed
 _DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})[:：](\d{2})(?::\d{2})?)?$")
 
 
@@ -126,6 +129,12 @@ def _published_at(value: Any, timezone: ZoneInfo) -> datetime:
         return value.replace(tzinfo=timezone) if value.tzinfo is None else value
     if isinstance(value, date):
         return datetime.combine(value, time(), tzinfo=timezone)
+    # A date cell formatted as a number, or a sheet saved to CSV that way: days since 1899-12-30.
+    serial = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if serial is None and _SERIAL.match(str(value).strip()):
+        serial = float(value)
+    if serial is not None and _SERIAL_RANGE[0] <= serial < _SERIAL_RANGE[1]:
+        return from_excel(serial).replace(tzinfo=timezone)
     match = _DAY.match(str(value).strip())
     if match:
         year, month, day, hour, minute = match.groups()

@@ -40,3 +40,17 @@ def test_a_two_row_header_with_merged_cells_is_found(runtime, account, tmp_path)
     book.save(path)
     assert run_import(runtime, account, path).added == 1
     assert ledger(runtime) == [(date(2023, 3, 5), "三务公开栏", "乡村振兴", "三月村务公开")]
+
+
+def test_excel_serial_dates_are_read_as_days(runtime, account, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["日期", "渠道", "话题", "标题"])
+    sheet.append([44986, "广播", "平安建设", "森林防火"])  # a date cell formatted as a number: 2023-03-01
+    path = tmp_path / "serial.xlsx"
+    book.save(path)
+    csv_path = tmp_path / "serial.csv"
+    csv_path.write_text("日期,渠道,话题,标题\n45291.5,会议,综治维稳,年终矛盾排查会\n", encoding="utf-8")
+    assert run_import(runtime, account, path).added == 1
+    assert run_import(runtime, account, csv_path).added == 1
+    assert [row[0] for row in ledger(runtime)] == [date(2023, 3, 1), date(2023, 12, 31)]
