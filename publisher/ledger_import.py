@@ -4,7 +4,8 @@ Columns 日期, 渠道, 话题, 标题, 链接, under any of the header names se
 first rows (a title line above the header is common). Every row is checked before anything
 is written: a file with a bad row is refused whole, with each bad row's line and reason, so
 a township never has half a spreadsheet in its ledger. Rows already imported (same day,
-channel, title and link) are skipped, so loading an updated sheet again adds only new rows.
+channel, title and link, and the same number of such rows) are skipped, so loading an
+updated sheet again adds only new rows.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import hashlib
 import io
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -76,13 +78,19 @@ def import_file(
     existing = set(session.scalars(select(LedgerEntry.external_key).where(
         LedgerEntry.account_id == account_id, LedgerEntry.external_key.like("sheet:%"))))
     added = skipped = 0
+    # The same notice can go up twice on one day (two villages' boards): the second identical
+    # row of a sheet is another item, keyed by its place among its twins, so that loading the
+    # sheet again still adds nothing.
+    twins: Counter[str] = Counter()
     for row in rows:
-        if row.external_key in existing:
+        twins[row.external_key] += 1
+        key = row.external_key if twins[row.external_key] == 1 else f"{row.external_key}:{twins[row.external_key]}"
+        if key in existing:
             skipped += 1
             continue
-        existing.add(row.external_key)
+        existing.add(key)
         add_entry(session, account_id=account_id, channel=row.channel, topic=row.topic, title=row.title,
-                  published_at=row.published_at, url=row.url, source="import", external_key=row.external_key,
+                  published_at=row.published_at, url=row.url, source="import", external_key=key,
                   actor=actor, clock=clock, timezone=timezone)
         added += 1
     return ImportResult(added, skipped)

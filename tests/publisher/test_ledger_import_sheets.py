@@ -1,4 +1,5 @@
-"""Spreadsheets as secretaries really keep them."""
+"""Spreadsheets as secretaries really keep them: two-row merged headers, Excel serial dates,
+the same notice posted twice on one day."""
 from __future__ import annotations
 
 from datetime import date
@@ -54,3 +55,14 @@ def test_excel_serial_dates_are_read_as_days(runtime, account, tmp_path):
     assert run_import(runtime, account, path).added == 1
     assert run_import(runtime, account, csv_path).added == 1
     assert [row[0] for row in ledger(runtime)] == [date(2023, 3, 1), date(2023, 12, 31)]
+
+
+def test_the_same_notice_posted_twice_on_one_day_counts_twice_and_reimport_adds_nothing(runtime, account, tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text("日期,渠道,话题,标题\n"
+                    "2023-03-05,三务公开栏,乡村振兴,村务公开\n"
+                    "2023-03-05,三务公开栏,乡村振兴,村务公开\n", encoding="utf-8")
+    assert run_import(runtime, account, path).added == 2
+    again = run_import(runtime, account, path)
+    assert (again.added, again.skipped) == (0, 2)
+    assert len(ledger(runtime)) == 2
