@@ -3,17 +3,42 @@ messages, sent in the background so that no request waits on the WeChat API."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from publisher.models import Staff
+from publisher.models import InboundMessage, Staff
 from publisher.tasks import TaskContext, enqueue, task_handler
 from publisher.wechat import CustomerWindowClosed
 
 log = logging.getLogger(__name__)
+
+# WeChat delivers a customer-service message only within this long after the member's last
+# message to the account (45015 otherwise).
+CUSTOMER_WINDOW = timedelta(hours=48)
+
+
+def reachable_staff(session: Session, account_id: int, staff_ids: Iterable[int], now: datetime) -> set[int]:
+    """Those of `staff_ids` a notice can reach now: bound, active, and written to the account
+    within the last 48 hours."""
+    ids = set(staff_ids)
+    if not ids:
+        return set()
+    return set(
+        session.scalars(
+            select(Staff.id)
+            .join(InboundMessage, InboundMessage.from_openid == Staff.openid)
+            .where(
+                Staff.id.in_(ids),
+                Staff.active.is_(True),
+                InboundMessage.account_id == account_id,
+                InboundMessage.received_at > now - CUSTOMER_WINDOW,
+            )
+            .distinct()
+        )
+    )
 
 
 def notify_staff(

@@ -17,7 +17,7 @@ from publisher.drafting import ChatError
 from publisher.lifecycle import EDITABLE, Event, Status, transition
 from publisher.models import Post, Staff
 from publisher.models.chat import Approval
-from publisher.notify import notify_staff
+from publisher.notify import notify_staff, reachable_staff
 from publisher.settings import Settings
 from publisher.texts import chat as texts
 from publisher.texts import lifecycle as status_texts
@@ -43,7 +43,9 @@ class Submitted:
     post: Post
     queued: bool  # review off: straight into the queue
     findings: list[Finding]
-    reviewers_told: int
+    # Names of the reviewers told, and of those WeChat cannot reach now (48-hour window).
+    told: list[str]
+    unreachable: list[str]
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,15 @@ class Approved:
     level: int
     levels: int
     final: bool
+    # Names of those a notice of this approval (author, next reviewers) cannot reach now.
+    author_unreachable: str | None
+    next_unreachable: list[str]
+
+
+@dataclass(frozen=True)
+class Returned:
+    post: Post
+    author_unreachable: str | None  # the author's name when WeChat cannot tell them now
 
 
 def submit(
@@ -60,7 +71,7 @@ def submit(
     if post.status not in {s.value for s in EDITABLE}:
         raise ChatError(texts.DRAFT_NOT_EDITABLE.format(post_id=post.id, status=_status(post.status)))
     if post.author_id != staff.id and staff.role not in REVIEWER_ROLES:
-        raise ChatError(texts.NOT_YOUR_POST.format(post_id=post.id, action="提交"))
+        raise ChatError(texts.NOT_YOUR_POST.format(post_id=post.id, action=texts.SUBMIT_ACTION))
     now = clock.now()
     drafting.close_session_of(session, post)
     drafting.ensure_cover(session, post, settings.config_dir, now)
@@ -75,7 +86,7 @@ def submit(
     if not settings.review_enabled:
         transition(session, post, Event.QUEUE, actor=actor, clock=clock, detail=detail)
         post.approved_at = now
-        return Submitted(post, True, findings, 0)
+        return Submitted(post, True, findings, [], [])
 
     transition(session, post, Event.SUBMIT, actor=actor, clock=clock, detail=detail)
     # Approvals belong to a submission by its time: a resubmission within the same instant as
@@ -87,8 +98,8 @@ def submit(
     warnings = [f for f in findings if not f.blocking]
     if warnings:
         text += texts.REVIEW_WAITING_FINDINGS.format(findings=describe(warnings))
-    told = notify_staff(session, account_id=post.account_id, staff_ids=[r.id for r in reviewers], text=text, now=now)
-    return Submitted(post, False, findings, told)
+    told, unreachable = _notify(session, post, reviewers, text, now)
+    return Submitted(post, False, findings, told, unreachable)
 
 
 def approve(session: Session, *, post: Post, reviewer: Staff, settings: Settings, actor: Actor, clock: Clock) -> Approved:
@@ -117,15 +128,20 @@ def approve(session: Session, *, post: Post, reviewer: Staff, settings: Settings
     else:
         text = texts.AUTHOR_APPROVED_PARTIAL.format(post_id=post.id, title=post.title, reviewer=reviewer.name,
                                                     level=level, levels=levels)
-        others = [r.id for r in eligible_reviewers(session, post, settings) if r.id not in {a.reviewer_id for a in current} | {reviewer.id}]
-        notify_staff(session, account_id=post.account_id, staff_ids=others, now=now,
-                     text=texts.REVIEW_WAITING.format(post_id=post.id, title=post.title, author=post.author_name or ""))
+    next_unreachable: list[str] = []
+    if not final:
+        done = {a.reviewer_id for a in current} | {reviewer.id}
+        others = [r for r in eligible_reviewers(session, post, settings) if r.id not in done]
+        _, next_unreachable = _notify(
+            session, post, others, texts.REVIEW_WAITING.format(post_id=post.id, title=post.title,
+                                                                author=post.author_name or ""), now)
+    author_unreachable = None
     if post.author_id and post.author_id != reviewer.id:
-        notify_staff(session, account_id=post.account_id, staff_ids=[post.author_id], text=text, now=now)
-    return Approved(post, level, levels, final)
+        author_unreachable = _notify_author(session, post, text, now)
+    return Approved(post, level, levels, final, author_unreachable, next_unreachable)
 
 
-def return_post(session: Session, *, post: Post, reviewer: Staff, reason: str, actor: Actor, clock: Clock) -> Post:
+def return_post(session: Session, *, post: Post, reviewer: Staff, reason: str, actor: Actor, clock: Clock) -> Returned:
     reason = reason.strip()
     if not reason:
         raise ChatError(texts.RETURN_REASON_NEEDED.format(post_id=post.id))
@@ -134,12 +150,26 @@ def return_post(session: Session, *, post: Post, reviewer: Staff, reason: str, a
     if post.status != Status.SUBMITTED.value:
         raise ChatError(texts.REVIEW_NOT_SUBMITTED.format(post_id=post.id, status=_status(post.status)))
     transition(session, post, Event.RETURN, actor=actor, clock=clock, detail={"reason": reason})
-    if post.author_id:
-        notify_staff(
-            session, account_id=post.account_id, staff_ids=[post.author_id], now=clock.now(),
-            text=texts.AUTHOR_RETURNED.format(post_id=post.id, title=post.title, reviewer=reviewer.name, reason=reason),
-        )
-    return post
+    author_unreachable = None
+    if post.author_id and post.author_id != reviewer.id:
+        text = texts.AUTHOR_RETURNED.format(post_id=post.id, title=post.title, reviewer=reviewer.name, reason=reason)
+        author_unreachable = _notify_author(session, post, text, clock.now())
+    return Returned(post, author_unreachable)
+
+
+def _notify(session: Session, post: Post, members: list[Staff], text: str, now: datetime) -> tuple[list[str], list[str]]:
+    """Queue `text` for those of `members` WeChat can reach now; the names told, and the names
+    of the others, who must be told some other way (a notice to them would only fail, 45015)."""
+    reachable = reachable_staff(session, post.account_id, [m.id for m in members], now)
+    notify_staff(session, account_id=post.account_id, staff_ids=reachable, text=text, now=now)
+    return [m.name for m in members if m.id in reachable], [m.name for m in members if m.id not in reachable]
+
+
+def _notify_author(session: Session, post: Post, text: str, now: datetime) -> str | None:
+    """Tell the author; their name if WeChat cannot reach them now."""
+    author = session.get(Staff, post.author_id)
+    _, unreachable = _notify(session, post, [author], text, now)
+    return unreachable[0] if unreachable else None
 
 
 def _require_reviewer(staff: Staff, post: Post) -> None:

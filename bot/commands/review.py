@@ -28,7 +28,11 @@ def submit(ctx: CommandContext, args: str) -> str:
         lines = [texts.QUEUED_DIRECTLY.format(post_id=post.id, title=post.title, when=when_part)]
     else:
         lines = [texts.SUBMITTED.format(post_id=post.id, title=post.title, when=when_part)]
-        if not result.reviewers_told:
+        if result.told:
+            lines.append(texts.SUBMIT_REVIEWERS_TOLD.format(names=texts.NAME_SEPARATOR.join(result.told)))
+        if result.unreachable:
+            lines.append(texts.REVIEWERS_UNREACHABLE.format(names=texts.NAME_SEPARATOR.join(result.unreachable)))
+        if not result.told and not result.unreachable:
             lines.append(texts.SUBMIT_NO_REVIEWER)
     if result.findings:
         lines += [texts.FINDINGS_WARNINGS, describe(result.findings)]
@@ -43,15 +47,25 @@ def approve(ctx: CommandContext, args: str) -> str:
     result = review.approve(ctx.session, post=post, reviewer=ctx.staff, settings=settings, actor=ctx.actor,
                             clock=ctx.runtime.clock)
     if result.final:
-        return texts.APPROVED_FINAL.format(post_id=post.id, title=post.title, when=review.when_text(post, settings))
-    return texts.APPROVED_PARTIAL.format(post_id=post.id, level=result.level, levels=result.levels,
-                                         remaining=result.levels - result.level)
+        lines = [texts.APPROVED_FINAL.format(post_id=post.id, title=post.title, when=review.when_text(post, settings))]
+    else:
+        lines = [texts.APPROVED_PARTIAL.format(post_id=post.id, level=result.level, levels=result.levels,
+                                               remaining=result.levels - result.level)]
+    if result.next_unreachable:
+        lines.append(texts.REVIEWERS_UNREACHABLE.format(names=texts.NAME_SEPARATOR.join(result.next_unreachable)))
+    if result.author_unreachable:
+        lines.append(texts.AUTHOR_UNREACHABLE.format(author=result.author_unreachable))
+    return "\n".join(lines)
 
 
 @command("退回", role="reviewer", usage="退回 <号> <原因>")
 def return_post(ctx: CommandContext, args: str) -> str:
     """退回给作者修改，写明原因（作者会收到通知）"""
     post, reason = post_arg(ctx, "退回", args)
-    review.return_post(ctx.session, post=post, reviewer=ctx.staff, reason=reason, actor=ctx.actor,
-                       clock=ctx.runtime.clock)
-    return texts.RETURNED.format(post_id=post.id, author=post.author_name or "作者", reason=reason.strip())
+    result = review.return_post(ctx.session, post=post, reviewer=ctx.staff, reason=reason, actor=ctx.actor,
+                                clock=ctx.runtime.clock)
+    lines = [texts.RETURNED.format(post_id=post.id, author=post.author_name or texts.AUTHOR_FALLBACK,
+                                   reason=reason.strip())]
+    if result.author_unreachable:
+        lines.append(texts.AUTHOR_UNREACHABLE.format(author=result.author_unreachable))
+    return "\n".join(lines)

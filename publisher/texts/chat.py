@@ -133,7 +133,10 @@ CHECK_NO_TOPIC = "还没有设话题：年度报告按话题统计，请用「�
 
 # 提交, review
 SUBMIT_BLOCKED = "稿件 {post_id} 不能提交。"
-SUBMITTED = "稿件 {post_id}「{title}」已提交审核{when}。审核人会收到通知。"
+SUBMIT_ACTION = "提交"  # the {action} of NOT_YOUR_POST
+SUBMITTED = "稿件 {post_id}「{title}」已提交审核{when}。"
+SUBMIT_REVIEWERS_TOLD = "已通知审核人：{names}。"
+NAME_SEPARATOR = "、"
 SUBMIT_WHEN = "，希望发布时间：{when}"
 QUEUED_DIRECTLY = "稿件 {post_id}「{title}」已进入发布队列{when}（本账号不需审核）。"
 SUBMIT_NO_REVIEWER = "注意：现在还没有可以审核这篇稿件的审核人，请联系管理员。"
@@ -151,6 +154,12 @@ AUTHOR_APPROVED = "您的稿件 {post_id}「{title}」已由{reviewer}审核通�
 AUTHOR_APPROVED_PARTIAL = "您的稿件 {post_id}「{title}」已由{reviewer}通过第 {level}/{levels} 级审核。"
 RETURN_REASON_NEEDED = "退回要写原因，例如「退回 {post_id} 第二段人名有误」。"
 RETURNED = "稿件 {post_id} 已退回给{author}，原因：{reason}"
+AUTHOR_FALLBACK = "作者"  # the {author} of RETURNED for a post without an author's name
+# WeChat delivers a notice only within 48 hours of the member's last message to the account.
+REVIEWERS_UNREACHABLE = (
+    "注意：{names} 近 48 小时没有给公众号发过消息，微信现在无法通知到，请当面或打电话告诉他们有稿件等待审核。"
+)
+AUTHOR_UNREACHABLE = "注意：{author} 近 48 小时没有给公众号发过消息，微信现在无法通知到，请当面或打电话告诉{author}。"
 AUTHOR_RETURNED = "您的稿件 {post_id}「{title}」被{reviewer}退回，原因：{reason}\n发送「修改 {post_id}」修改后再「提交 {post_id}」。"
 
 # 预览 and images in the background

@@ -119,3 +119,42 @@ def test_a_preview_that_cannot_reach_wechat_is_reported_not_dropped(runtime):
     with runtime.session_factory() as session:
         told = [t.payload["text"] for t in session.scalars(select(Task).where(Task.kind == "send_text"))]
     assert any("预览没能生成" in text and "连不上微信" in text for text in told)
+
+
+def _bind(runtime, openid: str, name: str, role: str) -> None:
+    assert "绑定成功" in say(runtime, openid, f"绑定 {invite_code(runtime, name, role)}")
+
+
+def _drafted(runtime, openid: str) -> int:
+    opened = say(runtime, openid, "投稿 合作社分红大会召开")
+    say(runtime, openid, "3月1日，我镇召开合作社分红大会。")
+    say(runtime, openid, "完成")
+    return int(opened.split("稿件 ")[1].split("「")[0])
+
+
+def test_submit_names_the_reviewers_wechat_cannot_reach_instead_of_promising_a_notice(runtime):
+    editor, near, far = "oEditor00000000000000000001", "oNear000000000000000000001", "oFar0000000000000000000001"
+    _bind(runtime, far, "赵主任", "reviewer")
+    runtime.clock.advance(hours=49)  # 赵主任 has been silent since binding: outside WeChat's window
+    _bind(runtime, near, "李书记", "reviewer")
+    _bind(runtime, editor, "张三", "editor")
+    post_id = _drafted(runtime, editor)
+
+    reply = say(runtime, editor, f"提交 {post_id}")
+
+    assert "已提交审核" in reply and "审核人会收到通知" not in reply
+    assert "已通知审核人：李书记" in reply
+    assert "赵主任 近 48 小时没有给公众号发过消息" in reply and "当面" in reply
+
+
+def test_a_return_tells_the_reviewer_when_wechat_cannot_reach_the_author(runtime):
+    editor, reviewer = "oEditor00000000000000000002", "oReviewer000000000000000002"
+    _bind(runtime, editor, "张三", "editor")
+    _bind(runtime, reviewer, "李书记", "reviewer")
+    post_id = _drafted(runtime, editor)
+    say(runtime, editor, f"提交 {post_id}")
+    runtime.clock.advance(hours=49)
+
+    reply = say(runtime, reviewer, f"退回 {post_id} 第二段人名有误")
+
+    assert "已退回给张三" in reply and "张三 近 48 小时没有给公众号发过消息" in reply

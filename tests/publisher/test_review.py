@@ -3,6 +3,7 @@ the audit trail, and two reviewers approving the same post at the same moment.""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -263,3 +264,44 @@ def test_two_reviewers_approving_at_the_same_moment_both_count(runtime, team, mo
     with runtime.session_factory() as session:
         levels = session.scalars(select(Approval.level).where(Approval.post_id == post_id)).all()
     assert sorted(levels) == [1, 2]
+
+
+def test_reviewers_silent_for_48_hours_are_named_not_sent_a_notice_wechat_would_refuse(runtime, team, account):
+    runtime.clock.advance(hours=49)
+    with transaction(runtime.session_factory) as session:
+        wrote(session, account.id, AUTHOR, runtime.clock.now())
+        wrote(session, account.id, SECOND, runtime.clock.now() - timedelta(hours=47))
+    post_id = draft(runtime, team[AUTHOR])
+
+    result = submit(runtime, post_id, team[AUTHOR])
+
+    assert result.told == ["王镇长"] and sorted(result.unreachable) == ["李书记", "赵主任"]
+    assert len(notices_to(runtime, SECOND)) == 1
+    assert notices_to(runtime, FIRST) == [] and notices_to(runtime, THIRD) == []
+
+
+def test_a_return_to_an_author_silent_for_48_hours_names_them_to_the_reviewer(runtime, team, account):
+    post_id = submitted_post(runtime, team)
+    runtime.clock.advance(hours=49)
+    with transaction(runtime.session_factory) as session:
+        wrote(session, account.id, FIRST, runtime.clock.now())
+
+    result = return_post(runtime, post_id, team[FIRST], "第二段人名有误")
+
+    assert result.author_unreachable == "张三"
+    assert notices_to(runtime, AUTHOR) == []
+    assert status_of(runtime, post_id) == "returned"
+
+
+def test_an_approval_names_the_next_reviewers_wechat_cannot_reach(runtime, team, account):
+    with_review(runtime, review_levels=2)
+    post_id = submitted_post(runtime, team)
+    runtime.clock.advance(hours=49)
+    with transaction(runtime.session_factory) as session:
+        wrote(session, account.id, FIRST, runtime.clock.now())
+        wrote(session, account.id, AUTHOR, runtime.clock.now())
+
+    result = approve(runtime, post_id, team[FIRST])
+
+    assert sorted(result.next_unreachable) == ["王镇长", "赵主任"] and result.author_unreachable is None
+    assert "第 1/2 级" in notices_to(runtime, AUTHOR)[-1]
