@@ -2,7 +2,8 @@
 
 freepublish/batchget is read page by page, newest first. Each article gets the key
 "wechat:<article_id>:<idx>" (idx from 1, as publishing uses), so running the import twice,
-or after govpost itself published some of the articles, adds nothing twice. The topic is
+or after govpost itself published some of the articles, adds nothing twice; an article
+deleted on WeChat since is flagged in the ledger on the next run. The topic is
 guessed from the keywords of the account's topics and marked as guessed, for staff to
 confirm or change. Each page is committed on its own: an interrupted import keeps what it
 had and the next run carries on.
@@ -101,6 +102,8 @@ def import_history(
                     key = article_key(item.article_id, idx)
                     if key in known:
                         result.skipped += 1
+                        if article.is_deleted:
+                            _flag_deleted(session, account_id, key, actor=actor, clock=clock)
                         continue
                     known.add(key)
                     _add(session, article, key, item.update_time, account_id=account_id, guesser=guesser,
@@ -111,6 +114,15 @@ def import_history(
         if reached_since or offset >= total:
             break
     return result
+
+
+def _flag_deleted(session, account_id: int, key: str, *, actor, clock) -> None:
+    """An article deleted on WeChat since it came into the ledger: flag its row, so that it is
+    no longer counted (flagging twice changes nothing)."""
+    entry = session.scalar(select(LedgerEntry).where(LedgerEntry.account_id == account_id,
+                                                     LedgerEntry.external_key == key))
+    if entry is not None:
+        flag_deleted(session, entry, actor=actor, clock=clock)
 
 
 def _add(session, article: PublishedArticle, key, published_at, *, account_id, guesser, timezone, actor, clock, result):

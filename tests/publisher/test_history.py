@@ -146,3 +146,15 @@ def test_articles_govpost_published_itself_are_not_counted_again(runtime, accoun
                   actor=CLI, clock=runtime.clock, timezone=runtime.settings.timezone)
     result = run(runtime, sandbox_gateway)
     assert (result.added, result.skipped) == (0, 1) and ledger_count(runtime) == 1
+
+
+def test_an_article_deleted_after_its_import_is_flagged_by_the_next_run(runtime, sandbox_gateway):
+    publish(sandbox_gateway, ["误发的通知"])
+    run(runtime, sandbox_gateway)
+    _, items = sandbox_gateway.published_page(0, 20)
+    sandbox_gateway.delete_published(items[0].article_id)
+    again = run(runtime, sandbox_gateway)
+    assert (again.added, again.skipped) == (0, 1)
+    with runtime.session_factory() as session:
+        entry = session.scalars(select(LedgerEntry)).one()
+    assert entry.deleted_at is not None
