@@ -1,5 +1,6 @@
 """The XLSX form: one sheet per national table (merged header cells as printed), the counts
-of section 一 with a native bar chart, and the ledger rows of the year for checking by hand."""
+of section 一 with a native bar chart, the ledger rows of the year for checking by hand; the
+summary sheet ends with the result of the 勾稽 checks."""
 from __future__ import annotations
 
 import io
@@ -11,6 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from publisher.texts import report as texts
 
 from .build import Report
+from .checks import violations
 from .layout import appeal_result_labels, appeal_values, application_column_labels, application_rows, article20_blocks
 
 THIN = Side(style="thin")
@@ -73,6 +75,11 @@ def _summary(sheet, report: Report) -> None:
     chart.set_categories(Reference(sheet, min_col=1, min_row=month_first, max_row=sheet.max_row))
     sheet.add_chart(chart, "E22")
     sheet.column_dimensions["A"].width = 16
+    # The 勾稽 results, as the Markdown and DOCX list them: a workbook must not hide a violation.
+    sheet.append([])
+    sheet.append([texts.CHECKS_HEADING])
+    for line in violations(report.checks) or [texts.CHECKS_ALL_PASS]:
+        sheet.append([line])
 
 
 def _article20(sheet, report: Report) -> None:
