@@ -2,7 +2,8 @@
 
 freepublish/batchget is read page by page, newest first. Each article gets the key
 "wechat:<article_id>:<idx>" (idx from 1, as publishing uses), so running the import twice,
-or after govpost itself published some of the articles, adds nothing twice; an article
+or after govpost itself published some of the articles, adds nothing twice, nor an article
+already entered by hand with its day and title; an article
 deleted on WeChat since is flagged in the ledger on the next run. The topic is
 guessed from the keywords of the account's topics and marked as guessed, for staff to
 confirm or change. Each page is committed on its own: an interrupted import keeps what it
@@ -16,7 +17,7 @@ from datetime import date
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.audit import Actor
@@ -86,6 +87,11 @@ def import_history(
         guesser = TopicGuesser.for_account(session, account_id)
         known = set(session.scalars(select(LedgerEntry.external_key).where(
             LedgerEntry.account_id == account_id, LedgerEntry.external_key.like("wechat:%"))))
+        # WeChat articles a township entered by hand (ledger add, a spreadsheet) before this
+        # import have no article id: the same day and title is the same article.
+        entered = {tuple(row) for row in session.execute(select(LedgerEntry.disclosed_on, LedgerEntry.title).where(
+            LedgerEntry.account_id == account_id, LedgerEntry.channel == WECHAT_CHANNEL,
+            or_(LedgerEntry.external_key.is_(None), LedgerEntry.external_key.not_like("wechat:%"))))}
     offset = 0
     while True:
         total, items = gateway.published_page(offset, PAGE_SIZE)
@@ -106,6 +112,9 @@ def import_history(
                             _flag_deleted(session, account_id, key, actor=actor, clock=clock)
                         continue
                     known.add(key)
+                    if (local_day(item.update_time, timezone), article.title.strip()) in entered:
+                        result.skipped += 1
+                        continue
                     _add(session, article, key, item.update_time, account_id=account_id, guesser=guesser,
                          timezone=timezone, actor=actor, clock=clock, result=result)
         offset += len(items)

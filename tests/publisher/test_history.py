@@ -158,3 +158,22 @@ def test_an_article_deleted_after_its_import_is_flagged_by_the_next_run(runtime,
     with runtime.session_factory() as session:
         entry = session.scalars(select(LedgerEntry)).one()
     assert entry.deleted_at is not None
+
+
+def test_articles_entered_by_hand_before_the_import_are_not_counted_again(runtime, account, sandbox_gateway):
+    from datetime import datetime, time as day_start
+
+    from publisher.db import transaction
+    from publisher.ledger import add_entry, local_day
+
+    publish(sandbox_gateway, ["镇党委召开主题党日活动"])
+    publish(sandbox_gateway, ["宪法宣传周普法进村"])
+    _, items = sandbox_gateway.published_page(0, 20)
+    entered = next(i for i in items if i.articles[0].title == "镇党委召开主题党日活动")
+    tz = runtime.settings.timezone
+    with transaction(runtime.session_factory) as session:  # a row of the secretary's spreadsheet: a day, no time
+        add_entry(session, account_id=account.id, channel="微信公众号", topic="党组织建设", title="镇党委召开主题党日活动",
+                  published_at=datetime.combine(local_day(entered.update_time, tz), day_start(), tzinfo=tz),
+                  source="import", external_key="sheet:0123", actor=CLI, clock=runtime.clock, timezone=tz)
+    result = run(runtime, sandbox_gateway)
+    assert (result.added, result.skipped) == (1, 1) and ledger_count(runtime) == 2
