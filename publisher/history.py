@@ -62,7 +62,9 @@ class TopicGuesser:
         if best is not None:
             return best
         names = [name for name, _ in self.topics]
-        return FALLBACK_TOPIC if FALLBACK_TOPIC in names else names[-1]
+        # With no active topic at all there is nothing better than 其他; the row is
+        # marked guessed either way, so staff confirm it before the report.
+        return FALLBACK_TOPIC if FALLBACK_TOPIC in names or not names else names[-1]
 
 
 def article_key(article_id: str, idx: int) -> str:

@@ -120,6 +120,10 @@ def test_topic_guess_prefers_the_title_and_falls_back_to_other():
     assert guesser.guess("春节慰问") == "其他"
 
 
+def test_topic_guess_with_no_active_topic_still_answers_other():
+    assert TopicGuesser([]).guess("党员冬训") == "其他"
+
+
 def test_cli_import_history_reports_what_it_imported(database_url, runtime, sandbox_gateway):
     from bot.cli import cli
 
