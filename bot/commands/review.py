@@ -60,7 +60,7 @@ def approve(ctx: CommandContext, args: str) -> str:
 
 @command("退回", role="reviewer", usage="退回 <号> <原因>")
 def return_post(ctx: CommandContext, args: str) -> str:
-    """退回给作者修改，写明原因（作者会收到通知）"""
+    """退回给作者修改，写明原因"""
     post, reason = post_arg(ctx, "退回", args)
     result = review.return_post(ctx.session, post=post, reviewer=ctx.staff, reason=reason, actor=ctx.actor,
                                 clock=ctx.runtime.clock)
