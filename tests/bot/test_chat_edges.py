@@ -3,10 +3,9 @@ it and a clock that only moves when told: binding limits, events, times typed at
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.commands import dispatch
 from publisher.accounts import account_by_name
@@ -16,7 +15,6 @@ from publisher.models import Staff
 from publisher.sandbox import build_text_message
 from publisher.staff import invite
 from publisher.wechat import parse_message
-from tests.conftest import BEIJING
 
 CITIZEN = "oCitizen00000000000000000001"
 _msg_ids = itertools.count(1)
