@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from publisher.audit import Actor, record
@@ -136,6 +136,45 @@ def set_opening(
     record(session, account_id=account_id, actor=actor, action="register.opening", at=clock.now(),
            detail={"year": year, "key": key, "old": old, "new": value})
     return opening
+
+
+def register_lines(session: Session, *, account_id: int, year: int | None = None) -> list[tuple]:
+    """What a secretary checks before the report: every register row with its id, as cells.
+
+    With a year: the 第二十条 items of that year, the applications and cases open at some
+    point in it (received or filed by its end, not concluded before its start), and its
+    opening figures; an application still open shows 办理中 so it can be closed.
+    """
+    def open_in_year(opened, closed):
+        if year is None:
+            return true()
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        return and_(opened <= end, or_(closed.is_(None), closed >= start))
+
+    lines: list[tuple] = []
+    items = select(Article20Entry).where(Article20Entry.account_id == account_id)
+    if year is not None:
+        items = items.where(Article20Entry.occurred_on.between(date(year, 1, 1), date(year, 12, 31)))
+    for e in session.scalars(items.order_by(Article20Entry.occurred_on, Article20Entry.id)):
+        amount = "" if e.amount_wan is None else f"{e.amount_wan.normalize():f}"
+        lines.append((texts.LIST_ARTICLE20, e.id, e.occurred_on, f"{e.kind} {e.action}", e.quantity, amount, e.title))
+    applications = select(DisclosureApplication).where(
+        DisclosureApplication.account_id == account_id,
+        open_in_year(DisclosureApplication.received_on, DisclosureApplication.closed_on))
+    for a in session.scalars(applications.order_by(DisclosureApplication.received_on, DisclosureApplication.id)):
+        lines.append((texts.LIST_APPLICATION, a.id, a.received_on, a.applicant_type, a.outcome or texts.LIST_OPEN,
+                      a.closed_on or "", a.subject))
+    cases = select(AppealCase).where(AppealCase.account_id == account_id,
+                                     open_in_year(AppealCase.filed_on, AppealCase.closed_on))
+    for c in session.scalars(cases.order_by(AppealCase.filed_on, AppealCase.id)):
+        lines.append((texts.LIST_CASE, c.id, c.filed_on, c.kind, c.result or texts.LIST_OPEN, c.closed_on or "",
+                      c.subject))
+    openings = select(RegisterOpening).where(RegisterOpening.account_id == account_id)
+    if year is not None:
+        openings = openings.where(RegisterOpening.year == year)
+    for o in session.scalars(openings.order_by(RegisterOpening.year, RegisterOpening.key)):
+        lines.append((texts.LIST_OPENING, o.year, o.key, o.value))
+    return lines
 
 
 def _audited(session: Session, row, action: str, actor: Actor, clock: Clock):

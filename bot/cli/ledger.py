@@ -1,4 +1,4 @@
-"""`govpost ledger add|import|delete|correct` and `govpost register …` (report sections 二–四)."""
+"""`govpost ledger add|import|delete|correct|list` and `govpost register …` (report sections 二–四)."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -16,7 +16,7 @@ from publisher.ledger_import import ImportRejected, import_file
 from publisher.models import AppealCase, DisclosureApplication, LedgerEntry
 from publisher.registers import (
     ACTIONS_BY_KIND, APPLICANT_TYPES, CASE_KINDS, CASE_RESULTS, OPENING_KEYS, OUTCOMES, RegisterError,
-    add_application, add_article20, add_case, close_application, close_case, set_opening,
+    add_application, add_article20, add_case, close_application, close_case, register_lines, set_opening,
 )
 from publisher.texts import ledger as texts
 
@@ -235,6 +235,18 @@ def register_opening(ctx, year, key, value, account_name) -> None:
         account = ctx.account(session, account_name)
         set_opening(session, account_id=account.id, year=year, key=key, value=value, actor=CLI, clock=runtime.clock)
     click.echo(texts.OPENING_SET.format(year=year, key=key, value=value))
+
+
+@register_group.command("list")
+@click.option("--year", type=int, help="Only what concerns YEAR: entries of that year, applications and cases open in it.")
+@click.option("--account", "account_name")
+@pass_cli
+def register_list(ctx: CliContext, year: int | None, account_name: str | None) -> None:
+    """Rows of the three registers and the opening figures, one per line, tab-separated, with their ids."""
+    with ctx.runtime.session_factory() as session:
+        account = ctx.account(session, account_name)
+        for line in register_lines(session, account_id=account.id, year=year):
+            click.echo("\t".join(str(cell) for cell in line))
 
 
 def _register(ctx: CliContext, account_name: str | None, write) -> None:

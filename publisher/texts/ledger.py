@@ -51,6 +51,11 @@ REGISTERED = "已登记（编号 {id}）。"
 CLOSED = "已办结（编号 {id}）。"
 RECORD_NOT_FOUND = "编号 {id} 不存在。"
 OPENING_SET = "{year}年期初「{key}」设为 {value}。"
+LIST_ARTICLE20 = "第二十条"
+LIST_APPLICATION = "依申请"
+LIST_CASE = "复议诉讼"
+LIST_OPENING = "期初"
+LIST_OPEN = "办理中"
 
 # Chat commands
 STATS_HEADER = "{year}年主动公开 {total} 条"

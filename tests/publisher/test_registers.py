@@ -60,3 +60,27 @@ def test_cli_registers_an_application_and_closes_it(database_url, runtime):
     with runtime.session_factory() as s:
         application = s.scalars(select(DisclosureApplication)).one()
     assert (application.outcome, application.closed_on) == ("not_held", date(2024, 3, 20))
+
+
+def test_register_list_shows_the_year_and_what_is_still_open_in_it(database_url, runtime, account):
+    with transaction(runtime.session_factory) as s:
+        common = dict(account_id=account.id, actor=CLI, clock=runtime.clock)
+        add_article20(s, kind="fee", action="charged", occurred_on=date(2024, 5, 1), amount_wan=Decimal("1.20"),
+                      title="复印费", **common)
+        add_article20(s, kind="penalty", action="decided", occurred_on=date(2023, 5, 1), **common)
+        add_application(s, applicant_type="natural", received_on=date(2023, 12, 20), subject="征地补偿", **common)
+        add_application(s, applicant_type="natural", received_on=date(2023, 3, 1), outcome="disclosed",
+                        closed_on=date(2023, 3, 10), **common)
+        set_opening(s, year=2024, key="in_force:normative", value=4, **common)
+
+    env = {"GOVPOST_DATABASE_URL": database_url, "GOVPOST_CONFIG": ""}
+    result = CliRunner().invoke(cli, ["register", "list", "--year", "2024"], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "第二十条\t1\t2024-05-01\tfee charged\t1\t1.2\t复印费",
+        "依申请\t1\t2023-12-20\tnatural\t办理中\t\t征地补偿",
+        "期初\t2024\tin_force:normative\t4",
+    ]
+    everything = CliRunner().invoke(cli, ["register", "list"], env=env)
+    assert len(everything.stdout.splitlines()) == 5
