@@ -63,6 +63,16 @@ def my_drafts(session: Session, staff: Staff) -> list[Post]:
     )
 
 
+def latest_editable(session: Session, staff: Staff) -> Post | None:
+    """The member's most recently touched post that can still be edited: where words sent with
+    no draft open most likely belong (a draft closed for idleness, a returned post)."""
+    editable = [s.value for s in EDITABLE]
+    return session.scalar(
+        select(Post).where(Post.author_id == staff.id, Post.status.in_(editable))
+        .order_by(Post.updated_at.desc(), Post.id.desc()).limit(1)
+    )
+
+
 def blocks_of(session: Session, post_id: int) -> list[PostBlock]:
     return list(session.scalars(select(PostBlock).where(PostBlock.post_id == post_id).order_by(PostBlock.position)))
 

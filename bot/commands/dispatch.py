@@ -93,16 +93,29 @@ def _route(ctx: CommandContext, message: Message, word: str, args: str) -> str |
     has_draft = drafting.open_draft_of(ctx.session, ctx.staff.id) is not None
     if message.msg_type == "text" and has_draft:
         return _attempt(ctx, lambda: _paragraph(ctx, message.content or ""))
-    if message.msg_type == "image":
-        if not has_draft:
-            return texts.IMAGE_WITHOUT_DRAFT
+    if message.msg_type == "image" and has_draft:
         return _attempt(ctx, lambda: _image(ctx, message.media_id or ""))
     if has_draft:
         post = drafting.require_open(ctx.session, ctx.staff)[1]
         return texts.UNSUPPORTED_IN_DRAFT.format(post_id=post.id)
-    if message.msg_type == "text" and word:
-        return texts.UNKNOWN_COMMAND.format(word=word[:20])
+    if message.msg_type in ("text", "image"):
+        return _outside_any_draft(ctx, message, word)
     return texts.NOTHING_TO_DO
+
+
+def _outside_any_draft(ctx: CommandContext, message: Message, word: str) -> str:
+    """Words or a picture with no draft open are not kept in any post; say so, and name the
+    draft they most likely belong to (one closed for idleness a moment ago, say)."""
+    latest = drafting.latest_editable(ctx.session, ctx.staff)
+    if message.msg_type == "image":
+        if latest is None:
+            return texts.IMAGE_WITHOUT_DRAFT
+        return texts.IMAGE_NOT_IN_DRAFT.format(post_id=latest.id, title=latest.title)
+    if not word:
+        return texts.NOTHING_TO_DO
+    if latest is None:
+        return texts.UNKNOWN_COMMAND.format(word=word[:20])
+    return texts.TEXT_NOT_IN_DRAFT.format(word=word[:20], post_id=latest.id, title=latest.title)
 
 
 def _run(ctx: CommandContext, word: str, args: str) -> str:

@@ -14,6 +14,11 @@ NOT_STAFF = "您还不是本账号的工作人员。如果您收到了绑定码�
 INTERNAL_ERROR = "处理时出了问题，已记录。请稍后再试，或联系管理员。"
 NOTHING_TO_DO = "收到。发送「帮助」查看可用命令，或发送「投稿 标题」开始写稿。"
 IMAGE_WITHOUT_DRAFT = "收到图片，但您没有打开的稿件。请先发送「投稿 标题」，再发图片。"
+IMAGE_NOT_IN_DRAFT = "这张图片没有加入稿件：您现在没有打开的稿件。要放进稿件 {post_id}「{title}」，请先发送「修改 {post_id}」，再重发图片。"
+TEXT_NOT_IN_DRAFT = (
+    "「{word}」不是命令，这条文字也没有加入稿件：您现在没有打开的稿件。"
+    "要写进稿件 {post_id}「{title}」，请先发送「修改 {post_id}」，再重发这段文字；发送「帮助」查看命令。"
+)
 UNSUPPORTED_IN_DRAFT = "稿件里只能放文字和图片，这条消息没有加入稿件 {post_id}。"
 USAGE = "用法：{usage}"
 POST_ID_NEEDED = "请写上稿件号，例如「{word} 12」。"

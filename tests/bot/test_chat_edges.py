@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.commands import dispatch
+from publisher import drafting
 from publisher.accounts import account_by_name
 from publisher.audit import CLI
 from publisher.db import transaction
-from publisher.models import Staff
-from publisher.sandbox import build_text_message
+from publisher.jobs import run_due_tasks
+from publisher.models import Staff, Task
+from publisher.sandbox import build_image_message, build_text_message
 from publisher.staff import invite
 from publisher.wechat import parse_message
 
@@ -156,3 +158,67 @@ def test_a_return_tells_the_reviewer_when_wechat_cannot_reach_the_author(runtime
     reply = say(runtime, reviewer, f"退回 {post_id} 第二段人名有误")
 
     assert "已退回给张三" in reply and "张三 近 48 小时没有给公众号发过消息" in reply
+
+
+def _open_draft_with_one_paragraph(runtime, openid: str) -> int:
+    _bind(runtime, openid, "张三", "editor")
+    opened = say(runtime, openid, "投稿 冬季防火安全提示")
+    assert "第 1 段已加入" in say(runtime, openid, "近期天干物燥，请注意用火安全。")
+    return int(opened.split("稿件 ")[1].split("「")[0])
+
+
+def _paragraphs(runtime, post_id: int) -> list[str]:
+    with runtime.session_factory() as session:
+        return [b.text for b in drafting.blocks_of(session, post_id) if b.kind == "text"]
+
+
+def test_a_paragraph_sent_after_the_idle_time_closes_the_draft_and_says_it_was_not_added(runtime):
+    editor = "oEditor00000000000000000003"
+    post_id = _open_draft_with_one_paragraph(runtime, editor)
+    runtime.clock.advance(minutes=runtime.settings.draft_idle_minutes + 1)
+
+    reply = say(runtime, editor, "各村要加强巡查。")
+
+    assert f"稿件 {post_id}「冬季防火安全提示」已 {runtime.settings.draft_idle_minutes} 分钟没有新内容" in reply
+    assert "这条文字也没有加入稿件" in reply and f"请先发送「修改 {post_id}」" in reply
+    assert _paragraphs(runtime, post_id) == ["近期天干物燥，请注意用火安全。"]
+    say(runtime, editor, f"修改 {post_id}")
+    assert "第 2 段已加入" in say(runtime, editor, "各村要加强巡查。")
+    assert _paragraphs(runtime, post_id) == ["近期天干物燥，请注意用火安全。", "各村要加强巡查。"]
+
+
+def test_the_background_closes_an_idle_draft_only_once_nothing_came_for_the_idle_time(runtime):
+    editor = "oEditor00000000000000000004"
+    post_id = _open_draft_with_one_paragraph(runtime, editor)
+    idle = runtime.settings.draft_idle_minutes
+
+    runtime.clock.advance(minutes=idle - 5)
+    say(runtime, editor, "各村要加强巡查。")  # keeps the draft alive
+    runtime.clock.advance(minutes=idle - 5)
+    run_due_tasks(runtime)
+    with runtime.session_factory() as session:
+        assert drafting.open_draft_of(session, bound_staff_id(runtime, editor)) is not None
+
+    runtime.clock.advance(minutes=6)
+    run_due_tasks(runtime)
+
+    with runtime.session_factory() as session:
+        assert drafting.open_draft_of(session, bound_staff_id(runtime, editor)) is None
+        notices = [t.payload["text"] for t in session.scalars(select(Task).where(Task.kind == "send_text"))]
+    assert [n for n in notices if "已自动保存并关闭" in n] == [
+        f"稿件 {post_id}「冬季防火安全提示」已 {idle} 分钟没有新内容，已自动保存并关闭。发送「修改 {post_id}」可继续。"]
+    picture = build_image_message("gh_township", editor, "media-late", msg_id=next(_msg_ids),
+                                  create_time=int(runtime.clock.now().timestamp()))
+    assert "这张图片没有加入稿件" in deliver(runtime, picture)
+    assert _paragraphs(runtime, post_id) == ["近期天干物燥，请注意用火安全。", "各村要加强巡查。"]
+
+
+def test_a_typo_from_someone_with_no_draft_at_all_is_just_an_unknown_command(runtime):
+    editor = "oEditor00000000000000000005"
+    _bind(runtime, editor, "张三", "editor")
+    assert say(runtime, editor, "帮主") == "没有「帮主」这个命令。发送「帮助」查看您可以使用的命令。"
+
+
+def bound_staff_id(runtime, openid: str) -> int:
+    with runtime.session_factory() as session:
+        return session.scalar(select(Staff.id).where(Staff.openid == openid))
