@@ -10,3 +10,6 @@ def configure_logging() -> None:
     )
     # urllib3 logs full request URLs at DEBUG, and WeChat puts the access token in the query.
     logging.getLogger("urllib3").setLevel(logging.WARNING)
+    # The executor logs every run of the 15-second tick at INFO, burying what the tick itself
+    # reports; its warnings (missed runs) and errors still show.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
