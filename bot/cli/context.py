@@ -6,6 +6,7 @@ from functools import cached_property
 import click
 
 from publisher.accounts import account_by_name
+from publisher.migrate import is_current
 from publisher.runtime import Runtime
 from publisher.settings import Settings, SettingsError, load_settings
 from publisher.texts import cli as texts
@@ -26,6 +27,17 @@ class CliContext:
 
     @cached_property
     def runtime(self) -> Runtime:
+        """The runtime on a database at the newest schema; anything else is refused with the
+        command that fixes it, instead of a traceback from the first query."""
+        runtime = self.unchecked_runtime
+        if not is_current(runtime.engine):
+            url = runtime.engine.url.render_as_string(hide_password=True)
+            raise click.ClickException(texts.SCHEMA_NOT_CURRENT.format(url=url))
+        return runtime
+
+    @cached_property
+    def unchecked_runtime(self) -> Runtime:
+        """For `db upgrade`, the one command meant for a database not yet at the newest schema."""
         return Runtime.build(self.settings)
 
     def account(self, session, name: str | None):

@@ -15,7 +15,7 @@ def db_group() -> None:
 @pass_cli
 def db_upgrade(ctx: CliContext) -> None:
     """Create or migrate the database to the newest schema, and sync accounts and topics."""
-    runtime = ctx.runtime
+    runtime = ctx.unchecked_runtime
     upgrade(runtime.engine)
     with transaction(runtime.session_factory) as session:
         accounts = sync_accounts(session, runtime.settings, runtime.clock)

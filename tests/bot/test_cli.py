@@ -57,3 +57,16 @@ def test_bad_configuration_stops_with_one_line_per_problem(tmp_path):
 def test_commands_of_later_features_say_so_and_fail(env):
     result = CliRunner().invoke(cli, ["account", "add", "x"], env=env)
     assert result.exit_code != 0 and "not built yet" in result.output
+
+
+@pytest.mark.parametrize("args", [["staff", "list"], ["ledger", "list"], ["report", "2024", "--format", "json"],
+                                  ["register", "list"]])
+def test_a_database_never_upgraded_gets_the_command_that_fixes_it_not_a_traceback(tmp_path, args):
+    env = {"GOVPOST_DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}", "GOVPOST_CONFIG": ""}
+
+    result = CliRunner().invoke(cli, args, env=env)
+
+    assert result.exit_code == 1 and result.exception is not None and isinstance(result.exception, SystemExit)
+    assert "还没有建好，或不是最新结构。请先运行 `govpost db upgrade`" in result.output
+    assert run(["db", "upgrade"], env).exit_code == 0
+    assert CliRunner().invoke(cli, args, env=env).exit_code == 0
