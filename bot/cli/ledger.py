@@ -1,7 +1,7 @@
 """`govpost ledger add|import|delete|correct|list` and `govpost register …` (report sections 二–四)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -30,20 +30,21 @@ def ledger_group() -> None:
 
 @ledger_group.command("add")
 @click.option("--day", type=DAY, required=True, help="北京时间 day, YYYY-MM-DD.")
-@click.option("--time", "at_time", default="00:00", show_default=True, help="北京时间 HH:MM.")
+@click.option("--time", "at_time", type=click.DateTime(formats=["%H:%M"]), default="00:00", show_default=True,
+              help="北京时间 HH:MM, e.g. 9:30.")
 @click.option("--channel", required=True, help="三务公开栏, 广播, 会议, 政府网站, 微信公众号 …")
 @click.option("--topic", required=True)
 @click.option("--title", required=True)
 @click.option("--url")
 @click.option("--account", "account_name")
 @pass_cli
-def ledger_add(ctx: CliContext, day: datetime, at_time: str, channel: str, topic: str, title: str,
+def ledger_add(ctx: CliContext, day: datetime, at_time: datetime, channel: str, topic: str, title: str,
                url: str | None, account_name: str | None) -> None:
     """Add one row (an item disclosed outside govpost)."""
     runtime = ctx.runtime
     tz = runtime.settings.timezone
     try:
-        published_at = datetime.combine(day.date(), time.fromisoformat(at_time), tzinfo=tz)
+        published_at = datetime.combine(day.date(), at_time.time(), tzinfo=tz)
         with transaction(runtime.session_factory) as session:
             account = ctx.account(session, account_name)
             entry = add_entry(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -120,6 +121,21 @@ def test_cli_ledger_add_then_delete_keeps_the_row(database_url, runtime):
     assert runner.invoke(cli, ["ledger", "delete", "1"], env=env).exit_code == 0
     with runtime.session_factory() as session:
         assert session.get(LedgerEntry, 1).deleted_at is not None
+
+
+def test_cli_ledger_add_takes_times_as_typed_and_refuses_an_impossible_one(database_url, runtime):
+    env = {"GOVPOST_DATABASE_URL": database_url, "GOVPOST_CONFIG": ""}
+    common = ["ledger", "add", "--day", "2024-03-01", "--channel", "广播", "--topic", "平安建设", "--title", "防火"]
+    runner = CliRunner()
+
+    refused = runner.invoke(cli, [*common, "--time", "25:00"], env=env)
+    added = runner.invoke(cli, [*common, "--time", "9:30"], env=env)
+
+    assert refused.exit_code == 2 and "25:00" in refused.output
+    assert added.exit_code == 0, added.output
+    with runtime.session_factory() as session:
+        entry = session.scalars(select(LedgerEntry)).one()
+    assert entry.published_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M") == "2024-03-01 09:30"
 
 
 def test_cli_lists_guessed_rows_and_correcting_the_topic_confirms_it(database_url, runtime, account):
