@@ -29,11 +29,18 @@ APPLICANT_TYPES = tuple(k for k in labels.APPLICANT_COLUMNS if k != "total")
 OUTCOMES = tuple(key for _, rows in labels.OUTCOME_GROUPS for key, _ in rows)
 CASE_KINDS = tuple(labels.CASE_KINDS)
 CASE_RESULTS = ("upheld", "corrected", "other")
+MAX_AMOUNT_WAN = Decimal(10) ** 10  # the column holds 14 digits, 4 after the point
+MAX_TEXT = 200  # titles and subjects: the columns' length
 OPENING_KEYS = ("in_force:regulation", "in_force:normative") + tuple(f"carried_in:{t}" for t in APPLICANT_TYPES)
 
 
 class RegisterError(Exception):
     """A register entry a person gave is not valid; the message says why, in Chinese."""
+
+
+def _short(text: str, field: str) -> None:
+    if len(text) > MAX_TEXT:
+        raise RegisterError(texts.TEXT_TOO_LONG.format(field=field, limit=MAX_TEXT, length=len(text)))
 
 
 def _choose(value: str, choices, message: str, **extra) -> str:
@@ -54,6 +61,11 @@ def add_article20(
         raise RegisterError(texts.QUANTITY_POSITIVE)
     if kind == "fee" and amount_wan is None:
         raise RegisterError(texts.AMOUNT_REQUIRED)
+    if kind != "fee" and amount_wan is not None:
+        raise RegisterError(texts.AMOUNT_ONLY_FOR_FEE)
+    if amount_wan is not None and not (amount_wan.is_finite() and 0 <= amount_wan < MAX_AMOUNT_WAN):
+        raise RegisterError(texts.AMOUNT_INVALID.format(value=amount_wan))
+    _short(title, texts.FIELD_TITLE)
     entry = Article20Entry(
         account_id=account_id, kind=kind, action=action, occurred_on=occurred_on, quantity=quantity,
         amount_wan=amount_wan, title=title, created_by=actor.label, created_at=clock.now(),
@@ -66,6 +78,7 @@ def add_application(
     outcome: str | None = None, closed_on: date | None = None, actor: Actor, clock: Clock,
 ) -> DisclosureApplication:
     _choose(applicant_type, APPLICANT_TYPES, texts.UNKNOWN_APPLICANT)
+    _short(subject, texts.FIELD_SUBJECT)
     application = DisclosureApplication(
         account_id=account_id, applicant_type=applicant_type, received_on=received_on, subject=subject,
         created_by=actor.label, created_at=clock.now(),
@@ -97,6 +110,7 @@ def add_case(
     result: str | None = None, closed_on: date | None = None, actor: Actor, clock: Clock,
 ) -> AppealCase:
     _choose(kind, CASE_KINDS, texts.UNKNOWN_CASE_KIND)
+    _short(subject, texts.FIELD_SUBJECT)
     case = AppealCase(account_id=account_id, kind=kind, filed_on=filed_on, subject=subject,
                       created_by=actor.label, created_at=clock.now())
     _audited(session, case, "register.case", actor, clock)
@@ -124,6 +138,8 @@ def set_opening(
 ) -> RegisterOpening:
     """A figure at 1 January of `year` brought from before govpost; replacing one is audited."""
     _choose(key, OPENING_KEYS, texts.UNKNOWN_OPENING)
+    if value < 0:
+        raise RegisterError(texts.OPENING_NEGATIVE)
     opening = session.scalar(select(RegisterOpening).where(
         RegisterOpening.account_id == account_id, RegisterOpening.year == year, RegisterOpening.key == key))
     old = opening.value if opening else None

@@ -232,9 +232,13 @@ def register_close_case(ctx, record_id, result, closed) -> None:
 def register_opening(ctx, year, key, value, account_name) -> None:
     """A figure on 1 January of YEAR from before govpost (documents in force, carried-over applications)."""
     runtime = ctx.runtime
-    with transaction(runtime.session_factory) as session:
-        account = ctx.account(session, account_name)
-        set_opening(session, account_id=account.id, year=year, key=key, value=value, actor=CLI, clock=runtime.clock)
+    try:
+        with transaction(runtime.session_factory) as session:
+            account = ctx.account(session, account_name)
+            set_opening(session, account_id=account.id, year=year, key=key, value=value, actor=CLI,
+                        clock=runtime.clock)
+    except RegisterError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(texts.OPENING_SET.format(year=year, key=key, value=value))
 
 

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.cli import cli
 from publisher.audit import CLI
 from publisher.db import transaction
-from publisher.models import AuditEntry, DisclosureApplication
+from publisher.models import AuditEntry, DisclosureApplication, RegisterOpening
 from publisher.registers import RegisterError, add_application, add_article20, close_application, set_opening
 
 
@@ -35,6 +35,36 @@ def test_article20_refuses_an_action_the_kind_does_not_have_and_a_fee_without_am
         with pytest.raises(RegisterError, match="须填写金额"):
             add_article20(s, kind="fee", action="charged", **common)
         add_article20(s, kind="fee", action="charged", amount_wan=Decimal("0.5"), **common)
+
+
+@pytest.mark.parametrize("amount", ["-5", "NaN", "Infinity", "10000000000"])
+def test_a_fee_amount_that_is_negative_not_a_number_or_too_large_is_refused(runtime, account, amount):
+    with transaction(runtime.session_factory) as s:
+        with pytest.raises(RegisterError, match=f"金额「{amount}」无效"):
+            add_article20(s, account_id=account.id, kind="fee", action="charged", occurred_on=date(2024, 1, 5),
+                          amount_wan=Decimal(amount), actor=CLI, clock=runtime.clock)
+
+
+def test_an_amount_on_a_decision_a_negative_opening_and_an_overlong_subject_are_refused(runtime, account):
+    common = dict(account_id=account.id, actor=CLI, clock=runtime.clock)
+    with transaction(runtime.session_factory) as s:
+        with pytest.raises(RegisterError, match="只有行政事业性收费"):
+            add_article20(s, kind="penalty", action="decided", occurred_on=date(2024, 1, 5),
+                          amount_wan=Decimal("1"), **common)
+        with pytest.raises(RegisterError, match="期初数须为不小于 0"):
+            set_opening(s, year=2024, key="carried_in:natural", value=-1, **common)
+        with pytest.raises(RegisterError, match="事由不能超过 200 个字"):
+            add_application(s, applicant_type="natural", received_on=date(2024, 1, 5), subject="征" * 201, **common)
+    with runtime.session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry)) == 0
+
+
+def test_cli_refuses_a_negative_opening_in_chinese_and_writes_nothing(database_url, runtime):
+    env = {"GOVPOST_DATABASE_URL": database_url, "GOVPOST_CONFIG": ""}
+    result = CliRunner().invoke(cli, ["register", "opening", "2024", "carried_in:natural", "--", "-1"], env=env)
+    assert result.exit_code == 1 and "期初数须为不小于 0 的整数" in result.output
+    with runtime.session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(RegisterOpening)) == 0
 
 
 def test_replacing_an_opening_figure_keeps_the_old_value_in_the_audit_log(runtime, account):
