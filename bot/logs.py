@@ -13,3 +13,6 @@ def configure_logging() -> None:
     # The executor logs every run of the 15-second tick at INFO, burying what the tick itself
     # reports; its warnings (missed runs) and errors still show.
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+    # Every command checks the schema first, and Alembic announces its context at INFO each
+    # time; `govpost db upgrade` says itself what it did.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
