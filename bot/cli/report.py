@@ -12,7 +12,8 @@ from stats.report.render import FORMATS, render
 
 
 @click.command("report")
-@click.argument("year", type=int)
+# The 条例 took effect in 2008: no annual report is older; 2100 catches a slipped digit.
+@click.argument("year", type=click.IntRange(2008, 2100))
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="json", show_default=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
 @click.option("--account", "account_name", help="Account name (default: the first).")

@@ -8,8 +8,10 @@ import pytest
 from docx import Document
 from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.oxml.ns import qn
+from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from bot.cli import cli
 from stats.report import build_report
 from stats.report.render import render
 
@@ -149,3 +151,9 @@ def test_cli_writes_each_format_to_the_out_file(database_url, example_year, tmp_
         assert out.stat().st_size > 0
     assert Document(str(tmp_path / "report.docx")).tables
     assert "通过微信公众号公开信息92条" in (tmp_path / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("year", ["202", "1899", "20245"])
+def test_cli_refuses_a_year_no_report_can_have(database_url, year):
+    result = CliRunner().invoke(cli, ["report", year], env={"GOVPOST_DATABASE_URL": database_url, "GOVPOST_CONFIG": ""})
+    assert result.exit_code == 2 and "2008<=x<=2100" in result.output
