@@ -284,10 +284,10 @@ def _slots(values: Any, label: str, problems: list[str]) -> tuple[time, ...]:
 
 
 def _with_sandbox_credentials(account: AccountSettings, index: int) -> AccountSettings:
-    suffix = f"{index:04x}"
+    # SANDBOX_APPID ends in 0001 for the first account; the n-th gets 000n (in hex).
     return replace(
         account,
-        appid=SANDBOX_APPID[:-4] + suffix if index else SANDBOX_APPID,
+        appid=SANDBOX_APPID[:-4] + f"{index + 1:04x}",
         secret=SANDBOX_SECRET,
         token=account.token or SANDBOX_TOKEN,
         aes_key=account.aes_key,

@@ -21,6 +21,12 @@ def test_the_committed_example_loads_in_sandbox_mode(tmp_path):
     assert str(settings.timezone) == "Asia/Shanghai"
 
 
+def test_each_account_gets_its_own_sandbox_appid():
+    settings = settings_from_mapping({"accounts": [{"name": n} for n in ("default", "xiangyang", "hongqi")]}, {})
+    appids = [a.appid for a in settings.accounts]
+    assert appids[0] == SANDBOX_APPID and len(set(appids)) == 3
+
+
 def test_environment_overrides_the_file():
     settings = settings_from_mapping(
         {"accounts": [{"name": "default"}]},
