@@ -7,6 +7,7 @@ import itertools
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,7 @@ class Live:
     url: str
     runtime: Runtime
     account: object  # AccountSettings
+    path: str = "/wechat"  # the account's webhook: /wechat for the first, /wechat/<name> after
 
     def invite(self, name: str, role: str) -> str:
         with transaction(self.runtime.session_factory) as session:
@@ -46,7 +48,7 @@ class Live:
             return invite(session, account, name, role, clock=self.runtime.clock, actor=CLI).code
 
     def post(self, xml: str, *, mode: str = "plain", msg_id: int | None = None, **kwargs) -> requests.Response:
-        return wechat_post(self.url + "/wechat", xml, self.account, mode=mode, msg_id=msg_id,
+        return wechat_post(self.url + self.path, xml, self.account, mode=mode, msg_id=msg_id,
                            sandbox_url=self.url, **kwargs)
 
     def say(self, openid: str, text: str, *, mode: str = "plain", msg_id: int | None = None) -> str:
@@ -87,17 +89,14 @@ def reply_text(xml: str) -> str:
     return xmltodict.parse(xml)["xml"]["Content"]
 
 
-@pytest.fixture
-def live(database_url):
+@contextmanager
+def serving(database_url: str, accounts: list[dict]):
+    """The app on a free port with the sandbox mounted, for the accounts given; yields its URL,
+    runtime and settings (each account with its sandbox credentials)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    settings = make_settings(
-        database_url,
-        wechat_api_base=url + "/",
-        sandbox={"push_url": url + "/wechat"},
-        accounts=[{"name": "default", "display_name": "优干宁镇人民政府", "aes_key": SANDBOX_AES_KEY,
-                   "slots": ["12:00", "18:00"]}],
-    )
+    settings = make_settings(database_url, wechat_api_base=url + "/", sandbox={"push_url": url + "/wechat"},
+                             accounts=accounts)
     runtime = Runtime.build(settings, SystemClock())
     with transaction(runtime.session_factory) as session:
         sync_accounts(session, settings, runtime.clock)
@@ -111,11 +110,19 @@ def live(database_url):
     thread.start()
     stop = start_task_runner(runtime, interval=0.05)
     try:
-        yield Live(url, runtime, settings.default_account)
+        yield url, runtime, settings
     finally:
         stop.set()
         server.shutdown()
         runtime.engine.dispose()
+
+
+@pytest.fixture
+def live(database_url):
+    township = {"name": "default", "display_name": "优干宁镇人民政府", "aes_key": SANDBOX_AES_KEY,
+                "slots": ["12:00", "18:00"]}
+    with serving(database_url, [township]) as (url, runtime, settings):
+        yield Live(url, runtime, settings.default_account)
 
 
 def pytest_collection_modifyitems(items):
