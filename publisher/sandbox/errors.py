@@ -31,6 +31,7 @@ ERRMSG = {
     45028: "has no masssend quota",
     45047: "out of response count limit",
     45065: "clientmsgid exist",
+    45066: "same clientmsgid retry too fast",
     45067: "clientmsgid size out of limit",
     45110: "author size out of limit",
     47001: "data format error",

@@ -22,6 +22,7 @@ from .faults import FaultRule
 from .state import MassSend, Publication, PublishJob, SandboxState
 
 CLIENTMSGID_WINDOW = 24 * 3600
+CLIENTMSGID_RETRY_SPACING = 60  # 45066: 相同 clientmsgid 重试速度过快，请间隔1分钟重试
 CLIENTMSGID_MAX_BYTES = 64
 MASS_QUOTA = {"subscription": ("day", 1), "service": ("month", 4)}
 FOLLOWERS = 1000
@@ -182,6 +183,12 @@ def send_all(state: SandboxState, appid: str, payload: dict, base_url: str, faul
     with state.lock:
         now = state.clock.now()
         if clientmsgid:
+            # A repeat too soon after the last try is refused before anything else, and does
+            # not count as a try: the caller must wait a minute from the one that did.
+            tried = state.clientmsgid_tried.get((appid, str(clientmsgid)))
+            if tried is not None and now - tried < CLIENTMSGID_RETRY_SPACING:
+                raise WeChatError(45066)
+            state.clientmsgid_tried[(appid, str(clientmsgid))] = now
             # Checked before the draft: a successful send takes its draft out of the draft
             # box, and the repeat clientmsgid exists for must still name the first send.
             for earlier in state.mass_sends.values():

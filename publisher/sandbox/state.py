@@ -140,6 +140,8 @@ class SandboxState:
         self.jobs: dict[str, PublishJob] = {}
         self.publications: dict[str, Publication] = {}
         self.mass_sends: dict[int, MassSend] = {}
+        # When each (appid, clientmsgid) was last tried: a repeat within a minute is 45066.
+        self.clientmsgid_tried: dict[tuple[str, str], float] = {}
         self.previews: dict[str, list[dict]] = defaultdict(list)
         self.custom_messages: dict[str, list[dict]] = defaultdict(list)
         self.user_activity: dict[tuple[str, str], dict] = {}

@@ -69,11 +69,22 @@ def test_service_account_has_four_mass_sends_per_month(sandbox):
 def test_repeated_clientmsgid_answers_45065_with_the_first_msg_id(sandbox, client):
     media_id = make_draft(client)
     first = send(client, media_id, clientmsgid="post-17")
+    sandbox.advance(61)  # past the minute a repeat must wait (45066)
     error = errcode_of(lambda: send(client, media_id, clientmsgid="post-17"))
     assert error.errcode == 45065
     assert error.response.json() == {"errcode": 45065, "errmsg": "clientmsgid exist", "msg_id": first["msg_id"]}
     sandbox.advance(DAY)
     assert send(client, make_draft(client), clientmsgid="post-17")["msg_id"] != first["msg_id"]
+
+
+def test_a_clientmsgid_repeated_within_a_minute_is_45066_and_sends_nothing(sandbox, client):
+    media_id = make_draft(client)
+    first = send(client, media_id, clientmsgid="post-19")
+    sandbox.advance(30)
+    assert errcode_of(lambda: send(client, media_id, clientmsgid="post-19")).errcode == 45066
+    sandbox.advance(30)  # a minute after the first try; the refused one did not restart it
+    assert errcode_of(lambda: send(client, media_id, clientmsgid="post-19")).response.json()["msg_id"] == first["msg_id"]
+    assert len(sandbox.snapshot()["mass_sends"]) == 1
 
 
 def test_mass_send_of_an_unknown_draft_is_40007(client):
@@ -114,11 +125,12 @@ def test_clientmsgid_longer_than_64_bytes_is_45067(sandbox, client):
     assert send(client, media_id, clientmsgid="x" * 64)["errcode"] == 0
 
 
-def test_successful_mass_send_takes_the_draft_out_of_the_draft_box(client):
+def test_successful_mass_send_takes_the_draft_out_of_the_draft_box(sandbox, client):
     media_id = make_draft(client)
     msg_id = send(client, media_id, clientmsgid="post-18")["msg_id"]
     wait_until(lambda: client.message.get_mass(msg_id)["msg_status"] == "SEND_SUCCESS")
     assert client.draft.count() == {"total_count": 0}
     assert errcode_of(lambda: client.draft.get(media_id)).errcode == 40007
+    sandbox.advance(61)
     # A retry of the same send still learns the first msg_id, though its draft is gone.
     assert errcode_of(lambda: send(client, media_id, clientmsgid="post-18")).response.json()["msg_id"] == msg_id
