@@ -14,7 +14,7 @@ from publisher import content, drafting
 from publisher.audit import SYSTEM, record
 from publisher.models import Post, PostBlock, PostImage, Staff, Task
 from publisher.models.chat import DraftSession
-from publisher.notify import notify_staff
+from publisher.notify import notify_staff, queue_text
 from publisher.tasks import MAX_ATTEMPTS, RetryLater, TaskContext, enqueue, task_handler
 from publisher.texts import chat as texts
 from publisher.wechat import DraftArticle, TransientError, WeChatError
@@ -163,5 +163,4 @@ def _drop_draft(gateway, media_id: str, post_id: int) -> None:
 
 
 def _tell(ctx: TaskContext, openid: str, text: str) -> None:
-    enqueue(ctx.session, account_id=ctx.account.id, kind="send_text", payload={"openid": openid, "text": text},
-            run_after=ctx.now)
+    queue_text(ctx.session, account_id=ctx.account.id, openid=openid, text=text, now=ctx.now)

@@ -6,39 +6,54 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from publisher.models import InboundMessage, Staff
+from publisher.models import InboundMessage, Staff, Task
 from publisher.tasks import TaskContext, enqueue, task_handler
 from publisher.wechat import CustomerWindowClosed
 
 log = logging.getLogger(__name__)
 
 # WeChat delivers a customer-service message only within this long after the member's last
-# message to the account (45015 otherwise).
+# message to the account (45015 otherwise), and only so many in that time (45047).
 CUSTOMER_WINDOW = timedelta(hours=48)
+MESSAGES_PER_WINDOW = 5
 
 
 def reachable_staff(session: Session, account_id: int, staff_ids: Iterable[int], now: datetime) -> set[int]:
-    """Those of `staff_ids` a notice can reach now: bound, active, and written to the account
-    within the last 48 hours."""
+    """Those of `staff_ids` a notice can reach now: bound, active, written to the account within
+    the last 48 hours, and sent fewer than five notices since (queued ones count: they will go)."""
     ids = set(staff_ids)
     if not ids:
         return set()
-    return set(
-        session.scalars(
-            select(Staff.id)
-            .join(InboundMessage, InboundMessage.from_openid == Staff.openid)
-            .where(
-                Staff.id.in_(ids),
-                Staff.active.is_(True),
-                InboundMessage.account_id == account_id,
-                InboundMessage.received_at > now - CUSTOMER_WINDOW,
-            )
-            .distinct()
-        )
-    )
+    openids = dict(session.execute(
+        select(Staff.openid, Staff.id).where(Staff.id.in_(ids), Staff.active.is_(True), Staff.openid.is_not(None))
+    ).all())
+    if not openids:
+        return set()
+    last_heard = dict(session.execute(
+        select(InboundMessage.from_openid, func.max(InboundMessage.received_at))
+        .where(InboundMessage.account_id == account_id, InboundMessage.from_openid.in_(openids))
+        .group_by(InboundMessage.from_openid)
+    ).all())
+    reachable = set()
+    for openid, heard in last_heard.items():
+        if heard <= now - CUSTOMER_WINDOW:
+            continue
+        sent_since = session.scalar(select(func.count()).select_from(Task).where(
+            Task.account_id == account_id, Task.recipient == openid, Task.kind == "send_text",
+            Task.created_at >= heard))
+        if sent_since < MESSAGES_PER_WINDOW:
+            reachable.add(openids[openid])
+    return reachable
+
+
+def queue_text(session: Session, *, account_id: int, openid: str, text: str, now: datetime,
+               dedup_key: str | None = None) -> bool:
+    """Queue one customer-service message; False if `dedup_key` was queued before."""
+    return enqueue(session, account_id=account_id, kind="send_text", payload={"openid": openid, "text": text},
+                   run_after=now, dedup_key=dedup_key, recipient=openid) is not None
 
 
 def notify_staff(
@@ -53,19 +68,11 @@ def notify_staff(
     members = session.scalars(
         select(Staff).where(Staff.id.in_(ids), Staff.openid.is_not(None), Staff.active.is_(True))
     ).all()
-    queued = 0
-    for member in members:
-        key = f"notify:{dedup_key}:{member.id}" if dedup_key else None
-        if enqueue(
-            session,
-            account_id=account_id,
-            kind="send_text",
-            payload={"openid": member.openid, "text": text},
-            run_after=now,
-            dedup_key=key,
-        ):
-            queued += 1
-    return queued
+    return sum(
+        queue_text(session, account_id=account_id, openid=member.openid, text=text, now=now,
+                   dedup_key=f"notify:{dedup_key}:{member.id}" if dedup_key else None)
+        for member in members
+    )
 
 
 @task_handler("send_text")

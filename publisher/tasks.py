@@ -95,8 +95,10 @@ def enqueue(
     payload: dict[str, Any],
     run_after: datetime,
     dedup_key: str | None = None,
+    recipient: str | None = None,
 ) -> Task | None:
-    """Add a task in the caller's unit of work. Returns None if `dedup_key` is already queued."""
+    """Add a task in the caller's unit of work. Returns None if `dedup_key` is already queued.
+    `recipient`: the openid of a message the task sends (see `publisher.notify`)."""
     if dedup_key is not None and session.scalar(select(Task.id).where(Task.dedup_key == dedup_key)):
         return None
     task = Task(
@@ -106,6 +108,7 @@ def enqueue(
         status="pending",
         run_after=run_after,
         dedup_key=dedup_key,
+        recipient=recipient,
         created_at=run_after,
     )
     try:

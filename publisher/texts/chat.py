@@ -160,11 +160,16 @@ AUTHOR_APPROVED_PARTIAL = "您的稿件 {post_id}「{title}」已由{reviewer}�
 RETURN_REASON_NEEDED = "退回要写原因，例如「退回 {post_id} 第二段人名有误」。"
 RETURNED = "稿件 {post_id} 已退回给{author}，原因：{reason}"
 AUTHOR_FALLBACK = "作者"  # the {author} of RETURNED for a post without an author's name
-# WeChat delivers a notice only within 48 hours of the member's last message to the account.
+# WeChat delivers a notice only within 48 hours of the member's last message to the account,
+# and five at most in that time.
 REVIEWERS_UNREACHABLE = (
-    "注意：{names} 近 48 小时没有给公众号发过消息，微信现在无法通知到，请当面或打电话告诉他们有稿件等待审核。"
+    "注意：{names} 近 48 小时没有给公众号发过消息（或发消息后已收到 5 条通知），微信现在无法通知到，"
+    "请当面或打电话告诉他们有稿件等待审核。"
 )
-AUTHOR_UNREACHABLE = "注意：{author} 近 48 小时没有给公众号发过消息，微信现在无法通知到，请当面或打电话告诉{author}。"
+AUTHOR_UNREACHABLE = (
+    "注意：{author} 近 48 小时没有给公众号发过消息（或发消息后已收到 5 条通知），微信现在无法通知到，"
+    "请当面或打电话告诉{author}。"
+)
 AUTHOR_RETURNED = "您的稿件 {post_id}「{title}」被{reviewer}退回，原因：{reason}\n发送「修改 {post_id}」修改后再「提交 {post_id}」。"
 
 # 预览 and images in the background

@@ -305,3 +305,21 @@ def test_an_approval_names_the_next_reviewers_wechat_cannot_reach(runtime, team,
 
     assert sorted(result.next_unreachable) == ["王镇长", "赵主任"] and result.author_unreachable is None
     assert "第 1/2 级" in notices_to(runtime, AUTHOR)[-1]
+
+
+def test_a_reviewer_sent_five_notices_since_writing_is_named_until_they_write_again(runtime, team, account):
+    for _ in range(5):  # five posts submitted in a row: each notice reaches the silent reviewers
+        runtime.clock.advance(minutes=10)
+        submit(runtime, draft(runtime, team[AUTHOR]), team[AUTHOR])
+    assert len(notices_to(runtime, FIRST)) == 5
+
+    runtime.clock.advance(minutes=10)
+    sixth = submit(runtime, draft(runtime, team[AUTHOR]), team[AUTHOR])
+
+    assert sorted(sixth.unreachable) == ["李书记", "王镇长", "赵主任"] and sixth.told == []
+    assert len(notices_to(runtime, FIRST)) == 5  # a sixth would only meet 45047
+    with transaction(runtime.session_factory) as session:
+        wrote(session, account.id, FIRST, runtime.clock.now())
+    runtime.clock.advance(minutes=10)
+    seventh = submit(runtime, draft(runtime, team[AUTHOR]), team[AUTHOR])
+    assert seventh.told == ["李书记"]
