@@ -58,6 +58,8 @@ RECONCILE_PAGES = 3
 # submitted or published draft out of the box): it is never submitted again, only looked
 # for among the published this long, after which staff are asked to check the account.
 RECONCILE_GIVE_UP = timedelta(hours=6)
+# WeChat refuses a repeat of a mass send's clientmsgid within a minute of the last (45066).
+MASS_REPEAT_SPACING = timedelta(seconds=61)
 
 
 @dataclass
@@ -224,8 +226,9 @@ def _submit(work: BundleWork, gateway) -> str:
     except OutcomeUnknown as exc:
         log.warning("bundle %s: no answer to the %s (errcode %s); reconciling", work.bundle_id,
                     "mass send" if mode == "mass" else "submit", exc.errcode)
+        wait = MASS_REPEAT_SPACING if mode == "mass" else timedelta(0)
         with work.unit() as (session, bundle):
-            bundle.last_error, bundle.next_attempt_at = str(exc), work.clock.now()
+            bundle.last_error, bundle.next_attempt_at = str(exc), work.clock.now() + wait
         return "submitting"
     except TransientError:
         if not sent_maybe:
@@ -255,8 +258,11 @@ def _reconcile(work: BundleWork, gateway) -> str:
         if bundle.submitting_since is None:  # marked before this was recorded: the wait starts now
             bundle.submitting_since = work.clock.now()
         mode, marked_at, media_id = bundle.mode, bundle.submitting_since, bundle.draft_media_id
+        due = bundle.next_attempt_at
         thumbs = [_cover(session, p.id).thumb_media_id for p in outcome.bundle_posts(session, bundle)]
     if mode == "mass":
+        if due is not None and work.clock.now() < due:
+            return "submitting"  # the send just went unanswered: its repeat waits out the minute
         return _submit(work, gateway)
     found = _find_published(gateway, thumbs)
     if found is not None:

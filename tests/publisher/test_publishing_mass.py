@@ -99,17 +99,34 @@ def test_busy_errors_after_an_unanswered_mass_send_never_fail_a_send_that_went_o
     assert post_row(runtime, post).status == "published"
 
 
-def test_a_repeat_sent_within_the_minute_waits_out_45066_and_still_sends_once(make_runtime, sandbox_server, clock):
+def test_an_unanswered_mass_send_is_repeated_only_after_the_minute_wechat_asks_for(
+    make_runtime, sandbox_server, clock
+):
     runtime = make_runtime(mode="mass")
     post = queue_post(runtime, "防汛值班安排")
     sendall = "cgi-bin/message/mass/sendall"
     sandbox_server.fault(path=sendall, after="drop")
     clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
 
-    # Passes 20 s apart: the first repeats come too soon and meet 45066.
+    # Passes 20 s apart (both clocks): a repeat in the first minute would meet 45066.
     run_until_settled(runtime, clock, passes=30, step_seconds=20)
 
-    assert sandbox_server.state()["calls"][sendall] >= 3  # the send, a refused repeat, the 45065 one
+    assert sandbox_server.state()["calls"][sendall] == 2  # the send, then the 45065 repeat
     assert sandbox_server.published_titles() == ["防汛值班安排"]
+    assert post_row(runtime, post).status == "published"
+
+
+def test_a_repeat_refused_with_45066_is_retried_and_still_sends_once(make_runtime, sandbox_server, clock):
+    runtime = make_runtime(mode="mass")
+    post = queue_post(runtime, "秋冬季森林防火")
+    sendall = "cgi-bin/message/mass/sendall"
+    sandbox_server.fault(path=sendall, after="drop")
+    sandbox_server.fault(path=sendall, errcode=45066, times=2)
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+
+    run_until_settled(runtime, clock, passes=30, step_seconds=60)
+
+    assert sandbox_server.state()["calls"][sendall] == 4  # the send, two refusals, the 45065 repeat
+    assert sandbox_server.published_titles() == ["秋冬季森林防火"]
     assert len(sandbox_server.state()["mass_sends"]) == 1
     assert post_row(runtime, post).status == "published"
