@@ -30,15 +30,14 @@ pytestmark = pytest.mark.slow
 GOVPOST = str(Path(sys.executable).with_name("govpost"))
 
 
-@pytest.fixture
-def world(tmp_path, database_url, db_engine, sandbox_server):
+def make_world(tmp_path, database_url, db_engine, sandbox_url: str, mode: str):
     config = tmp_path / "govpost.toml"
     config.write_text(
         f'database_url = "{database_url}"\n'
-        f'wechat_api_base = "{sandbox_server.url}"\n'
+        f'wechat_api_base = "{sandbox_url}"\n'
         'secret_key = "kill-test"\n'
         '[sandbox]\npublish_delay = 0\n'
-        '[[accounts]]\nname = "default"\nslots = ["12:00", "18:00"]\n',
+        f'[[accounts]]\nname = "default"\nmode = "{mode}"\nslots = ["12:00", "18:00"]\n',
         encoding="utf-8",
     )
     settings = load_settings(config, {})
@@ -48,6 +47,16 @@ def world(tmp_path, database_url, db_engine, sandbox_server):
     env = {**os.environ, "GOVPOST_CONFIG": str(config)}
     env.pop("GOVPOST_CRASH_AT", None)
     return runtime, env
+
+
+@pytest.fixture
+def world(tmp_path, database_url, db_engine, sandbox_server):
+    return make_world(tmp_path, database_url, db_engine, sandbox_server.url, "freepublish")
+
+
+@pytest.fixture
+def mass_world(tmp_path, database_url, db_engine, sandbox_server):
+    return make_world(tmp_path, database_url, db_engine, sandbox_server.url, "mass")
 
 
 def tick(env: dict, crash_at: str | None = None) -> subprocess.CompletedProcess:
@@ -88,6 +97,20 @@ def test_worker_killed_at_each_step_resumes_and_publishes_exactly_once(world, sa
     settle(runtime, env, posts)
 
     assert sorted(sandbox_server.published_titles()) == sorted(titles)
+
+
+@pytest.mark.parametrize("step", ["after_claim", "after_upload", "after_draft", "after_submit"])
+def test_mass_send_worker_killed_at_each_step_resumes_and_sends_exactly_once(mass_world, sandbox_server, step):
+    runtime, env = mass_world
+    titles = [f"mass-{step}-{i}" for i in (1, 2)]
+    posts = queue_due(runtime, titles)
+
+    crashed = tick(env, crash_at=step)
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr
+    settle(runtime, env, posts)
+
+    assert sorted(sandbox_server.published_titles()) == sorted(titles)
+    assert len(sandbox_server.state()["mass_sends"]) == 1
 
 
 def test_worker_killed_while_waiting_for_an_applied_submit_reconciles_it(world, sandbox_server):
