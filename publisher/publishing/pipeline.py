@@ -8,8 +8,8 @@ after a crash anywhere, the recorded state says what to do next:
     submitting   a submit or send may have been applied: reconcile, never repeat blindly
                  (freepublish: find the draft's articles among the published, and submit
                  again only if, after RECONCILE_WAIT, the draft is still in the draft box;
-                 mass: send again with the same clientmsgid, which WeChat answers 45065 +
-                 the first msg_id)
+                 mass: send again with the same clientmsgid, a minute later, which WeChat
+                 answers 45065 + the first msg_id)
     submitted    publish_id / msg_id known: wait for the event, or poll
 """
 from __future__ import annotations
