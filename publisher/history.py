@@ -3,10 +3,9 @@
 freepublish/batchget is read page by page, newest first. Each article gets the key
 "wechat:<article_id>:<idx>" (idx from 1, as publishing uses), so running the import twice,
 or after govpost itself published some of the articles, adds nothing twice, nor an article
-already entered by hand with its day and title; an article
-deleted on WeChat since is flagged in the ledger on the next run. The topic is
-guessed from the keywords of the account's topics and marked as guessed, for staff to
-confirm or change. Each page is committed on its own: an interrupted import keeps what it
+already entered by hand with its day and title; an article deleted on WeChat since is
+flagged in the ledger on the next run. The topic is guessed from the keywords of the
+account's topics and marked as guessed, for staff to confirm or change. Each page is committed on its own: an interrupted import keeps what it
 had and the next run carries on.
 """
 from __future__ import annotations
