@@ -240,6 +240,15 @@ def _submit(work: BundleWork, gateway) -> str:
         with work.unit() as (session, bundle):
             bundle.status = "pending"
         raise
+    except WeChatError as exc:
+        # Any other errcode (a token refused even after the client's refresh, 42001/40001/
+        # 40014; a configuration error) is WeChat's answer that it did not apply the call:
+        # back to pending and submitted again on the next pass, with a fresh token, instead
+        # of waiting out the reconcile meant for calls whose outcome is unknown.
+        if exc.errcode is not None and not sent_maybe:
+            with work.unit() as (session, bundle):
+                bundle.status = "pending"
+        raise
     crash_point("after_submit")
     return "submitted"
 
