@@ -1,5 +1,5 @@
 """invite_codes.cancelled_at (a new invite voids the earlier codes) and
-publish_bundles.draft_requested_at (a draft/add whose answer was lost is looked for).
+publish_bundles.draft_requested_at (the draft of a draft/add whose answer was lost is removed).
 
 Invite codes are now kept as an HMAC keyed with the secret key. The codes still open from
 before were stored as bare SHA-256 and cannot be re-hashed (only their hash is known), so
