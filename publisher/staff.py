@@ -33,8 +33,8 @@ class StaffError(Exception):
 
 
 class BindRefused(StaffError):
-    """A wrong, spent, cancelled or expired code. The failure is recorded in the session: the caller must
-    keep that work (not roll it back) for the limit on guesses to hold."""
+    """A wrong, spent, cancelled or expired code. The failure is recorded in the session: the
+    caller must keep that work (not roll it back) for the limit on guesses to hold."""
 
 
 @dataclass(frozen=True)
