@@ -63,3 +63,40 @@ def staff_names(session: Session, account_id: int) -> dict[int, str]:
 def topic_names(session: Session, account_id: int) -> dict[int, str]:
     return dict(session.execute(select(Topic.id, Topic.name).where(Topic.account_id == account_id)
                                 .order_by(Topic.position)).all())
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    year: int | None = None
+    channel: str | None = None
+    topic: str | None = None
+    guessed: bool = False
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    entries: list
+    total: int
+    page: int
+    pages: int
+
+
+def list_ledger(session: Session, account_id: int, wanted: LedgerFilter, *, page: int) -> LedgerPage:
+    from publisher.models import LedgerEntry
+
+    query = select(LedgerEntry).where(LedgerEntry.account_id == account_id)
+    if wanted.year:
+        query = query.where(LedgerEntry.disclosed_on >= date(wanted.year, 1, 1),
+                            LedgerEntry.disclosed_on < date(wanted.year + 1, 1, 1))
+    if wanted.channel:
+        query = query.where(LedgerEntry.channel == wanted.channel)
+    if wanted.topic:
+        query = query.where(LedgerEntry.topic == wanted.topic)
+    if wanted.guessed:
+        query = query.where(LedgerEntry.topic_guessed.is_(True), LedgerEntry.deleted_at.is_(None))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    entries = session.scalars(query.order_by(LedgerEntry.disclosed_on.desc(), LedgerEntry.id.desc())
+                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return LedgerPage(list(entries), total, page, pages)

@@ -149,3 +149,28 @@ def check_admin_password(session: Session, username: str, password: str) -> Admi
     if user is not None and check_password_hash(user.password_hash, password):
         return user
     return None
+
+
+# -- Changing a member (the admin console's staff page). hardening-staff may bring its own
+# versions of these; the lead keeps one.
+
+
+def change_role(session: Session, member: Staff, role: str, *, clock: Clock, actor: Actor) -> Staff:
+    parsed = parse_role(role)
+    if not member.active:
+        raise StaffError(texts.MEMBER_INACTIVE.format(name=member.name))
+    old = member.role
+    member.role = parsed.value
+    record(session, account_id=member.account_id, actor=actor, action="staff.role", at=clock.now(),
+           detail={"staff_id": member.id, "from": old, "to": parsed.value})
+    return member
+
+
+def deactivate(session: Session, member: Staff, *, clock: Clock, actor: Actor) -> Staff:
+    """From now on the member's openid is a citizen's: no command, no notice, no review."""
+    if not member.active:
+        raise StaffError(texts.MEMBER_INACTIVE.format(name=member.name))
+    member.active = False
+    record(session, account_id=member.account_id, actor=actor, action="staff.deactivate", at=clock.now(),
+           detail={"staff_id": member.id})
+    return member
