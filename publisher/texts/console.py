@@ -239,3 +239,38 @@ IMPORT_FILE_NEEDED = "请选择一个 .csv 或 .xlsx 文件。"
 LEDGER_DAY_INVALID = "日期或时间格式不对。"
 LEDGER_URL_INVALID = "链接必须以 http:// 或 https:// 开头。"
 SOURCE_NAMES = {"publish": "公众号发布", "manual": "手工登记", "import": "表格导入", "history": "历史导入"}
+
+# Registers
+REGISTERS_TITLE = "登记簿（年度报告第二至第四部分）"
+REGISTERS_YEAR = "{year} 年的登记"
+REGISTERS_EMPTY = "这一年还没有登记。"
+REGISTER_KIND = "类别"
+REGISTER_SECTION = "登记簿"
+REGISTER_DAY = "日期"
+REGISTER_WHAT = "内容"
+REGISTER_OUTCOME = "结果"
+REGISTER_CLOSED_ON = "办结日期"
+REGISTER_SUBJECT = "事由"
+REGISTER_QUANTITY = "数量"
+REGISTER_AMOUNT = "金额（万元，仅收费）"
+REGISTER_ADD_ARTICLE20 = "第二十条事项（规章、规范性文件、许可、处罚、强制、收费）"
+REGISTER_ADD_APPLICATION = "依申请公开：收到申请"
+REGISTER_ADD_CASE = "行政复议、行政诉讼：立案"
+REGISTER_APPLICANT = "申请人类型"
+REGISTER_RECEIVED = "收到日期"
+REGISTER_FILED = "立案日期"
+REGISTER_ACTION = "事项"
+REGISTER_ACTIONS = {"issued": "制发", "repealed": "废止", "decided": "作出决定", "charged": "收费"}
+REGISTER_SUBMIT = "登记"
+REGISTER_CLOSE_SUBMIT = "办结"
+REGISTER_DAY_INVALID = "日期格式不对。"
+REGISTER_NUMBER_INVALID = "数量或金额不是数字。"
+
+# Report
+REPORT_TITLE = "年度报告"
+REPORT_YEAR = "年份"
+REPORT_SHOW = "预览"
+REPORT_DOWNLOADS = "下载"
+REPORT_FORMATS = {"docx": "Word（DOCX）", "xlsx": "Excel（XLSX）", "json": "JSON", "md": "Markdown"}
+REPORT_CHECKS_FAILED = "勾稽关系核对发现 {count} 处问题（县政府办会退回）："
+REPORT_SECTION_OVERVIEW = "一"
