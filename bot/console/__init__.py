@@ -46,3 +46,7 @@ def init_console(app: Flask, runtime: Runtime) -> None:
     from bot.console import views  # noqa: F401  (registers the routes)
 
     app.register_blueprint(blueprint)
+    if settings.sandbox_mode:
+        from bot.console.views.chat import chat_blueprint
+
+        app.register_blueprint(chat_blueprint)

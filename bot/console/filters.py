@@ -40,7 +40,7 @@ NAV = (
     ("console.registers", console_texts.NAV_REGISTERS),
     ("console.report", console_texts.NAV_REPORT),
     ("console.messages", console_texts.NAV_MESSAGES),
-    ("console.chat", console_texts.NAV_CHAT),  # registered in sandbox mode only
+    ("console_chat.chat", console_texts.NAV_CHAT),  # registered in sandbox mode only
 )
 
 

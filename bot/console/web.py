@@ -37,7 +37,7 @@ def db() -> Session:
 
 
 @blueprint.teardown_request
-def _close_db(_exc) -> None:
+def close_db(_exc) -> None:
     session_ = g.pop("console_db", None)
     if session_ is not None:
         session_.close()
@@ -74,7 +74,7 @@ def _not_found(_error):
 
 
 @blueprint.errorhandler(CSRFError)
-def _csrf_refused(_error):
+def csrf_refused(_error):
     # Nothing ran: the token is checked before the view.
     return render_template("console/error.html", message=texts.CSRF_REFUSED), 400
 

@@ -274,3 +274,17 @@ REPORT_DOWNLOADS = "下载"
 REPORT_FORMATS = {"docx": "Word（DOCX）", "xlsx": "Excel（XLSX）", "json": "JSON", "md": "Markdown"}
 REPORT_CHECKS_FAILED = "勾稽关系核对发现 {count} 处问题（县政府办会退回）："
 REPORT_SECTION_OVERVIEW = "一"
+
+# Sandbox chat
+CHAT_TITLE = "模拟聊天（沙盒）"
+CHAT_HELP = "这里模拟用微信向公众号发消息，签名和加密与微信完全相同。先在「工作人员」页邀请，再在这里以此人身份发送「绑定 绑定码」。"
+CHAT_AS = "以谁的身份"
+CHAT_CITIZEN = "群众（未绑定的微信用户）"
+CHAT_SWITCH = "切换"
+CHAT_PLACEHOLDER = "输入消息，例如：帮助"
+CHAT_SEND = "发送"
+CHAT_PICTURE = "图片"
+CHAT_EMPTY = "还没有消息。发送「帮助」看看能做什么。"
+CHAT_NOTICE = "客服消息"
+CHAT_FAILED = "消息没有送到：{reason}"
+CHAT_NO_REPLY = "公众号没有回复这条消息。"

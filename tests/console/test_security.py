@@ -14,7 +14,8 @@ PUBLIC = {"console.login", "console.static"}
 
 def console_rules(app, method: str):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("console.") and rule.endpoint not in PUBLIC and method in rule.methods:
+        if rule.endpoint.startswith(("console.", "console_chat.")) and rule.endpoint not in PUBLIC \
+                and method in rule.methods:
             yield rule
 
 
@@ -85,4 +86,5 @@ def test_without_credentials_the_sandbox_is_mounted_and_with_them_it_is_not(data
         {"name": "default", "appid": "wx0123456789abcdef", "secret": "s3cr3t-value", "token": "townToken1"}])
     served = create_app(Runtime(real, db_engine, session_factory, clock))
     assert not any(r.rule.startswith("/sandbox/") for r in served.url_map.iter_rules())
-    assert "console.chat" not in served.view_functions
+    assert "console_chat.chat" not in served.view_functions
+    assert "console_chat.chat" in sandbox.view_functions
