@@ -140,3 +140,17 @@ def linked_staff(session: Session, user: AdminUser) -> Staff | None:
 def _require_same_account(user: AdminUser, staff: Staff) -> None:
     if user.account_id is not None and staff.account_id != user.account_id:
         raise StaffError(texts.LINK_OTHER_ACCOUNT)
+
+
+SANDBOX_USERNAME = "admin"
+
+
+def ensure_sandbox_login(session: Session, *, clock: Clock) -> tuple[str, str] | None:
+    """Sandbox mode's first start: with no console login yet, make one with a random password
+    and return (username, password) to print once; None when a login exists already. A county
+    login, so every configured account can be tried from it."""
+    if session.scalar(select(func.count()).select_from(AdminUser)):
+        return None
+    password = secrets.token_urlsafe(12)
+    create_login(session, SANDBOX_USERNAME, password, account=None, clock=clock)
+    return SANDBOX_USERNAME, password
