@@ -1,6 +1,7 @@
 """Template filters and globals: times in 北京时间, status and role names, the text catalogue."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from flask import current_app
@@ -18,6 +19,13 @@ def local(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if moment is None:
         return ""
     return moment.astimezone(runtime().settings.timezone).strftime(fmt)
+
+
+@blueprint.app_template_filter("detail")
+def detail(values: dict) -> str:
+    """An audit entry's detail as readable text (escaped by the template like any text)."""
+    return "；".join(f"{key}: {json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value}"
+                    for key, value in (values or {}).items())
 
 
 @blueprint.app_template_filter("status_name")

@@ -160,7 +160,11 @@ AUDIT_ACTIONS = {
     "post.return": "退回", "post.withdraw": "撤回", "post.reopen": "重新编辑", "post.discard": "放弃",
     "post.start_publishing": "开始发布", "post.defer": "顺延", "post.publish_succeeded": "发布成功",
     "post.publish_failed": "发布失败", "post.requeue": "重新排队", "post.delete": "从公众号删除",
-    "review.approve": "审核通过", "review.submit_blocked": "提交被检查拦下", "post.schedule": "定时",
+    "review.approve": "审核通过", "review.submit_blocked": "提交被检查拦下",
+    "draft.open": "开始投稿", "draft.paragraph": "添加段落", "draft.image": "添加图片", "draft.close": "完成编辑",
+    "draft.replace_block": "修改段落", "draft.delete_block": "删除段落", "draft.idle_close": "长时间未操作，自动完成",
+    "draft.reopen": "重新打开", "post.topic": "设置话题",
+    "ledger.add": "记入台账", "ledger.correct": "更正台账", "ledger.flag_deleted": "台账标为已删除",
 }
 
 # Queue and calendar

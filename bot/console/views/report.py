@@ -16,10 +16,10 @@ from stats.report.render import FORMATS, render
 from publisher.texts import report as report_texts
 
 MEDIA_TYPES = {
-    "json": ("application/json", "json"),
-    "md": ("text/markdown; charset=utf-8", "md"),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "json": ("application/json", "json"),
+    "md": ("text/markdown; charset=utf-8", "md"),
 }
 FIRST_YEAR, LAST_YEAR = 2008, 2100  # as `govpost report`
 
