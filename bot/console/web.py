@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from publisher.console_users import visible_accounts
 from publisher.drafting import ChatError
 from publisher.ledger import LedgerError
+from publisher.lifecycle import IllegalTransition
 from publisher.models import Account, AdminUser
 from publisher.publishing.actions import Refused
 from publisher.registers import RegisterError
@@ -20,7 +21,7 @@ from publisher.staff import StaffError
 from publisher.texts import console as texts
 
 # Refusals the services raise with a message for the person who asked.
-REFUSALS = (ChatError, Refused, StaffError, LedgerError, RegisterError)
+REFUSALS = (ChatError, Refused, StaffError, LedgerError, RegisterError, IllegalTransition)
 PUBLIC_ENDPOINTS = {"console.login", "console.static"}
 
 

@@ -1,6 +1,7 @@
 """The admin console: every label, heading and message of its pages."""
 
 APP_NAME = "政务公众号管理"
+SEAL = "政"  # the round mark beside the name
 SKIP_TO_CONTENT = "跳到正文"
 
 # Login

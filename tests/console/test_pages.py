@@ -248,3 +248,51 @@ def test_a_citizens_message_is_answered_within_the_window_and_refused_after(sign
     assert texts.REPLY_WINDOW_CLOSED.format(hours=48) in response.get_data(as_text=True)
     with runtime.session_factory() as session:
         assert len(session.scalars(select(Task).where(Task.recipient == "oCitizen")).all()) == 1
+
+
+def _wechat_article(runtime, account, days_ago: int) -> None:
+    from publisher.audit import SYSTEM
+    from publisher.ledger import add_entry
+
+    with transaction(runtime.session_factory) as session:
+        add_entry(session, account_id=account.id, channel="微信公众号", topic="乡村振兴", title="旧文章",
+                  published_at=runtime.clock.now() - timedelta(days=days_ago), source="publish", actor=SYSTEM,
+                  clock=runtime.clock, timezone=BEIJING)
+
+
+def test_days_since_the_last_article_turn_amber_at_the_warning_and_red_at_the_urgent_threshold(signed_in, runtime,
+                                                                                            account, clock):
+    assert "stale-never" in page(signed_in, "/")
+    warn, urgent = runtime.settings.stale_days_warn, runtime.settings.stale_days_urgent
+    _wechat_article(runtime, account, warn - 1)
+    assert "tile stale-fresh" in page(signed_in, "/")
+    clock.advance(days=1)
+    body = page(signed_in, "/")
+    assert "tile stale-warn" in body and texts.DASH_STALE["warn"] in body
+    clock.advance(days=urgent - warn)
+    body = page(signed_in, "/")
+    assert "tile stale-urgent" in body and texts.DASH_STALE["urgent"] in body
+
+
+def test_the_dashboard_counts_by_channel_as_the_report_does(signed_in, runtime, account):
+    _wechat_article(runtime, account, 2)
+    post_form(signed_in, "/ledger/add", {"day": "2024-02-20", "channel": "三务公开栏", "topic": "乡村振兴",
+                                         "title": "二月村务公开"}, page_path="/ledger")
+    body = page(signed_in, "/")
+    assert texts.DASH_WECHAT_COUNT.format(count=1) in body
+    assert "<title>三务公开栏：1</title>" in body and "<title>乡村振兴：2</title>" in body
+
+
+def test_a_slot_without_an_offset_is_taken_as_beijing_time(signed_in, team, runtime):
+    post_id = write_post(runtime, team["editor"], "合作社分红大会召开", "正文。")
+    post_form(signed_in, f"/posts/{post_id}/schedule", {"slot": "2024-03-02T18:00"}, page_path="/queue")
+    with runtime.session_factory() as session:
+        assert session.get(Post, post_id).scheduled_at == datetime(2024, 3, 2, 18, 0, tzinfo=BEIJING)
+
+
+def test_approving_a_post_that_is_not_awaiting_review_is_refused_with_the_reason(signed_in, team, runtime):
+    post_id = write_post(runtime, team["editor"], "合作社分红大会召开", "正文。", submit=False)
+    link(runtime, "wang", team["reviewer"])
+    response = post_form(signed_in, f"/posts/{post_id}/approve", {}, follow_redirects=True)
+    assert response.status_code == 200
+    assert chat_texts.REVIEW_NOT_SUBMITTED.format(post_id=post_id, status="草稿") in response.get_data(as_text=True)

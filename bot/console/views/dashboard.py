@@ -13,6 +13,7 @@ from publisher.models import Post, PublishBundle
 from publisher.publishing.outcome import bundle_posts
 from publisher.publishing.queue import current_plan
 from publisher.scheduler import last_wechat_article_at, staleness
+from publisher.texts import report as report_texts
 from stats.queries import year_counts
 
 NEXT_SLOTS = 5
@@ -36,7 +37,7 @@ def dashboard():
         "console/dashboard.html",
         year=year, counts=counts,
         topic_chart=charts.rows(counts.by_topic), month_chart=charts.columns(
-            {key[5:].lstrip("0") + "月": n for key, n in counts.by_month.items()}),
+            {report_texts.MONTH_LABEL.format(month=int(key[5:])): n for key, n in counts.by_month.items()}),
         channel_chart=charts.rows(counts.by_channel),
         last=last, days=(now - last).days if last else None,
         stale=staleness(last, now, settings.stale_days_warn, settings.stale_days_urgent),

@@ -77,11 +77,11 @@ def _wanted_time(tz) -> datetime:
     """A chosen slot (an ISO instant) or a typed 北京时间 date and time (datetime-local)."""
     slot, typed = request.form.get("slot", ""), request.form.get("at", "")
     try:
-        if slot:
-            return datetime.fromisoformat(slot)
-        return datetime.fromisoformat(typed).replace(tzinfo=tz)
+        at = datetime.fromisoformat(slot or typed)
     except ValueError:
         raise actions.Refused(texts.TIME_INVALID) from None
+    # A slot carries its offset; a typed time is 北京时间 (so is anything else without one).
+    return at if at.tzinfo is not None else at.replace(tzinfo=tz)
 
 
 @blueprint.get("/calendar")
