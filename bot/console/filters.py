@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 
 from flask import current_app
+from markupsafe import Markup, escape
 
 from bot.console import blueprint
 from bot.console.web import runtime
@@ -26,6 +28,21 @@ def detail(values: dict) -> str:
     """An audit entry's detail as readable text (escaped by the template like any text)."""
     return "；".join(f"{key}: {json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value}"
                     for key, value in (values or {}).items())
+
+
+_URL = re.compile(r"https?://[^\s<>\"'，。）]+")
+
+
+@blueprint.app_template_filter("linkify")
+def linkify(text: str) -> Markup:
+    """Web links in a notice (a published article's page) as links; everything else escaped."""
+    parts, at = [], 0
+    for match in _URL.finditer(text or ""):
+        parts += [escape(text[at:match.start()]),
+                  Markup('<a href="{0}" rel="noopener noreferrer" target="_blank">{0}</a>').format(match.group())]
+        at = match.end()
+    parts.append(escape((text or "")[at:]))
+    return Markup("").join(parts)
 
 
 @blueprint.app_template_filter("status_name")

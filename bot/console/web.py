@@ -109,4 +109,9 @@ def act(action: Callable[[], str | None], back: str):
 def back_to(default: str) -> str:
     """Where a form goes after posting: its own page, never another site."""
     target = request.form.get("back") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return target if is_local(target) else default
+
+
+def is_local(target: str | None) -> bool:
+    """A path on this site: browsers read "//host" and "/\\host" as another site."""
+    return bool(target) and target.startswith("/") and not target.startswith(("//", "/\\"))

@@ -96,6 +96,11 @@ def test_login_redirects_back_to_the_page_asked_for_but_never_off_site(client, a
     response = client.post("/login?next=//evil.example/", data={"username": "wang", "password": PASSWORD,
                                                                 "csrf_token": token})
     assert "evil.example" not in response.headers["Location"]
+    client.post("/logout", data={"csrf_token": form_token(client.get("/").get_data(as_text=True))})
+    token = form_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login?next=/%5Cevil.example/", data={"username": "wang", "password": PASSWORD,
+                                                                  "csrf_token": token})
+    assert "evil.example" not in response.headers["Location"]
 
 
 def test_the_session_cookie_is_httponly_and_samesite_lax(client, admin):

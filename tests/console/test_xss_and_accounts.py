@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
@@ -84,3 +83,12 @@ def test_an_account_login_sees_only_its_account_and_a_county_login_sees_all(data
     token = form_token(county.get("/").get_data(as_text=True))
     county.post("/account", data={"csrf_token": token, "account_id": west_id})
     assert "西镇的文章" in county.get(f"/posts/{post_id}").get_data(as_text=True)
+
+
+def test_links_in_chat_notices_become_links_and_nothing_else_becomes_markup():
+    from bot.console.filters import linkify
+
+    html = str(linkify('《标题》已发布：http://127.0.0.1:8000/sandbox/articles/a1/1 <script>alert(1)</script>'))
+    assert '<a href="http://127.0.0.1:8000/sandbox/articles/a1/1"' in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<a" not in str(linkify('javascript:alert(1) "onmouseover=x'))

@@ -147,7 +147,7 @@ def test_the_issue_story_in_a_real_browser(browser, console):
 
     # See it in the queue; move it to another slot, then to now; a scheduler tick publishes it.
     page.click(f"nav >> text={texts.NAV_QUEUE}")
-    assert page.locator(f"text=合作社分红大会召开").count() >= 1
+    assert page.locator("text=合作社分红大会召开").count() >= 1
     options = page.locator(f"#slot-{post_id} option")
     second_slot = options.nth(2).get_attribute("value")
     page.select_option(f"#slot-{post_id}", value=second_slot)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, session, url_for
 
 from bot.console import blueprint
-from bot.console.web import db, runtime
+from bot.console.web import db, is_local, runtime
 from publisher.console_users import LoginRefused, login as check_login
 from publisher.texts import console as texts
 
@@ -48,6 +48,6 @@ def switch_account():
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not target.startswith("/login"):
+    if is_local(target) and not target.startswith("/login"):
         return target
     return url_for("console.dashboard")
