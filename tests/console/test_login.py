@@ -41,6 +41,17 @@ def test_failed_logins_are_counted_in_the_database(client, admin, runtime):
         assert failure_count(session, "wang") == 2
 
 
+def test_failures_count_across_web_processes_sharing_the_database(app, admin, runtime):
+    # Two apps on one database stand for two gunicorn workers: guesses spread over both add up.
+    other = create_app(runtime)
+    clients = [app.test_client(), other.test_client()]
+    limit = runtime.settings.console_login_failure_limit
+    for attempt in range(limit):
+        sign_in(clients[attempt % 2], "wang", f"wrong-{attempt}")
+    for client in clients:
+        assert sign_in(client, "wang").status_code == 401
+
+
 def test_a_locked_login_stays_locked_for_the_configured_time_even_with_the_right_password(client, admin, runtime, clock):
     limit, minutes = runtime.settings.console_login_failure_limit, runtime.settings.console_lockout_minutes
     for attempt in range(limit):

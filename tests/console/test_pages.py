@@ -45,7 +45,8 @@ def test_approving_in_the_console_needs_a_linked_reviewer_then_uses_the_review_s
     assert texts.LINK_NEEDED in response.get_data(as_text=True)
     link(runtime, "wang", team["reviewer"])
     response = post_form(signed_in, f"/posts/{post_id}/approve", {}, follow_redirects=True)
-    assert texts.APPROVED_PARTIAL.split("{")[0] not in response.get_data(as_text=True)
+    assert texts.APPROVED_FINAL.format(post=texts.POST_REF.format(post_id=post_id, title="合作社分红大会召开"),
+                                       when=chat_texts.APPROVED_NEXT_SLOT) in response.get_data(as_text=True)
     with runtime.session_factory() as session:
         assert session.get(Post, post_id).status == "approved"
         entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "review.approve"))
