@@ -21,6 +21,9 @@ def create_app(runtime: Runtime | None = None) -> Flask:
 
     app.register_blueprint(health.blueprint)
     app.register_blueprint(webhook.blueprint)
+    from bot.console import init_console
+
+    init_console(app, runtime)
     if settings.sandbox_mode:
         _mount_sandbox(app, runtime)
     return app
@@ -31,8 +34,8 @@ def runtime_of(app: Flask) -> Runtime:
 
 
 def _ephemeral_secret() -> str:
-    # Nothing signed with it outlives the process yet (no console sessions), so a random key
-    # per process is safe; GOVPOST_SECRET_KEY makes it stable across processes and restarts.
+    # Sandbox mode only (the console refuses an empty key otherwise): console sessions end
+    # with the process; GOVPOST_SECRET_KEY makes them last across processes and restarts.
     import secrets
 
     return secrets.token_hex(32)

@@ -67,14 +67,7 @@ def remind_if_stale(runtime: Runtime) -> int:
             account = account_by_name(session, configured.name)
             if account is None:
                 continue
-            # The ledger, not the posts: it also knows articles brought in by import-history.
-            last = session.scalar(
-                select(func.max(LedgerEntry.published_at)).where(
-                    LedgerEntry.account_id == account.id,
-                    LedgerEntry.channel == WECHAT_CHANNEL,
-                    LedgerEntry.deleted_at.is_(None),
-                )
-            )
+            last = last_wechat_article_at(session, account.id)
             text = stale_notice(last, now, settings.stale_days_warn, settings.stale_days_urgent)
             if text is None:
                 continue
@@ -86,13 +79,33 @@ def remind_if_stale(runtime: Runtime) -> int:
     return queued
 
 
-def stale_notice(last: datetime | None, now: datetime, warn: int, urgent: int) -> str | None:
+def last_wechat_article_at(session, account_id: int) -> datetime | None:
+    # The ledger, not the posts: it also knows articles brought in by import-history.
+    return session.scalar(
+        select(func.max(LedgerEntry.published_at)).where(
+            LedgerEntry.account_id == account_id,
+            LedgerEntry.channel == WECHAT_CHANNEL,
+            LedgerEntry.deleted_at.is_(None),
+        )
+    )
+
+
+def staleness(last: datetime | None, now: datetime, warn: int, urgent: int) -> str:
+    """"never", "urgent", "warn" or "fresh": the reminder and the console's dashboard agree."""
     if last is None:
+        return "never"
+    days = (now - last).days
+    return "urgent" if days >= urgent else "warn" if days >= warn else "fresh"
+
+
+def stale_notice(last: datetime | None, now: datetime, warn: int, urgent: int) -> str | None:
+    level = staleness(last, now, warn, urgent)
+    if level == "never":
         return texts.STALE_NEVER
     days = (now - last).days
-    if days >= urgent:
+    if level == "urgent":
         return texts.STALE_URGENT.format(days=days, days_limit=urgent)
-    if days >= warn:
+    if level == "warn":
         return texts.STALE_WARN.format(days=days, days_limit=urgent)
     return None
 

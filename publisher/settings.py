@@ -79,6 +79,10 @@ class Settings:
     reminder_time: time
     accounts: tuple[AccountSettings, ...]
     config_dir: Path = CONFIG_DIR
+    # The admin console's lock-out: this many wrong passwords within the lock-out time lock a
+    # login for that time.
+    console_login_failure_limit: int = 5
+    console_lockout_minutes: int = 15
 
     @property
     def default_account(self) -> AccountSettings:
@@ -131,6 +135,7 @@ def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) ->
 
     sandbox, webhook, review = section("sandbox"), section("webhook"), section("review")
     drafts, alerts, scheduler = section("drafts"), section("alerts"), section("scheduler")
+    console = section("console")
 
     timezone_name = env.get("GOVPOST_TIMEZONE", raw.get("timezone", "Asia/Shanghai"))
     try:
@@ -190,6 +195,9 @@ def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) ->
         scheduler_tick_seconds=int(number(scheduler, "tick_seconds", 15, 1, 3600, "scheduler.tick_seconds")),
         reminder_time=_time_of_day(alerts.get("reminder_time", "09:00"), "alerts.reminder_time", problems),
         accounts=tuple(accounts),
+        console_login_failure_limit=int(
+            number(console, "login_failure_limit", 5, 1, 100, "console.login_failure_limit")),
+        console_lockout_minutes=int(number(console, "lockout_minutes", 15, 1, 1440, "console.lockout_minutes")),
     )
     if settings.stale_days_urgent < settings.stale_days_warn:
         problems.append("alerts.stale_days_urgent: must not be smaller than alerts.stale_days_warn")

@@ -192,14 +192,20 @@ def unbind(session: Session, account: Account, who: str, *, clock: Clock, actor:
 
 
 def deactivate(session: Session, account: Account, who: str, *, clock: Clock, actor: Actor) -> Staff:
+    """Remove the member named or numbered `who` (see `deactivate_member`)."""
+    return deactivate_member(session, find_member(session, account.id, who), clock=clock, actor=actor)
+
+
+def deactivate_member(session: Session, member: Staff, *, clock: Clock, actor: Actor) -> Staff:
     """Remove a member: the record stays (the audit log and the posts name it), inactive,
     unbound and with no open code, so that their openid is a citizen's from now on."""
-    member = find_member(session, account.id, who)
+    if not member.active:
+        raise StaffError(texts.MEMBER_INACTIVE.format(name=member.name))
     now = clock.now()
     openid = member.openid
     member.active, member.openid, member.bound_at = False, None, None
     cancelled = _cancel_open_codes(session, member.id, now)
-    record(session, account_id=account.id, actor=actor, action="staff.deactivate", at=now,
+    record(session, account_id=member.account_id, actor=actor, action="staff.deactivate", at=now,
            detail={"staff_id": member.id, "name": member.name, "openid": openid, "cancelled_codes": cancelled})
     return member
 
@@ -258,3 +264,14 @@ def check_admin_password(session: Session, username: str, password: str) -> Admi
     if user is not None and check_password_hash(user.password_hash, password):
         return user
     return None
+
+
+def change_role(session: Session, member: Staff, role: str, *, clock: Clock, actor: Actor) -> Staff:
+    parsed = parse_role(role)
+    if not member.active:
+        raise StaffError(texts.MEMBER_INACTIVE.format(name=member.name))
+    old = member.role
+    member.role = parsed.value
+    record(session, account_id=member.account_id, actor=actor, action="staff.role", at=clock.now(),
+           detail={"staff_id": member.id, "from": old, "to": parsed.value})
+    return member

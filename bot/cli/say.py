@@ -2,28 +2,17 @@
 encrypted) exactly as WeChat does, and print the reply. The quickest way to try the bot."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import click
-import requests
-import xmltodict
 from sqlalchemy import select
 
 from bot.cli.context import CliContext, pass_cli
+from bot.sandbox_chat import ChatFailed, default_mode, openid_for, say as say_to_webhook, upload_picture
 from publisher.models import Staff
-from publisher.sandbox import (
-    build_image_message,
-    build_text_message,
-    decrypt_reply,
-    wechat_post,
-)
 from publisher.texts import cli as cli_texts
 
-
-def openid_for(name: str) -> str:
-    """A stable 28-character openid for a name, used until that member is bound."""
-    return "oSay" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:24]
+__all__ = ["openid_for", "register"]
 
 
 @click.command("say")
@@ -52,35 +41,21 @@ def say(cli: CliContext, text, name, openid, mode, url, account_name, image) -> 
             member = session.scalar(select(Staff).where(Staff.account_id == row.id, Staff.name == name,
                                                         Staff.openid.is_not(None)))
         openid = member.openid if member else openid_for(name)
-    mode = mode or ("safe" if account.aes_key else "plain")
     base = url.rstrip("/")
-    webhook = base + ("/wechat" if account == settings.default_account else f"/wechat/{account.name}")
-    sandbox_url = base if settings.sandbox_mode else None
+    media_id = None
     if image is not None:
-        if not sandbox_url:
+        if not settings.sandbox_mode:
             raise click.ClickException("--image needs sandbox mode (real WeChat media ids come from a phone)")
-        try:
-            media = requests.post(f"{base}/sandbox/user_media", params={"appid": account.appid,
-                                  "filename": image.name}, data=image.read_bytes(), timeout=10)
-            media.raise_for_status()
-        except requests.RequestException as exc:
-            raise click.ClickException(f"cannot upload the picture to the sandbox at {base}: {exc}") from None
-        xml = build_image_message("gh_govpost", openid, media.json()["media_id"])
-    else:
-        if not text:
-            raise click.UsageError("nothing to say")
-        xml = build_text_message("gh_govpost", openid, " ".join(text))
+    elif not text:
+        raise click.UsageError("nothing to say")
     try:
-        response = wechat_post(webhook, xml, account, mode=mode, sandbox_url=sandbox_url, timeout=10)
-    except requests.RequestException as exc:
-        raise click.ClickException(f"cannot reach {webhook}: {exc}") from None
-    if response.status_code != 200:
-        raise click.ClickException(f"webhook answered HTTP {response.status_code}")
-    reply = decrypt_reply(response, account)
-    if reply in ("", "success"):
-        click.echo("(no reply)")
-        return
-    click.echo(xmltodict.parse(reply)["xml"].get("Content") or "")
+        if image is not None:
+            media_id = upload_picture(base, account, image.name, image.read_bytes())
+        reply = say_to_webhook(settings, account, openid, base=base, mode=mode or default_mode(account),
+                               text=" ".join(text), media_id=media_id, sandbox=settings.sandbox_mode)
+    except ChatFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(reply or "(no reply)")
 
 
 def register(cli: click.Group) -> None:

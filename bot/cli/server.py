@@ -26,7 +26,25 @@ def _announce(ctx: CliContext, host: str, port: int) -> None:
         click.echo(f"  sandbox state: {url}/sandbox/state")
         click.echo("  try the bot:  .venv/bin/govpost staff invite 张三 --role editor, then")
         click.echo(f"                .venv/bin/govpost say --url {url} --as 张三 绑定 <code>  (README: Try the bot)")
+    click.echo(_console_login(ctx, url))
     click.echo("  stop with Ctrl-C")
+
+
+def _console_login(ctx: CliContext, url: str) -> str:
+    """Where the console is and, on sandbox mode's first start, a login that works."""
+    from publisher.console_users import ensure_sandbox_login
+    from publisher.db import transaction
+    from publisher.texts import console as console_texts
+
+    runtime = ctx.runtime
+    created = None
+    if runtime.settings.sandbox_mode:
+        with transaction(runtime.session_factory) as session:
+            created = ensure_sandbox_login(session, clock=runtime.clock)
+    if created is None:
+        return "  " + console_texts.SANDBOX_ADMIN_EXISTS.format(url=f"{url}/")
+    username, password = created
+    return "  " + console_texts.SANDBOX_ADMIN_CREATED.format(url=f"{url}/", username=username, password=password)
 
 
 @click.command("serve")

@@ -3,7 +3,8 @@ import click
 from bot.cli.context import CliContext, pass_cli
 from publisher.audit import CLI
 from publisher.db import transaction
-from publisher.staff import StaffError, create_admin, deactivate, invite, invite_key, list_staff, unbind
+from publisher.console_users import create_login
+from publisher.staff import StaffError, deactivate, invite, invite_key, list_staff, unbind
 from publisher.texts import staff as texts
 
 
@@ -80,19 +81,22 @@ def _change(ctx: CliContext, change, name: str, account_name: str | None, done: 
 
 @click.group("admin")
 def admin_group() -> None:
-    """Logins for the admin console (SPEC §9; the console pages are not built yet)."""
+    """Logins for the admin console (SPEC §9)."""
 
 
 @admin_group.command("create")
 @click.argument("username")
 @click.password_option("--password", prompt="Password", help="For scripts; asked for otherwise.")
+@click.option("--account", "account_name", help="The one account this login sees (default: every account, "
+                                                "a county login).")
 @pass_cli
-def admin_create(ctx: CliContext, username: str, password: str) -> None:
+def admin_create(ctx: CliContext, username: str, password: str, account_name: str | None) -> None:
     """Create a console login USER."""
     runtime = ctx.runtime
     try:
         with transaction(runtime.session_factory) as session:
-            create_admin(session, username, password, clock=runtime.clock)
+            account = ctx.account(session, account_name) if account_name else None
+            create_login(session, username, password, account=account, clock=runtime.clock)
     except StaffError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"admin {username} created")

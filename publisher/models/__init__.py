@@ -9,7 +9,7 @@ from .ledger import WECHAT_CHANNEL, LedgerEntry
 from .post import Post, PostBlock, PostImage
 from .publishing import PublishQuota, SchedulerHeartbeat
 from .registers import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
-from .staff import AdminUser, InviteCode, Role, Staff
+from .staff import AdminUser, ConsoleLoginFailure, InviteCode, Role, Staff
 from .task import Task
 from .token import WeChatToken
 from .topic import Topic
@@ -24,6 +24,7 @@ __all__ = [
     "AuditLogIsAppendOnly",
     "Base",
     "BindFailure",
+    "ConsoleLoginFailure",
     "DisclosureApplication",
     "DraftSession",
     "InboundMessage",

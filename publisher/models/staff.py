@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -48,7 +48,12 @@ class InviteCode(Base):
 
 
 class AdminUser(Base):
-    """A login for the admin console (separate from WeChat identities)."""
+    """A login for the admin console (separate from WeChat identities).
+
+    `account_id` is the one account the login sees; None is a county user, who sees every
+    account. `staff_id` is the staff member the login acts as in review (approvals count
+    against that member, so levels and the no-self-approval rule hold in the console too).
+    """
 
     __tablename__ = "admin_users"
 
@@ -56,3 +61,17 @@ class AdminUser(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime]
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class ConsoleLoginFailure(Base):
+    """A wrong password (or unknown name) at the console login. In the database, like
+    `BindFailure`, so that every web process sees every failed guess."""
+
+    __tablename__ = "console_login_failures"
+    __table_args__ = (Index("ix_console_login_failures_username_at", "username", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]

@@ -25,3 +25,4 @@ INVITED = "{name}（{role}）请向公众号发送「绑定 {code}」，{expires
 BOUND_LABEL = "已绑定"
 UNBOUND_LABEL = "未绑定"
 DEACTIVATED_LABEL = "已停用"
+MEMBER_INACTIVE = "{name} 已停用。"

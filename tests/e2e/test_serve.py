@@ -74,3 +74,61 @@ def test_a_staff_invitation_made_while_serving_is_listed(served):
     assert len(code) == 8
     listing = subprocess.run([GOVPOST, "staff", "list"], env=env, capture_output=True, text=True, timeout=60)
     assert "王五" in listing.stdout
+
+
+def test_first_serve_in_sandbox_mode_prints_a_console_login_that_works(tmp_path):
+    import re
+
+    from publisher.texts import console as console_texts
+
+    env = {**os.environ, "GOVPOST_DATABASE_URL": f"sqlite:///{tmp_path / 'govpost.db'}", "GOVPOST_CONFIG": ""}
+    for name in ("WECHAT_APPID", "WECHAT_SECRET", "GOVPOST_WECHAT_API_BASE", "GOVPOST_REDIS_URL"):
+        env.pop(name, None)
+    subprocess.run([GOVPOST, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=60)
+    port = _free_port()
+    process = subprocess.Popen([GOVPOST, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    pattern = re.escape(console_texts.SANDBOX_ADMIN_CREATED).replace(r"\{url\}", "(?P<url>\\S+)").replace(
+        r"\{username\}", "(?P<username>\\S+)").replace(r"\{password\}", "(?P<password>\\S+)")
+    try:
+        for line in process.stdout:
+            found = re.search(pattern, line)
+            if found:
+                break
+        else:
+            pytest.fail("no console login printed")
+        url = found["url"]
+        assert url == f"http://127.0.0.1:{port}/"
+        browser = requests.Session()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                page = browser.get(url + "login", timeout=2)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+        signed_in = browser.post(url + "login", data={"username": found["username"], "password": found["password"],
+                                                      "csrf_token": token}, timeout=10)
+        assert signed_in.ok and console_texts.NAV_DASHBOARD in signed_in.text
+        assert browser.get(url, timeout=5).url == url  # the dashboard, not the login
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    # A second start says where the console is, and prints no new password.
+    port = _free_port()
+    second = subprocess.Popen([GOVPOST, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    expected = console_texts.SANDBOX_ADMIN_EXISTS.format(url=f"http://127.0.0.1:{port}/")
+    try:
+        for line in second.stdout:
+            assert not re.search(pattern, line)
+            if expected in line:
+                break
+        else:
+            pytest.fail("the console's address was not printed")
+    finally:
+        second.terminate()
+        second.communicate(timeout=10)

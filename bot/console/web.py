@@ -1,0 +1,117 @@
+"""What every console view shares: the request's database session, the signed-in login,
+the account being looked at, the login guard, and refusals turned into messages."""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from sqlalchemy.orm import Session
+
+from bot.console import blueprint, csrf
+from flask_wtf.csrf import CSRFError
+from publisher.console_users import visible_accounts
+from publisher.drafting import ChatError
+from publisher.ledger import LedgerError
+from publisher.lifecycle import IllegalTransition
+from publisher.models import Account, AdminUser
+from publisher.publishing.actions import Refused
+from publisher.registers import RegisterError
+from publisher.runtime import Runtime
+from publisher.staff import StaffError
+from publisher.texts import console as texts
+
+# Refusals the services raise with a message for the person who asked.
+REFUSALS = (ChatError, Refused, StaffError, LedgerError, RegisterError, IllegalTransition)
+PUBLIC_ENDPOINTS = {"console.login", "console.static"}
+
+
+def runtime() -> Runtime:
+    return current_app.extensions["govpost"]
+
+
+def db() -> Session:
+    """The request's session, opened on first use (a view that posts to the webhook must not
+    hold SQLite's write lock while the webhook waits for it)."""
+    if "console_db" not in g:
+        g.console_db = runtime().session_factory()
+    return g.console_db
+
+
+@blueprint.teardown_request
+def close_db(_exc) -> None:
+    session_ = g.pop("console_db", None)
+    if session_ is not None:
+        session_.close()
+
+
+@blueprint.before_request
+def guard():
+    posted = request.method not in ("GET", "HEAD", "OPTIONS")
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        if posted:
+            csrf.protect()
+        return None
+    user = db().get(AdminUser, session.get("uid")) if session.get("uid") else None
+    if user is None:
+        # No view runs without a session, so nothing changes; the token is not needed to say so.
+        session.clear()
+        flash(texts.LOGIN_REQUIRED, "info")
+        return redirect(url_for("console.login", next=request.full_path if not posted else None))
+    if posted:
+        csrf.protect()
+    g.user = user
+    g.accounts = visible_accounts(db(), user)
+    wanted = session.get("account_id")
+    g.account = next((a for a in g.accounts if a.id == wanted), g.accounts[0] if g.accounts else None)
+    if g.account is None:
+        abort(404)
+    g.account_settings = runtime().settings.account(g.account.name)
+    return None
+
+
+@blueprint.errorhandler(404)
+def _not_found(_error):
+    return render_template("console/error.html", message=texts.NOT_FOUND), 404
+
+
+@blueprint.errorhandler(CSRFError)
+def csrf_refused(_error):
+    # Nothing ran: the token is checked before the view.
+    return render_template("console/error.html", message=texts.CSRF_REFUSED), 400
+
+
+def account() -> Account:
+    return g.account
+
+
+def owned(model, row_id: int):
+    """A row of the account being looked at, or 404: another account's rows do not exist here."""
+    row = db().get(model, row_id)
+    if row is None or getattr(row, "account_id", None) != g.account.id:
+        abort(404)
+    return row
+
+
+def act(action: Callable[[], str | None], back: str):
+    """Run a service call; commit and show its message, or roll back and show the refusal."""
+    try:
+        message = action()
+    except REFUSALS as refusal:
+        db().rollback()
+        flash(str(refusal), "error")
+    else:
+        db().commit()
+        if message:
+            flash(message, "ok")
+    return redirect(back)
+
+
+def back_to(default: str) -> str:
+    """Where a form goes after posting: its own page, never another site."""
+    target = request.form.get("back") or ""
+    return target if is_local(target) else default
+
+
+def is_local(target: str | None) -> bool:
+    """A path on this site: browsers read "//host" and "/\\host" as another site."""
+    return bool(target) and target.startswith("/") and not target.startswith(("//", "/\\"))
