@@ -31,7 +31,7 @@ def openid_for(name: str) -> str:
 @click.option("--as", "name", help="Staff member's name (their bound openid, or a stable one to bind with).")
 @click.option("--openid", help="Send as this openid instead (e.g. a citizen).")
 @click.option("--mode", type=click.Choice(["plain", "compatible", "safe"]), default=None,
-              help="Message encryption; default: safe when the account has an EncodingAESKey.")
+              help="Message encryption; default: the account's message_mode.")
 @click.option("--url", default="http://127.0.0.1:8000", show_default=True, help="The running govpost.")
 @click.option("--account", "account_name", help="Account name (default: the first).")
 @click.option("--image", "image", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -52,7 +52,7 @@ def say(cli: CliContext, text, name, openid, mode, url, account_name, image) -> 
             member = session.scalar(select(Staff).where(Staff.account_id == row.id, Staff.name == name,
                                                         Staff.openid.is_not(None)))
         openid = member.openid if member else openid_for(name)
-    mode = mode or ("safe" if account.aes_key else "plain")
+    mode = mode or account.message_mode
     base = url.rstrip("/")
     webhook = base + ("/wechat" if account == settings.default_account else f"/wechat/{account.name}")
     sandbox_url = base if settings.sandbox_mode else None

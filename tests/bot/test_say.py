@@ -18,6 +18,6 @@ def test_say_binds_and_drafts_against_a_running_webhook(live, tmp_path):
     assert "绑定成功" in bound.output
     opened = runner.invoke(cli, ["say", "--as", "王五", "--url", live.url, "投稿", "#乡村振兴", "终端里写的稿件"], env=env)
     assert "已开始稿件" in opened.output
-    citizen = runner.invoke(cli, ["say", "--openid", "oCitizen", "--mode", "plain", "--url", live.url, "帮助"], env=env)
+    citizen = runner.invoke(cli, ["say", "--openid", "oCitizen", "--url", live.url, "帮助"], env=env)
     assert citizen.exit_code == 0 and "(no reply)" in citizen.output  # no auto-reply configured
     assert len(openid_for("王五")) == 28
