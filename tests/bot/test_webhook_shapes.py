@@ -17,7 +17,7 @@ from publisher.models import AuditEntry, InboundMessage, Post
 from publisher.sandbox import sign, wechat_post
 from publisher.texts import chat as texts
 from tests.bot.conftest import reply_text
-from tests.wechat.test_message_modes import WRONG_SHAPES
+from tests.wechat.wrong_shapes import WRONG_SHAPES
 
 EDITOR = "oEditor000000000000000000001"
 _nonces = itertools.count()
