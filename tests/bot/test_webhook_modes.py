@@ -3,11 +3,15 @@ a plain body, whatever the query claims; a compatible one acts on the encrypted 
 encrypted message gets an encrypted answer; an account with no Token answers nothing at all."""
 from __future__ import annotations
 
+import base64
+import os
+import struct
 import time
 from dataclasses import replace
 
 import pytest
 import requests
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from sqlalchemy import func, select
 
 from publisher.models import AuditEntry, InboundMessage, Post
@@ -127,4 +131,22 @@ def test_an_account_without_a_token_refuses_every_request_in_every_mode(live):
 
     assert verification.status_code == 403 and verification.text != "e"
     assert [r.status_code for r in posts] == [403] * 3
+    assert counts(live) == before
+
+
+@pytest.mark.parametrize("live", ["safe", "compatible", "plain"], indirect=True)
+def test_a_correctly_signed_message_with_malformed_padding_gets_403_and_is_not_stored(live):
+    key = base64.b64decode(live.account.aes_key + "=")
+    xml = build_text_message("gh_township", EDITOR, "帮助", msg_id=990007).encode()
+    plain = os.urandom(16) + struct.pack(">I", len(xml)) + xml + live.account.appid.encode()
+    pad = 32 - len(plain) % 32
+    plain += bytes(pad - 1) + bytes([pad])  # the right length byte after zeros: not PKCS#7
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).encryptor()
+    encrypted = base64.b64encode(encryptor.update(plain) + encryptor.finalize()).decode()
+    params = copied_query(live, encrypt_type="aes")
+    params["msg_signature"] = sign(live.account.token, params["timestamp"], params["nonce"], encrypted)
+    body = f"<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+    before = counts(live)
+
+    assert requests.post(live.url + "/wechat", params=params, data=body.encode(), timeout=5).status_code == 403
     assert counts(live) == before
