@@ -2,7 +2,10 @@
 that a copied query string cannot carry another message
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0009
+
+It follows 0009, which reached main first (hardening-staff): a database already at 0009
+then gets this table by a plain upgrade, and the history keeps one head.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -11,7 +14,7 @@ from publisher.models.base import UTCDateTime
 
 
 revision = "0008"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
