@@ -20,7 +20,7 @@ from publisher.db import make_engine, make_session_factory, transaction
 from publisher.models import InboundMessage, InviteCode, Staff
 from publisher.sandbox import build_text_message, decrypt_reply, sign, wechat_post
 from publisher.settings import load_settings
-from publisher.staff import invite
+from publisher.staff import invite, invite_key
 from tests.e2e.test_gunicorn import BIN, _free_port, _start, _wait_for
 
 pytestmark = pytest.mark.slow
@@ -57,10 +57,10 @@ def county(database_url, tmp_path):
             process.communicate(timeout=20)
 
 
-def _code(session_factory, account_name: str, name: str) -> str:
+def _code(settings, session_factory, account_name: str, name: str) -> str:
     with transaction(session_factory) as session:
         return invite(session, account_by_name(session, account_name), name, "reviewer", clock=SystemClock(),
-                      actor=CLI).code
+                      actor=CLI, key=invite_key(settings)).code
 
 
 def _nothing_bound_and(session_factory):
@@ -89,7 +89,8 @@ def test_a_replayed_query_and_a_forged_plain_body_are_refused_by_every_worker(co
     web, settings, session_factory, access_log = county
     safe, plain = settings.accounts
     assert (safe.message_mode, plain.message_mode) == ("safe", "plain")
-    code_safe, code_plain = _code(session_factory, "default", "周审核"), _code(session_factory, "town2", "吴审核")
+    code_safe = _code(settings, session_factory, "default", "周审核")
+    code_plain = _code(settings, session_factory, "town2", "吴审核")
 
     # One genuine message to the plain-mode account; its query is what a log would show.
     ts, nonce = int(time.time()), "seen-in-a-log"
