@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from bot.logs import redact_request_logs
 from publisher.runtime import Runtime
 from publisher.settings import load_settings
 
@@ -10,6 +11,8 @@ from publisher.settings import load_settings
 def create_app(runtime: Runtime | None = None) -> Flask:
     runtime = runtime or Runtime.build(load_settings())
     settings = runtime.settings
+    # gunicorn imports the app without the CLI's logging set-up: request lines are redacted here.
+    redact_request_logs()
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key or _ephemeral_secret(),

@@ -1,6 +1,35 @@
 """Logging for every govpost process."""
 import logging
 import os
+import re
+
+# Query values that must never reach a log: the webhook's (a signature with its timestamp and
+# nonce is all a replay needs; the openid names a person) and, in sandbox mode, the API's
+# access_token and secret. werkzeug and gunicorn both log the whole request line.
+REDACTED_PARAMETERS = ("signature", "msg_signature", "timestamp", "nonce", "openid", "echostr",
+                       "access_token", "secret")
+_SECRET_VALUE = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(REDACTED_PARAMETERS) + r")=[^&\s\"']*")
+# The loggers that print request lines: the dev server's, gunicorn's access and error logs.
+REQUEST_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
+
+
+class RedactQuerySecrets(logging.Filter):
+    """Replaces the values of `REDACTED_PARAMETERS` in a record's message by `***`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _SECRET_VALUE.sub(r"\1=***", message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
+
+
+def redact_request_logs() -> None:
+    """Install the filter on every logger that prints request lines (once per process)."""
+    for name in REQUEST_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactQuerySecrets) for f in logger.filters):
+            logger.addFilter(RedactQuerySecrets())
 
 
 def configure_logging() -> None:
@@ -8,6 +37,7 @@ def configure_logging() -> None:
         level=os.environ.get("GOVPOST_LOG_LEVEL", "INFO").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    redact_request_logs()
     # urllib3 logs full request URLs at DEBUG, and WeChat puts the access token in the query.
     logging.getLogger("urllib3").setLevel(logging.WARNING)
     # The executor logs every run of the 15-second tick at INFO, burying what the tick itself

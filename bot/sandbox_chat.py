@@ -28,7 +28,8 @@ def webhook_url(settings: Settings, account: AccountSettings, base: str) -> str:
 
 
 def default_mode(account: AccountSettings) -> str:
-    return "safe" if account.aes_key else "plain"
+    """Send as WeChat sends to this account: in the mode it is configured for."""
+    return account.message_mode
 
 
 def upload_picture(base: str, account: AccountSettings, filename: str, data: bytes) -> str:

@@ -105,6 +105,10 @@ def open_draft(
     title = title.strip()
     if not title:
         raise ChatError(texts.DRAFT_TITLE_NEEDED)
+    # WeChat's title limit, told at once rather than at submit; the checks own the rule.
+    too_long = [f for f in run_checks(Draft(post_id=0, title=title), WordLists()) if f.code == "title_too_long"]
+    if too_long:
+        raise ChatError(too_long[0].message)
     current = open_draft_of(session, staff.id)
     if current is not None:
         post = session.get(Post, current.post_id)

@@ -21,6 +21,7 @@ from publisher.notify import notify_staff
 from publisher.publishing.runner import run_publishing_pass, worker_name
 from publisher.runtime import Runtime
 from publisher.texts import publishing as texts
+from publisher.wechat.replay import prune_replays
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +37,12 @@ def heartbeat_is_fresh(settings, last: datetime, now: datetime) -> bool:
 
 
 def tick(runtime: Runtime, worker: str | None = None) -> int:
-    """One pass: publishing, then due background tasks, then the heartbeat."""
+    """One pass: publishing, then due background tasks, expired webhook replay keys, then the
+    heartbeat."""
     worker = worker or worker_name()
     advanced = run_publishing_pass(runtime, worker)
     run_due_tasks(runtime)
+    prune_replays(runtime.session_factory, runtime.clock.now())
     beat(runtime, worker, advanced)
     return advanced
 

@@ -23,6 +23,8 @@ DEFAULT_DATABASE_URL = "sqlite:///var/govpost.db"
 WECHAT_API_BASE = "https://api.weixin.qq.com/"
 
 MODES = ("freepublish", "mass")
+# WeChat's 消息加解密方式: 明文, 兼容, 安全 (see bot/webhook.py for what each accepts).
+MESSAGE_MODES = ("plain", "compatible", "safe")
 ACCOUNT_TYPES = ("subscription", "service")
 _ACCOUNT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 _WECHAT_TOKEN = re.compile(r"^[A-Za-z0-9]{3,32}$")
@@ -49,6 +51,7 @@ class AccountSettings:
     mode: str
     account_type: str
     slots: tuple[time, ...]
+    message_mode: str = "plain"
 
     @property
     def has_credentials(self) -> bool:
@@ -148,6 +151,15 @@ def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) ->
     sandbox_mode = not any(a.has_credentials for a in accounts)
     if sandbox_mode:
         accounts = [_with_sandbox_credentials(a, i) for i, a in enumerate(accounts)]
+    else:
+        # Without a Token the plain signature is sha1 of the timestamp and nonce alone, which
+        # anyone can compute; only the sandbox fills one in for an account that has none.
+        for index, account in enumerate(accounts):
+            if not account.token:
+                problems.append(
+                    f"accounts[{index}] ({account.name or 'unnamed'}).token: every account needs its server "
+                    "Token once any account has real WeChat credentials"
+                )
 
     api_base = env.get("GOVPOST_WECHAT_API_BASE", raw.get("wechat_api_base") or "")
     if api_base and not re.match(r"^https?://", api_base):
@@ -220,6 +232,7 @@ def _accounts(tables: Any, env: Mapping[str, str], problems: list[str]) -> list[
                 "secret": env.get("WECHAT_SECRET"),
                 "token": env.get("WECHAT_TOKEN"),
                 "aes_key": env.get("WECHAT_AES_KEY"),
+                "message_mode": env.get("WECHAT_MESSAGE_MODE"),
             }
             if index == 0
             else {}
@@ -253,6 +266,14 @@ def _account(table: Mapping[str, Any], index: int, problems: list[str]) -> Accou
             f"{label}.aes_key: EncodingAESKey must be 43 letters or digits (got {len(aes_key)} characters)"
         )
 
+    message_mode = str(table.get("message_mode") or ("safe" if aes_key else "plain"))
+    if message_mode not in MESSAGE_MODES:
+        problems.append(
+            f"{label}.message_mode: must be one of {', '.join(MESSAGE_MODES)} (got {message_mode!r})"
+        )
+    elif message_mode != "plain" and not aes_key:
+        problems.append(f"{label}.message_mode: {message_mode} mode needs the account's aes_key (EncodingAESKey)")
+
     mode = str(table.get("mode", "freepublish"))
     if mode not in MODES:
         problems.append(f"{label}.mode: must be one of {', '.join(MODES)} (got {mode!r})")
@@ -270,6 +291,7 @@ def _account(table: Mapping[str, Any], index: int, problems: list[str]) -> Accou
         mode=mode,
         account_type=account_type,
         slots=_slots(table.get("slots", ["12:00", "18:00"]), label, problems),
+        message_mode=message_mode,
     )
 
 

@@ -20,7 +20,7 @@ __all__ = ["openid_for", "register"]
 @click.option("--as", "name", help="Staff member's name (their bound openid, or a stable one to bind with).")
 @click.option("--openid", help="Send as this openid instead (e.g. a citizen).")
 @click.option("--mode", type=click.Choice(["plain", "compatible", "safe"]), default=None,
-              help="Message encryption; default: safe when the account has an EncodingAESKey.")
+              help="Message encryption; default: the account's message_mode.")
 @click.option("--url", default="http://127.0.0.1:8000", show_default=True, help="The running govpost.")
 @click.option("--account", "account_name", help="Account name (default: the first).")
 @click.option("--image", "image", type=click.Path(exists=True, dir_okay=False, path_type=Path),

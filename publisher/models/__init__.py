@@ -8,6 +8,7 @@ from .inbound import InboundMessage
 from .ledger import WECHAT_CHANNEL, LedgerEntry
 from .post import Post, PostBlock, PostImage
 from .publishing import PublishQuota, SchedulerHeartbeat
+from .replay import WebhookReplay
 from .registers import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
 from .staff import AdminUser, ConsoleLoginFailure, InviteCode, Role, Staff
 from .task import Task
@@ -44,4 +45,5 @@ __all__ = [
     "UTCDateTime",
     "WECHAT_CHANNEL",
     "WeChatToken",
+    "WebhookReplay",
 ]

@@ -1,25 +1,32 @@
 """The webhook side: check, decrypt and parse what WeChat pushes; build and encrypt replies.
 
-Every kind of bad input (signature, ciphertext, app id, XML, DTD or entity) raises one
-`InvalidMessage`, so the webhook has a single thing to refuse.
+Every kind of bad input (signature, ciphertext, padding, app id, XML, DTD or entity, a shape
+WeChat never sends) raises one `InvalidMessage`, so the webhook has a single thing to refuse.
 """
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import re
+import struct
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import xmltodict
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from wechatpy import parse_message as wechatpy_parse_message
-from wechatpy.crypto import PrpCrypto, WeChatCrypto
+from wechatpy.crypto import WeChatCrypto
 from wechatpy.events import BaseEvent, MassSendJobFinishEvent
 from wechatpy.fields import BaseField
 from wechatpy.replies import TextReply
 
+from publisher.models import InboundMessage as InboundRow
+from publisher.models import Post, PostImage, PublishBundle
 from publisher.settings import AccountSettings
 
 from .client import PublishStatus
@@ -30,6 +37,31 @@ from .errors import InvalidMessage
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 # Characters XML 1.0 forbids even inside CDATA.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# WeChat pads the plaintext to a multiple of 32 bytes (not AES's 16), in bits for `cryptography`.
+_PAD_BITS = 32 * 8
+
+
+def _column_length(column) -> int:
+    return column.property.columns[0].type.length
+
+
+# The fields govpost reads from a message, each a single text (never repeated, nested or
+# with attributes), and the longest value WeChat can send: the column it is stored in, so
+# that PostgreSQL never sees an over-long value (SQLite would store it silently).
+_TEXT_LIMITS = {
+    "ToUserName": _column_length(InboundRow.from_openid),
+    "FromUserName": _column_length(InboundRow.from_openid),
+    "MsgType": _column_length(InboundRow.msg_type),
+    # WeChat's longest event name has 17 letters; 32 keeps the dedup key inside its column.
+    "Event": 32,
+    "EventKey": 256,
+    "MediaId": _column_length(PostImage.source_media_id),
+    "PicUrl": 1024,
+    "Content": None,  # bounded by webhook.max_body_bytes; titles by the checks at 投稿
+}
+# Integers: CreateTime is a Unix time in seconds, MsgId a 64-bit id.
+_NUMBER_DIGITS = {"CreateTime": 10, "MsgId": 20}
+_REQUIRED = ("ToUserName", "FromUserName", "CreateTime", "MsgType")
 
 
 class PublishJobFinishEvent(BaseEvent):
@@ -124,26 +156,87 @@ def timestamp_is_fresh(timestamp: str | None, now: datetime, window_seconds: int
     return abs(now.timestamp() - sent) <= window_seconds
 
 
+@dataclass(frozen=True)
+class OpenedMessage:
+    """The message XML an account's mode lets through, and whether it came encrypted (the
+    reply is encrypted then too)."""
+
+    xml: bytes
+    encrypted: bool
+
+
+def open_message(account: AccountSettings, query: Mapping[str, str], body: bytes) -> OpenedMessage:
+    """Apply the account's message mode to a request whose plain `signature` already checked.
+
+    - plain (明文): the body as it is; a message sent encrypted (`encrypt_type=aes`) is
+      decrypted, as before modes existed, so an account can switch WeChat over first.
+    - compatible (兼容): WeChat then sends every message with both the plain fields and an
+      `Encrypt` element, signed by `msg_signature`; only the decrypted part is acted on, and a
+      request without it is not one WeChat sends in this mode: refused.
+    - safe (安全): the body is `ToUserName` and `Encrypt` only, with a valid `msg_signature`;
+      anything else is refused.
+    The query's `encrypt_type` decides nothing in compatible and safe mode: it is not signed.
+    """
+    timestamp, nonce, msg_signature = query.get("timestamp"), query.get("nonce"), query.get("msg_signature")
+    if account.message_mode == "plain" and query.get("encrypt_type") != "aes":
+        return OpenedMessage(body, encrypted=False)
+    envelope = _parse_xml(body)
+    if account.message_mode == "safe" and set(envelope) - {"ToUserName", "Encrypt"}:
+        raise InvalidMessage("safe mode: the body holds more than ToUserName and Encrypt")
+    xml = _decrypt_envelope(account, msg_signature, timestamp, nonce, envelope)
+    return OpenedMessage(xml.encode("utf-8"), encrypted=True)
+
+
 def decrypt_message(
     account: AccountSettings, msg_signature: str | None, timestamp: str | None, nonce: str | None, body: bytes
 ) -> str:
     """The plaintext XML of a safe-mode (AES) message, after checking its msg_signature."""
+    return _decrypt_envelope(account, msg_signature, timestamp, nonce, _parse_xml(body))
+
+
+def _decrypt_envelope(account, msg_signature, timestamp, nonce, envelope: dict) -> str:
     if not account.aes_key:
         raise InvalidMessage("account has no EncodingAESKey")
     if not (msg_signature and timestamp and nonce):
         raise InvalidMessage("missing msg_signature, timestamp or nonce")
-    envelope = _parse_xml(body)
     encrypted = envelope.get("Encrypt")
     if not isinstance(encrypted, str) or not encrypted:
         raise InvalidMessage("no Encrypt element")
     if not hmac.compare_digest(_sign(account.token, timestamp, nonce, encrypted).encode(), msg_signature.encode("utf-8")):
         raise InvalidMessage("bad msg_signature")
+    return _decrypt(account, encrypted)
+
+
+def _decrypt(account: AccountSettings, encrypted: str) -> str:
+    """AES-256-CBC (IV = key[:16]) over: 16 random bytes, a 4-byte length, the XML, the AppId,
+    PKCS#7-padded to 32 bytes. wechatpy's PrpCrypto strips the padding without checking it;
+    `cryptography`'s unpadder refuses a malformed one."""
+    key = base64.b64decode(account.aes_key + "=")
     try:
-        key = base64.b64decode(account.aes_key + "=")
-        return PrpCrypto(key).decrypt(encrypted, account.appid)
-    except Exception:
-        # wechatpy raises assorted errors here (binascii, struct, unicode, wrong app id).
-        raise InvalidMessage("cannot decrypt message") from None
+        raw = base64.b64decode(encrypted, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidMessage("ciphertext is not base64") from None
+    if not raw or len(raw) % 16:
+        raise InvalidMessage("ciphertext is not whole AES blocks")
+    decryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).decryptor()
+    padded = decryptor.update(raw) + decryptor.finalize()
+    unpadder = padding.PKCS7(_PAD_BITS).unpadder()
+    try:
+        plain = unpadder.update(padded) + unpadder.finalize()
+    except ValueError:
+        raise InvalidMessage("malformed PKCS#7 padding") from None
+    if len(plain) < 20:
+        raise InvalidMessage("decrypted message too short")
+    (length,) = struct.unpack(">I", plain[16:20])
+    xml, appid = plain[20 : 20 + length], plain[20 + length :]
+    if len(xml) != length:
+        raise InvalidMessage("length prefix exceeds the message")
+    if not hmac.compare_digest(appid, account.appid.encode("utf-8")):
+        raise InvalidMessage("message is for another AppId")
+    try:
+        return xml.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidMessage("decrypted message is not UTF-8") from None
 
 
 def encrypt_reply(account: AccountSettings, xml: str, nonce: str, timestamp: str | int) -> str:
@@ -157,7 +250,7 @@ def encrypt_reply(account: AccountSettings, xml: str, nonce: str, timestamp: str
 def parse_message(xml: str | bytes) -> InboundMessage:
     """A pushed message or event as plain values."""
     raw = xml.encode("utf-8") if isinstance(xml, str) else xml
-    _parse_xml(raw)  # refuses DTDs, entities and malformed XML before wechatpy sees it
+    _check_shape(_parse_xml(raw))  # DTDs, entities, malformed XML, wrong shapes: before wechatpy
     try:
         message = wechatpy_parse_message(raw.decode("utf-8"))
         return _inbound(message)
@@ -196,6 +289,33 @@ def _parse_xml(body: bytes) -> dict:
     return root
 
 
+def _check_shape(root: dict) -> None:
+    """Refuse a message WeChat would never send: a field govpost reads that is missing,
+    repeated, nested, not a number where WeChat sends one, or longer than WeChat makes it."""
+    for name in _REQUIRED:
+        if not root.get(name):
+            raise InvalidMessage(f"no {name}")
+    for name, limit in _TEXT_LIMITS.items():
+        value = root.get(name)
+        if value is not None and not isinstance(value, str):
+            raise InvalidMessage(f"{name} is not a single text")
+        if value is not None and limit is not None and len(value) > limit:
+            raise InvalidMessage(f"{name} longer than {limit} characters")
+    for name, digits in _NUMBER_DIGITS.items():
+        value = root.get(name)
+        if value is not None and not (isinstance(value, str) and value.isascii() and value.isdigit()
+                                      and len(value) <= digits):
+            raise InvalidMessage(f"{name} is not a number of at most {digits} digits")
+
+
+def _bounded(value: str, column, name: str) -> str:
+    """A value from a job event, refused when longer than the column it is matched or kept in."""
+    limit = _column_length(column)
+    if len(value) > limit:
+        raise InvalidMessage(f"{name} longer than {limit} characters")
+    return value
+
+
 def _inbound(message) -> InboundMessage:
     data = message._data
     msg_type = str(data["MsgType"]).lower()
@@ -206,23 +326,24 @@ def _inbound(message) -> InboundMessage:
 
     publish_job = None
     if isinstance(message, PublishJobFinishEvent):
+        article_id = message.article_id
         publish_job = PublishStatus(
-            publish_id=message.publish_id,
+            publish_id=_bounded(message.publish_id, PublishBundle.publish_id, "publish_id"),
             status=message.status,
-            article_id=message.article_id,
-            articles=message.articles,
+            article_id=article_id and _bounded(article_id, PublishBundle.article_id, "article_id"),
+            articles=[(idx, _bounded(url, Post.article_url, "article_url")) for idx, url in message.articles],
             fail_idx=message.fail_idx,
         )
     mass_send = None
     if isinstance(message, MassSendJobFinishWithUrlsEvent):
         mass_send = MassSendFinished(
-            msg_id=str(message.id),
+            msg_id=_bounded(str(message.id), PublishBundle.msg_id, "MsgID"),
             status=str(message.status or ""),
             total_count=int(message.total_count),
             filter_count=int(message.filter_count),
             sent_count=int(message.sent_count),
             error_count=int(message.error_count),
-            article_urls=message.article_urls,
+            article_urls=[(idx, _bounded(url, Post.article_url, "ArticleUrl")) for idx, url in message.article_urls],
         )
 
     return InboundMessage(

@@ -48,17 +48,18 @@ class Live:
             return invite(session, account, name, role, clock=self.runtime.clock, actor=CLI,
                           key=invite_key(self.runtime.settings)).code
 
-    def post(self, xml: str, *, mode: str = "plain", msg_id: int | None = None, **kwargs) -> requests.Response:
-        return wechat_post(self.url + self.path, xml, self.account, mode=mode, msg_id=msg_id,
-                           sandbox_url=self.url, **kwargs)
+    def post(self, xml: str, *, mode: str | None = None, msg_id: int | None = None, **kwargs) -> requests.Response:
+        """Post as WeChat does in the account's message mode (or in `mode`)."""
+        return wechat_post(self.url + self.path, xml, self.account, mode=mode or self.account.message_mode,
+                           msg_id=msg_id, sandbox_url=self.url, **kwargs)
 
-    def say(self, openid: str, text: str, *, mode: str = "plain", msg_id: int | None = None) -> str:
+    def say(self, openid: str, text: str, *, mode: str | None = None, msg_id: int | None = None) -> str:
         xml = build_text_message("gh_township", openid, text, msg_id=msg_id or next(_msg_ids))
         response = self.post(xml, mode=mode)
         assert response.status_code == 200, response.text
         return reply_text(decrypt_reply(response, self.account))
 
-    def send_image(self, openid: str, data: bytes, *, mode: str = "plain") -> str:
+    def send_image(self, openid: str, data: bytes, *, mode: str | None = None) -> str:
         media = requests.post(f"{self.url}/sandbox/user_media", params={"appid": self.account.appid}, data=data,
                               timeout=5).json()
         xml = build_image_message("gh_township", openid, media["media_id"], msg_id=next(_msg_ids))
@@ -119,9 +120,11 @@ def serving(database_url: str, accounts: list[dict]):
 
 
 @pytest.fixture
-def live(database_url):
+def live(database_url, request):
+    """The township's account, with an EncodingAESKey, in safe mode (its default then), or in
+    the message mode given by indirect parametrization: `parametrize("live", ["plain"], indirect=True)`."""
     township = {"name": "default", "display_name": "优干宁镇人民政府", "aes_key": SANDBOX_AES_KEY,
-                "slots": ["12:00", "18:00"]}
+                "message_mode": getattr(request, "param", None) or "safe", "slots": ["12:00", "18:00"]}
     with serving(database_url, [township]) as (url, runtime, settings):
         yield Live(url, runtime, settings.default_account)
 

@@ -1,4 +1,4 @@
-"""The whole chat story over HTTP, with XML exactly as WeChat sends it, in plain and safe mode."""
+"""The whole chat story over HTTP, with XML exactly as WeChat sends it, in each message mode."""
 import pytest
 from sqlalchemy import select
 
@@ -8,7 +8,8 @@ from tests.bot.conftest import COVER
 EDITOR, REVIEWER = "oEditor000000000000000000001", "oReviewer00000000000000000001"
 
 
-@pytest.mark.parametrize("mode", ["plain", "safe"])
+@pytest.mark.parametrize("live, mode", [("plain", "plain"), ("compatible", "compatible"), ("safe", "safe")],
+                         indirect=["live"])
 def test_invite_bind_draft_check_submit_preview_return_fix_approve(live, mode):
     say = lambda who, text: live.say(who, text, mode=mode)  # noqa: E731
 

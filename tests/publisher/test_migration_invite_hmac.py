@@ -1,4 +1,4 @@
-"""Migration 0009: codes issued before invite codes were keyed (bare SHA-256, which cannot be
+"""Migration 0008: codes issued before invite codes were keyed (bare SHA-256, which cannot be
 re-hashed) are cancelled, so none of them binds after the upgrade."""
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 all), may act as a staff member in review, and failed logins are counted for the lock-out
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 """
 from alembic import op
 import sqlalchemy as sa

@@ -5,7 +5,7 @@ Invite codes are now kept as an HMAC keyed with the secret key. The codes still 
 before were stored as bare SHA-256 and cannot be re-hashed (only their hash is known), so
 they are cancelled here: an admin re-invites whoever had not bound yet.
 
-Revision ID: 0009
+Revision ID: 0008
 Revises: 0007
 """
 from datetime import datetime, timezone
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import publisher.models.base
 
 
-revision = "0009"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None

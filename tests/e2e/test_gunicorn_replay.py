@@ -1,0 +1,127 @@
+"""The replay cache and the message-mode rule under gunicorn with four workers (issue 9, F1):
+a copied query replayed at once to several workers carries no other message, a forged plain
+body never commands a safe-mode account, and the access log prints neither query."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import threading
+import time
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from publisher.accounts import account_by_name
+from publisher.audit import CLI
+from publisher.clock import SystemClock
+from publisher.db import make_engine, make_session_factory, transaction
+from publisher.models import InboundMessage, InviteCode, Staff
+from publisher.sandbox import build_text_message, decrypt_reply, sign, wechat_post
+from publisher.settings import load_settings
+from publisher.staff import invite, invite_key
+from tests.e2e.test_gunicorn import BIN, _free_port, _start, _wait_for
+
+pytestmark = pytest.mark.slow
+WORKERS = 4
+ATTACKER = "oAttacker0000000000000000001"
+
+
+@pytest.fixture
+def county(database_url, tmp_path):
+    port, sandbox_port = _free_port(), _free_port()
+    web, sandbox = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{sandbox_port}"
+    config, access_log = tmp_path / "govpost.toml", tmp_path / "access.log"
+    config.write_text('[[accounts]]\nname = "default"\naes_key = "' + "k" * 43 + '"\n'
+                      '[[accounts]]\nname = "town2"\n', encoding="utf-8")
+    env = {**os.environ, "GOVPOST_CONFIG": str(config), "GOVPOST_DATABASE_URL": database_url,
+           "GOVPOST_WECHAT_API_BASE": sandbox + "/", "GOVPOST_SANDBOX_PUSH_URL": web + "/wechat",
+           "GOVPOST_SECRET_KEY": "shared-by-all-workers"}
+    subprocess.run([BIN / "govpost", "db", "upgrade"], env=env, check=True, capture_output=True, timeout=60)
+    processes = [
+        _start([BIN / "govpost", "sandbox", "--port", str(sandbox_port)], env),
+        _start([BIN / "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+                "--access-logfile", str(access_log), "--access-logformat", '%(p)s "%(r)s" %(s)s',
+                "bot.wsgi:app"], env),
+    ]
+    try:
+        _wait_for(sandbox + "/sandbox/state", processes[0])
+        _wait_for(web + "/healthz", processes[1])
+        settings = load_settings(config, environ=env)
+        yield web, settings, make_session_factory(make_engine(settings.database_url)), access_log
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.communicate(timeout=20)
+
+
+def _code(settings, session_factory, account_name: str, name: str) -> str:
+    with transaction(session_factory) as session:
+        return invite(session, account_by_name(session, account_name), name, "reviewer", clock=SystemClock(),
+                      actor=CLI, key=invite_key(settings)).code
+
+
+def _nothing_bound_and(session_factory):
+    with session_factory() as session:
+        return (session.scalar(select(func.count()).select_from(InboundMessage)),
+                session.scalar(select(func.count()).where(Staff.openid.is_not(None))),
+                session.scalar(select(func.count()).where(InviteCode.used_at.is_not(None))))
+
+
+def _at_once(count: int, send) -> list[int]:
+    statuses, barrier = [], threading.Barrier(count)
+
+    def run(index: int):
+        barrier.wait()
+        statuses.append(send(index))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return statuses
+
+
+def test_a_replayed_query_and_a_forged_plain_body_are_refused_by_every_worker(county):
+    web, settings, session_factory, access_log = county
+    safe, plain = settings.accounts
+    assert (safe.message_mode, plain.message_mode) == ("safe", "plain")
+    code_safe = _code(settings, session_factory, "default", "周审核")
+    code_plain = _code(settings, session_factory, "town2", "吴审核")
+
+    # One genuine message to the plain-mode account; its query is what a log would show.
+    ts, nonce = int(time.time()), "seen-in-a-log"
+    genuine = wechat_post(web + "/wechat/town2", build_text_message("gh_town2", "oCitizen01", "你好", msg_id=1),
+                          plain, timestamp=ts, nonce=nonce, timeout=10)
+    assert genuine.status_code == 200
+    before = _nothing_bound_and(session_factory)
+
+    def replay(index: int) -> int:
+        forged = build_text_message("gh_town2", ATTACKER, f"绑定 {code_plain}", msg_id=100 + index)
+        return wechat_post(web + "/wechat/town2", forged, plain, timestamp=ts, nonce=nonce, timeout=10).status_code
+
+    def forge_plain(index: int) -> int:
+        forged = build_text_message("gh_township", ATTACKER, f"绑定 {code_safe}", msg_id=200 + index)
+        claims = [{}, {"encrypt_type": "AES"}, {"encrypt_type": "raw"}, {"encrypt_type": "aes"}][index % 4]
+        t, n = str(int(time.time())), f"forged{index}"
+        params = {"signature": sign(safe.token, t, n), "timestamp": t, "nonce": n, **claims}
+        return requests.post(web + "/wechat", params=params, data=forged.encode(), timeout=10).status_code
+
+    assert _at_once(2 * WORKERS, replay) == [403] * (2 * WORKERS)
+    assert _at_once(2 * WORKERS, forge_plain) == [403] * (2 * WORKERS)
+    assert _nothing_bound_and(session_factory) == before
+
+    # WeChat's own encrypted message still works on the safe account, from any worker.
+    bound = wechat_post(web + "/wechat", build_text_message("gh_township", "oReviewer01", f"绑定 {code_safe}",
+                                                            msg_id=300), safe, mode="safe", timeout=10)
+    assert bound.status_code == 200 and "绑定成功" in decrypt_reply(bound, safe)
+
+    lines = access_log.read_text(encoding="utf-8").splitlines()
+    refused = [line for line in lines if "/wechat" in line and line.endswith(" 403")]
+    assert len(refused) == 4 * WORKERS
+    assert len({line.split()[0] for line in refused}) >= 2, "the refusals came from one worker only"
+    assert not any(re.search(r"(signature|nonce|timestamp|openid)=(?!\*\*\*)", line) for line in lines)
+    assert not any(nonce in line or str(ts) in line for line in lines)
