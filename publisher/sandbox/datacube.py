@@ -20,7 +20,8 @@ def _parse(value) -> date:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise WeChatError(61501) from None
+        # WeChat's global errcodes: 61500 日期格式错误 (format), 61501 日期范围错误 (range).
+        raise WeChatError(61500) from None
 
 
 def _figures(msgid: str) -> dict:

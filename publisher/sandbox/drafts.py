@@ -68,7 +68,7 @@ def delete(state: SandboxState, appid: str, media_id: str) -> dict:
 def update(state: SandboxState, appid: str, media_id: str, index, article) -> dict:
     draft = find(state, appid, media_id)
     if not isinstance(index, int) or not 0 <= index < len(draft.articles):
-        raise WeChatError(40097)
+        raise WeChatError(40114)  # draft/update's own errcode: 40114 invalid index value
     clean, stripped = _normalise(state, appid, article, len(draft.articles) == 1)
     with state.lock:
         draft.articles[index] = clean
