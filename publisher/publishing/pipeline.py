@@ -237,8 +237,9 @@ def _submit(work: BundleWork, gateway) -> str:
                 bundle.status = "pending"
         raise
     except (QuotaExceeded, Rejected):
-        with work.unit() as (session, bundle):
-            bundle.status = "pending"
+        if not sent_maybe:
+            with work.unit() as (session, bundle):
+                bundle.status = "pending"
         raise
     crash_point("after_submit")
     return "submitted"
@@ -364,6 +365,13 @@ def _retry_later(work: BundleWork, error: WeChatError) -> str:
 
 
 def _defer(work: BundleWork, error: QuotaExceeded) -> str:
+    with work.unit() as (_, bundle):
+        may_be_out = bundle.status != "pending"
+    if may_be_out:
+        # The quota ran out after the submit or send (a poll, or the repeat of an unanswered
+        # mass send, refused 45009/45028): the articles are out or on their way, and
+        # deferring would queue them to go out a second time. Only the asking waits.
+        return _retry_later(work, error)
     now = work.clock.now()
     with work.unit() as (session, bundle):
         account = session.get(Account, bundle.account_id)
