@@ -57,8 +57,18 @@ def test_field_limits_are_refused_with_wechat_errcodes(client, thumb, fields, er
 
 
 def test_limits_themselves_are_accepted(client, thumb):
-    assert client.draft.add([article(thumb, title="题" * 32, author="作" * 16, digest="摘" * 128,
+    # The stricter reading of "32/16/128 个字": a Chinese character counts as two (limits.py).
+    assert client.draft.add([article(thumb, title="题" * 16, author="作" * 8, digest="摘" * 64,
                                      content="字" * 19_999)])["media_id"]
+    assert client.draft.add([article(thumb, title="t" * 32, author="a" * 16, digest="d" * 128)])["media_id"]
+
+
+@pytest.mark.parametrize(("field", "text", "errcode"), [
+    ("title", "题" * 17, 45003), ("title", "题" * 15 + "ab" + "c", 45003),
+    ("author", "作" * 9, 45110), ("digest", "摘" * 65, 45004),
+])
+def test_chinese_characters_count_as_two_against_the_limits(client, thumb, field, text, errcode):
+    assert refused(client, article(thumb, **{field: text})) == errcode
 
 
 def test_nine_articles_are_too_many(client, thumb):
