@@ -100,3 +100,18 @@ def test_foreign_images_are_stripped_from_content_as_wechat_filters_them(sandbox
 def test_empty_digest_of_a_single_article_is_taken_from_the_text(client, thumb):
     media_id = client.draft.add([article(thumb, digest="")])["media_id"]
     assert client.draft.get(media_id)["news_item"][0]["digest"] == "3月1日上午，我镇召开春耕备耕工作部署会。"
+
+
+@pytest.mark.parametrize("url", ["http://example.gov.cn/" + "a" * 1024, "not a url", "javascript:alert(1)"])
+def test_source_url_over_1kb_or_malformed_is_41039(client, thumb, url):
+    assert refused(client, article(thumb, content_source_url=url)) == 41039
+
+
+def test_scripts_are_stripped_from_content(client, thumb):
+    media_id = client.draft.add([article(thumb, content="<p>正文</p><script>alert(1)</script><p>后文</p>")])["media_id"]
+    assert client.draft.get(media_id)["news_item"][0]["content"] == "<p>正文</p><p>后文</p>"
+
+
+def test_a_multi_article_drafts_digests_are_empty(client, thumb):
+    media_id = client.draft.add([article(thumb, digest="第一篇摘要"), article(thumb, digest="第二篇摘要")])["media_id"]
+    assert [i["digest"] for i in client.draft.get(media_id)["news_item"]] == ["", ""]
