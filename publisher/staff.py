@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -23,6 +25,7 @@ INVITE_LIFETIME = timedelta(hours=72)
 # A code has 31^8 values; a few guesses an hour per sender keeps guessing hopeless.
 BIND_FAILURE_LIMIT = 5
 BIND_FAILURE_WINDOW = timedelta(hours=1)
+SANDBOX_INVITE_KEY = b"govpost-sandbox-invite-codes"
 
 
 class StaffError(Exception):
@@ -30,8 +33,8 @@ class StaffError(Exception):
 
 
 class BindRefused(StaffError):
-    """A wrong, spent or expired code. The failure is recorded in the session: the caller must
-    keep that work (not roll it back) for the limit on guesses to hold."""
+    """A wrong, spent, cancelled or expired code. The failure is recorded in the session: the
+    caller must keep that work (not roll it back) for the limit on guesses to hold."""
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,25 @@ class Invitation:
     expires_at: datetime
 
 
-def hash_code(code: str) -> str:
-    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+def invite_key(settings) -> bytes:
+    """The key invite codes are hashed with: the settings' secret key. The sandbox, whose
+    walkthrough sets none, gets a fixed one (its codes guard nothing real)."""
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    if settings.sandbox_mode:
+        return SANDBOX_INVITE_KEY
+    raise StaffError(texts.SECRET_KEY_MISSING)
+
+
+def normalise_code(code: str) -> str:
+    """The code as it was issued: full-width letters and digits folded (NFKC), every space
+    dropped (a phone keyboard adds them, the screen shows the code in groups), upper case."""
+    folded = unicodedata.normalize("NFKC", code)
+    return "".join(folded.split()).upper()
+
+
+def hash_code(code: str, key: bytes) -> str:
+    return hmac.new(key, normalise_code(code).encode(), hashlib.sha256).hexdigest()
 
 
 def parse_role(value: str) -> Role:
@@ -53,38 +73,49 @@ def parse_role(value: str) -> Role:
 
 
 def invite(
-    session: Session, account: Account, name: str, role: str, *, clock: Clock, actor: Actor
+    session: Session, account: Account, name: str, role: str, *, clock: Clock, actor: Actor, key: bytes
 ) -> Invitation:
-    """Create a staff record (or re-invite an unbound one of that name) with a fresh code."""
+    """Create a staff record (or re-invite the unbound one of that name) with a fresh code;
+    every earlier open code of that member is cancelled. A member who has bound is not
+    invited again: an admin unbinds them first, so that no code can take over a binding."""
     name = name.strip()
     if not name or len(name) > 32:
         raise StaffError(texts.NAME_REQUIRED)
     parsed = parse_role(role)
     now = clock.now()
-    member = session.scalar(
-        select(Staff).where(Staff.account_id == account.id, Staff.name == name, Staff.openid.is_(None))
-    )
-    if member is None:
+    members = _active_named(session, account.id, name)
+    if any(m.openid for m in members):
+        raise StaffError(texts.ALREADY_BOUND.format(name=name))
+    if members:
+        member = members[0]
+    else:
         member = Staff(account_id=account.id, name=name, role=parsed.value, created_at=now)
         session.add(member)
         session.flush()
     member.role = parsed.value
+    cancelled = _cancel_open_codes(session, member.id, now)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     expires_at = now + INVITE_LIFETIME
-    session.add(InviteCode(staff_id=member.id, code_hash=hash_code(code), created_at=now, expires_at=expires_at))
+    session.add(InviteCode(staff_id=member.id, code_hash=hash_code(code, key), created_at=now, expires_at=expires_at))
     record(
         session,
         account_id=account.id,
         actor=actor,
         action="staff.invite",
         at=now,
-        detail={"staff_id": member.id, "name": name, "role": parsed.value},
+        detail={"staff_id": member.id, "name": name, "role": parsed.value, "cancelled_codes": cancelled},
     )
     return Invitation(member, code, expires_at)
 
 
-def bind(session: Session, account: Account, openid: str, code: str, *, clock: Clock, actor: Actor) -> Staff:
-    """Bind `openid` to the staff record the code was made for; the code is then spent."""
+def bind(
+    session: Session, account: Account, openid: str, code: str, *, clock: Clock, actor: Actor, key: bytes
+) -> Staff:
+    """Bind `openid` to the staff record the code was made for; the code is then spent.
+
+    One conditional UPDATE spends the code: of several senders of the same code at once,
+    exactly one matches it (PostgreSQL re-checks the WHERE once the first commits; SQLite
+    runs the transactions one after another), and the others are told it is used."""
     now = clock.now()
     already = staff_by_openid(session, account.id, openid)
     if already is not None:
@@ -95,24 +126,30 @@ def bind(session: Session, account: Account, openid: str, code: str, *, clock: C
     if failures >= BIND_FAILURE_LIMIT:
         raise StaffError(chat_texts.BIND_TOO_MANY.format(hours=int(BIND_FAILURE_WINDOW.total_seconds() // 3600),
                                                          limit=BIND_FAILURE_LIMIT))
-    invitation = session.scalar(select(InviteCode).where(InviteCode.code_hash == hash_code(code)))
+    invitation = session.scalar(select(InviteCode).where(InviteCode.code_hash == hash_code(code, key)))
     member = session.get(Staff, invitation.staff_id) if invitation else None
-    refusal = None
     if invitation is None or member is None or member.account_id != account.id:
-        refusal = texts.CODE_INVALID
-    elif invitation.used_at is not None:
-        refusal = texts.CODE_USED
-    elif invitation.expires_at <= now:
-        refusal = texts.CODE_EXPIRED
-    if refusal is not None:
-        session.add(BindFailure(account_id=account.id, openid=openid[:64], at=now,
-                                inbound_message_id=actor.inbound_message_id))
-        record(session, account_id=account.id, actor=actor, action="staff.bind_failed", at=now,
-               detail={"openid": openid[:64], "reason": refusal})
-        raise BindRefused(refusal)
-    invitation.used_at = now
-    member.openid = openid
-    member.bound_at = now
+        _refuse(session, account, openid, actor, now, texts.CODE_INVALID)
+    spent = session.execute(
+        update(InviteCode)
+        .where(InviteCode.id == invitation.id, InviteCode.used_at.is_(None), InviteCode.cancelled_at.is_(None),
+               InviteCode.expires_at > now)
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        session.refresh(invitation)
+        _refuse(session, account, openid, actor, now, _why_not_open(invitation, now))
+    # A member who is bound (or was deactivated) keeps their binding whatever code comes.
+    taken = session.execute(
+        update(Staff)
+        .where(Staff.id == member.id, Staff.openid.is_(None), Staff.active.is_(True))
+        .values(openid=openid, bound_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        _refuse(session, account, openid, actor, now, texts.CODE_CANCELLED)
+    session.refresh(member)
     record(
         session,
         account_id=account.id,
@@ -122,6 +159,78 @@ def bind(session: Session, account: Account, openid: str, code: str, *, clock: C
         detail={"staff_id": member.id},
     )
     return member
+
+
+def _why_not_open(invitation: InviteCode, now: datetime) -> str:
+    if invitation.used_at is not None:
+        return texts.CODE_USED
+    if invitation.cancelled_at is not None:
+        return texts.CODE_CANCELLED
+    return texts.CODE_EXPIRED
+
+
+def _refuse(session: Session, account: Account, openid: str, actor: Actor, now: datetime, reason: str):
+    session.add(BindFailure(account_id=account.id, openid=openid[:64], at=now,
+                            inbound_message_id=actor.inbound_message_id))
+    record(session, account_id=account.id, actor=actor, action="staff.bind_failed", at=now,
+           detail={"openid": openid[:64], "reason": reason})
+    raise BindRefused(reason)
+
+
+def unbind(session: Session, account: Account, who: str, *, clock: Clock, actor: Actor) -> Staff:
+    """Free a member's record from their WeChat: that openid is a citizen from now on, and
+    the member binds again only with a new invite."""
+    member = find_member(session, account.id, who)
+    if member.openid is None:
+        raise StaffError(texts.NOT_BOUND.format(name=member.name))
+    now = clock.now()
+    openid, member.openid, member.bound_at = member.openid, None, None
+    cancelled = _cancel_open_codes(session, member.id, now)
+    record(session, account_id=account.id, actor=actor, action="staff.unbind", at=now,
+           detail={"staff_id": member.id, "name": member.name, "openid": openid, "cancelled_codes": cancelled})
+    return member
+
+
+def deactivate(session: Session, account: Account, who: str, *, clock: Clock, actor: Actor) -> Staff:
+    """Remove a member: the record stays (the audit log and the posts name it), inactive,
+    unbound and with no open code, so that their openid is a citizen's from now on."""
+    member = find_member(session, account.id, who)
+    now = clock.now()
+    openid = member.openid
+    member.active, member.openid, member.bound_at = False, None, None
+    cancelled = _cancel_open_codes(session, member.id, now)
+    record(session, account_id=account.id, actor=actor, action="staff.deactivate", at=now,
+           detail={"staff_id": member.id, "name": member.name, "openid": openid, "cancelled_codes": cancelled})
+    return member
+
+
+def find_member(session: Session, account_id: int, who: str) -> Staff:
+    """The active member named `who`, or numbered `who` (as `staff list` shows them)."""
+    who = who.strip()
+    members = _active_named(session, account_id, who)
+    if not members and who.isdigit():
+        member = session.get(Staff, int(who))
+        members = [member] if member is not None and member.account_id == account_id and member.active else []
+    if not members:
+        raise StaffError(texts.NO_SUCH_MEMBER.format(who=who))
+    if len(members) > 1:
+        raise StaffError(texts.NAME_AMBIGUOUS.format(name=who, ids="、".join(str(m.id) for m in members)))
+    return members[0]
+
+
+def _active_named(session: Session, account_id: int, name: str) -> list[Staff]:
+    return list(session.scalars(select(Staff).where(
+        Staff.account_id == account_id, Staff.name == name, Staff.active.is_(True)).order_by(Staff.id)))
+
+
+def _cancel_open_codes(session: Session, staff_id: int, now: datetime) -> int:
+    result = session.execute(
+        update(InviteCode)
+        .where(InviteCode.staff_id == staff_id, InviteCode.used_at.is_(None), InviteCode.cancelled_at.is_(None))
+        .values(cancelled_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 def staff_by_openid(session: Session, account_id: int, openid: str) -> Staff | None:

@@ -3,7 +3,7 @@ import click
 from bot.cli.context import CliContext, pass_cli
 from publisher.audit import CLI
 from publisher.db import transaction
-from publisher.staff import StaffError, create_admin, invite, list_staff
+from publisher.staff import StaffError, create_admin, deactivate, invite, invite_key, list_staff, unbind
 from publisher.texts import staff as texts
 
 
@@ -23,7 +23,8 @@ def staff_invite(ctx: CliContext, name: str, role: str, account_name: str | None
     try:
         with transaction(runtime.session_factory) as session:
             account = ctx.account(session, account_name)
-            invitation = invite(session, account, name, role, clock=runtime.clock, actor=CLI)
+            invitation = invite(session, account, name, role, clock=runtime.clock, actor=CLI,
+                                key=invite_key(runtime.settings))
     except StaffError as exc:
         raise click.ClickException(str(exc)) from None
     local = invitation.expires_at.astimezone(runtime.settings.timezone)
@@ -43,8 +44,38 @@ def staff_list(ctx: CliContext, account_name: str | None) -> None:
     with transaction(runtime.session_factory) as session:
         account = ctx.account(session, account_name)
         for member in list_staff(session, account.id):
-            bound = texts.BOUND_LABEL if member.openid else texts.UNBOUND_LABEL
+            bound = (texts.DEACTIVATED_LABEL if not member.active
+                     else texts.BOUND_LABEL if member.openid else texts.UNBOUND_LABEL)
             click.echo(f"{member.id}\t{member.name}\t{texts.ROLE_NAMES.get(member.role, member.role)}\t{bound}")
+
+
+@staff_group.command("unbind")
+@click.argument("name")
+@click.option("--account", "account_name", help="Account name (default: the first).")
+@pass_cli
+def staff_unbind(ctx: CliContext, name: str, account_name: str | None) -> None:
+    """Free NAME (or the number `staff list` shows) from their WeChat, before a new invite."""
+    _change(ctx, unbind, name, account_name, texts.UNBOUND)
+
+
+@staff_group.command("deactivate")
+@click.argument("name")
+@click.option("--account", "account_name", help="Account name (default: the first).")
+@pass_cli
+def staff_deactivate(ctx: CliContext, name: str, account_name: str | None) -> None:
+    """Remove NAME (or number): unbound, codes void, kept in the records as deactivated."""
+    _change(ctx, deactivate, name, account_name, texts.DEACTIVATED)
+
+
+def _change(ctx: CliContext, change, name: str, account_name: str | None, done: str) -> None:
+    runtime = ctx.runtime
+    try:
+        with transaction(runtime.session_factory) as session:
+            account = ctx.account(session, account_name)
+            member = change(session, account, name, clock=runtime.clock, actor=CLI)
+    except StaffError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(done.format(name=member.name))
 
 
 @click.group("admin")

@@ -4,6 +4,7 @@ services of `publisher/`; this module only routes and turns refusals into replie
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 from typing import Callable
 
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 # What a member may do wrong: the message is the reply, and nothing of the attempt is kept.
 REFUSALS = (ChatError, StaffError, IllegalTransition, TimeParseError)
 BIND_WORD = "绑定"
+# What is kept of a 绑定's code, in the stored message and the audit log: a leak of either
+# must not hand out a code that may still be open.
+MASKED_CODE = "****"
+_CONTENT = re.compile(r"<Content>.*?</Content>", re.DOTALL)
 SUBSCRIBE = "subscribe"
 
 # Platform events (PUBLISHJOBFINISH, MASSSENDJOBFINISH, …) by lower-case event name; publishing
@@ -45,7 +50,7 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
         account = account_by_name(session, account_name)
         now = runtime.clock.now()
         inbound = InboundMessage(account_id=account.id, dedup_key=message.dedup_key, from_openid=message.from_openid,
-                                 msg_type=message.msg_type, raw=raw, received_at=now)
+                                 msg_type=message.msg_type, raw=_masked(message, raw), received_at=now)
         try:
             with session.begin_nested():
                 session.add(inbound)
@@ -162,7 +167,22 @@ def _close_idle_draft(ctx: CommandContext) -> str | None:
                                           minutes=settings.draft_idle_minutes)
 
 
+def _masked(message: Message, raw: str) -> str:
+    """The raw message as stored: a 绑定's Content (CDATA or escaped, however written)
+    replaced by the masked form."""
+    if not _is_bind(message):
+        return raw
+    return _CONTENT.sub(lambda _: f"<Content><![CDATA[{BIND_WORD} {MASKED_CODE}]]></Content>", raw)
+
+
+def _is_bind(message: Message) -> bool:
+    # A prefix, not the first word: 「绑定ABCD2345」 typed without the space holds a code too.
+    return message.msg_type == "text" and (message.content or "").strip().startswith(BIND_WORD)
+
+
 def _audit_command(ctx: CommandContext, word: str, args: str, outcome: str) -> None:
+    if word == BIND_WORD:
+        args = MASKED_CODE
     record(ctx.session, account_id=ctx.account.id, actor=ctx.actor, action="chat.command", at=ctx.now,
            detail={"word": word, "args": args[:200], "outcome": outcome})
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from bot.commands.registry import CommandContext, command
-from publisher.staff import BindRefused, bind
+from publisher.staff import BindRefused, bind, invite_key
 from publisher.texts import chat as texts
 from publisher.texts import staff as staff_texts
 
@@ -13,7 +13,8 @@ def bind_openid(ctx: CommandContext, args: str) -> str:
     if not code:
         return texts.USAGE.format(usage=texts.BIND_USAGE)
     try:
-        member = bind(ctx.session, ctx.account, ctx.openid, code, clock=ctx.runtime.clock, actor=ctx.actor)
+        member = bind(ctx.session, ctx.account, ctx.openid, code, clock=ctx.runtime.clock, actor=ctx.actor,
+                      key=invite_key(ctx.runtime.settings))
     except BindRefused as refused:
         # Answered, not raised: the dispatcher rolls back refusals, and this failure must be kept.
         return str(refused)

@@ -27,6 +27,10 @@ class PublishBundle(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     draft_media_id: Mapped[str | None] = mapped_column(String(128))
+    # Set before each draft/add and cleared when its media_id is recorded: still set at the
+    # next attempt, the answer was lost (or the worker died), and the draft it may have made
+    # is looked for in the draft box and deleted rather than left behind.
+    draft_requested_at: Mapped[datetime | None]
     publish_id: Mapped[str | None] = mapped_column(String(64), index=True)
     client_msg_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     msg_id: Mapped[str | None] = mapped_column(String(64), index=True)

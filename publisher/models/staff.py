@@ -32,7 +32,8 @@ class Staff(Base):
 
 
 class InviteCode(Base):
-    """A single-use binding code. Only its hash is kept: a database leak binds nobody."""
+    """A single-use binding code. Only its keyed hash (HMAC with the secret key) is kept: a
+    database leak alone binds nobody and cannot be brute-forced offline."""
 
     __tablename__ = "invite_codes"
 
@@ -42,6 +43,8 @@ class InviteCode(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+    # A later invite of the same member (or unbind, deactivate) voids every earlier open code.
+    cancelled_at: Mapped[datetime | None]
 
 
 class AdminUser(Base):

@@ -152,8 +152,11 @@ def defer_bundle(
 
 
 def _discard_draft(session: Session, bundle: PublishBundle, clock: Clock) -> None:
-    """A draft that will never be submitted is removed from the draft box, in the background."""
-    if bundle.draft_media_id and not bundle.publish_id and not bundle.msg_id:
+    """A draft that will never be submitted is removed from the draft box, in the background:
+    the bundle has ended, and nothing submits an ended bundle again. That includes a draft
+    that was submitted: WeChat puts a failed job's draft back in the box (and keeps a failed
+    mass send's); one that has left the box is answered 40007, which the task ignores."""
+    if bundle.draft_media_id:
         enqueue(session, account_id=bundle.account_id, kind="delete_draft",
                 payload={"media_id": bundle.draft_media_id}, run_after=clock.now(),
                 dedup_key=f"delete_draft:{bundle.draft_media_id}")

@@ -186,14 +186,20 @@ def _prepare_and_submit(work: BundleWork, gateway) -> str:
         media_id = bundle.draft_media_id
         if media_id is None:
             articles = [_article(session, post) for post in outcome.bundle_posts(session, bundle)]
+            # Asked before and never recorded: that answer was lost, or the worker died.
+            unrecorded = bundle.draft_requested_at is not None
+            bundle.draft_requested_at = work.clock.now()
     if media_id is None:
+        if unrecorded:
+            _remove_unrecorded_drafts(work, gateway, articles)
         try:
             media_id = gateway.add_draft(articles)
         except OutcomeUnknown as exc:
-            # At worst an unused draft is left in the draft box; nothing was published.
+            # Nothing was published; a draft it may have made is removed before the next add.
             raise TransientError(exc.errcode, exc.errmsg) from None
+        crash_point("draft_unrecorded")
         with work.unit() as (session, bundle):
-            bundle.draft_media_id = media_id
+            bundle.draft_media_id, bundle.draft_requested_at = media_id, None
         log.info("bundle %s: draft %s created", work.bundle_id, media_id)
     crash_point("after_draft")
     return _submit(work, gateway)
@@ -240,6 +246,15 @@ def _submit(work: BundleWork, gateway) -> str:
         raise
     except (QuotaExceeded, Rejected):
         if not sent_maybe:
+            with work.unit() as (session, bundle):
+                bundle.status = "pending"
+        raise
+    except WeChatError as exc:
+        # Any other errcode (a token refused even after the client's refresh, 42001/40001/
+        # 40014; a configuration error) is WeChat's answer that it did not apply the call:
+        # back to pending and submitted again on the next pass, with a fresh token, instead
+        # of waiting out the reconcile meant for calls whose outcome is unknown.
+        if exc.errcode is not None and not sent_maybe:
             with work.unit() as (session, bundle):
                 bundle.status = "pending"
         raise
@@ -308,6 +323,28 @@ def _find_published(gateway, thumbs: list[str]):
         if len(items) < 20:
             return None
     return None
+
+
+def _remove_unrecorded_drafts(work: BundleWork, gateway, articles: list[DraftArticle]) -> None:
+    """Delete the drafts a draft/add of this bundle made without govpost learning their
+    media_id: those with exactly this bundle's articles (title and cover, in order; the
+    covers' media ids are this bundle's own uploads). None of them can be submitted by
+    anyone: the bundle has recorded no draft, and its posts are in no other active bundle,
+    so a match is either that lost draft or one an ended bundle of the same posts left."""
+    wanted = [(a.title, a.thumb_media_id) for a in articles]
+    found = []
+    for page in range(RECONCILE_PAGES):
+        _, drafts = gateway.drafts_page(page * 20, 20)
+        found += [d.media_id for d in drafts if [(a.title, a.thumb_media_id) for a in d.articles] == wanted]
+        if len(drafts) < 20:
+            break
+    for media_id in found:
+        try:
+            gateway.delete_draft(media_id)
+        except Rejected:
+            pass  # gone already (an ended bundle's delete task got there first)
+        log.info("bundle %s: removed draft %s, made by a draft/add whose answer was lost", work.bundle_id,
+                 media_id)
 
 
 def _poll(work: BundleWork, gateway) -> str:

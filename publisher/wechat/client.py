@@ -291,6 +291,14 @@ class PublishedItem:
 
 
 @dataclass(frozen=True)
+class DraftInBox:
+    """A draft in the draft box (draft/batchget), its articles without their content."""
+
+    media_id: str
+    articles: list[PublishedArticle]
+
+
+@dataclass(frozen=True)
 class MassSent:
     msg_id: str
     msg_data_id: str | None
@@ -385,6 +393,21 @@ class WeChatGateway:
                 return False
             raise
         return True
+
+    def drafts_page(self, offset: int = 0, count: int = 20) -> tuple[int, list[DraftInBox]]:
+        """One page (at most 20) of the draft box, most recently changed first."""
+        result = self._call(lambda: self.client.draft.batchget(offset, count, 1), repeatable=True)
+        try:
+            items = [
+                DraftInBox(
+                    media_id=str(item["media_id"]),
+                    articles=[_published_article(n) for n in _as_list((item.get("content") or {}).get("news_item"))],
+                )
+                for item in _as_list(result.get("item"))
+            ]
+            return int(result.get("total_count") or 0), items
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise WeChatError(None, "draft/batchget: unexpected answer") from None
 
     def submit_publish(self, media_id: str) -> str:
         """Submit a draft for freepublish; returns the publish_id (the outcome comes later)."""

@@ -21,7 +21,7 @@ from publisher.db import transaction
 from publisher.runtime import Runtime
 from publisher.sandbox import build_image_message, build_text_message, decrypt_reply, wechat_post
 from publisher.settings import SANDBOX_AES_KEY
-from publisher.staff import invite
+from publisher.staff import invite, invite_key
 from publisher.audit import CLI
 from tests.conftest import make_settings
 
@@ -45,7 +45,8 @@ class Live:
     def invite(self, name: str, role: str) -> str:
         with transaction(self.runtime.session_factory) as session:
             account = account_by_name(session, self.account.name)
-            return invite(session, account, name, role, clock=self.runtime.clock, actor=CLI).code
+            return invite(session, account, name, role, clock=self.runtime.clock, actor=CLI,
+                          key=invite_key(self.runtime.settings)).code
 
     def post(self, xml: str, *, mode: str = "plain", msg_id: int | None = None, **kwargs) -> requests.Response:
         return wechat_post(self.url + self.path, xml, self.account, mode=mode, msg_id=msg_id,

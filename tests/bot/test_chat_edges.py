@@ -15,7 +15,7 @@ from publisher.db import transaction
 from publisher.jobs import run_due_tasks
 from publisher.models import Staff, Task
 from publisher.sandbox import build_image_message, build_text_message
-from publisher.staff import invite
+from publisher.staff import invite, invite_key
 from publisher.wechat import parse_message
 
 CITIZEN = "oCitizen00000000000000000001"
@@ -40,7 +40,8 @@ def event_xml(openid: str, event: str, created: int) -> str:
 
 def invite_code(runtime, name: str, role: str = "editor") -> str:
     with transaction(runtime.session_factory) as session:
-        return invite(session, account_by_name(session, "default"), name, role, clock=runtime.clock, actor=CLI).code
+        return invite(session, account_by_name(session, "default"), name, role, clock=runtime.clock, actor=CLI,
+                      key=invite_key(runtime.settings)).code
 
 
 def bound_openid(runtime, openid: str) -> str | None:

@@ -19,7 +19,7 @@ from publisher.db import make_engine, make_session_factory, transaction
 from publisher.models import InboundMessage, Post
 from publisher.sandbox import build_text_message, decrypt_reply, wechat_post
 from publisher.settings import load_settings
-from publisher.staff import invite
+from publisher.staff import invite, invite_key
 from tests.support import wait_until
 
 pytestmark = pytest.mark.slow
@@ -80,7 +80,7 @@ def test_gunicorn_workers_bind_staff_and_act_once_on_a_message_delivered_three_t
     session_factory = make_session_factory(make_engine(settings.database_url))
     with transaction(session_factory) as session:
         code = invite(session, account_by_name(session, "default"), "张三", "editor",
-                      clock=SystemClock(), actor=CLI).code
+                      clock=SystemClock(), actor=CLI, key=invite_key(settings)).code
 
     def say(text: str, msg_id: int) -> str:
         xml = build_text_message("gh_township", "o-zhangsan", text, msg_id=msg_id)

@@ -97,6 +97,7 @@ def test_worker_killed_at_each_step_resumes_and_publishes_exactly_once(world, sa
     settle(runtime, env, posts)
 
     assert sorted(sandbox_server.published_titles()) == sorted(titles)
+    assert sandbox_server.state()["drafts"] == []
 
 
 @pytest.mark.parametrize("step", ["after_claim", "after_upload", "after_draft", "after_submit"])
@@ -111,6 +112,7 @@ def test_mass_send_worker_killed_at_each_step_resumes_and_sends_exactly_once(mas
 
     assert sorted(sandbox_server.published_titles()) == sorted(titles)
     assert len(sandbox_server.state()["mass_sends"]) == 1
+    assert sandbox_server.state()["drafts"] == []
 
 
 def test_worker_killed_while_waiting_for_an_applied_submit_reconciles_it(world, sandbox_server):
@@ -145,3 +147,20 @@ def test_two_worker_processes_started_at_once_publish_each_bundle_once(world, sa
     assert sorted(sandbox_server.published_titles()) == sorted(titles)
     with runtime.session_factory() as session:
         assert session.scalars(select(PublishBundle.status)).all() == ["published"]
+
+
+@pytest.mark.parametrize("mode", ["freepublish", "mass"])
+def test_worker_killed_before_recording_its_draft_leaves_no_draft_behind(
+    tmp_path, database_url, db_engine, sandbox_server, mode
+):
+    runtime, env = make_world(tmp_path, database_url, db_engine, sandbox_server.url, mode)
+    titles = [f"unrecorded-{mode}-{i}" for i in (1, 2)]
+    posts = queue_due(runtime, titles)
+
+    crashed = tick(env, crash_at="draft_unrecorded")
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr
+    assert [d["titles"] for d in sandbox_server.state()["drafts"]] == [titles]  # made, never recorded
+    settle(runtime, env, posts)
+
+    assert sorted(sandbox_server.published_titles()) == sorted(titles)
+    assert sandbox_server.state()["drafts"] == []
