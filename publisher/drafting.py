@@ -25,6 +25,8 @@ from publisher.tasks import enqueue
 from publisher.texts import chat as texts
 from publisher.texts import lifecycle as status_texts
 
+TITLE_COLUMN = Post.__table__.c.title.type.length
+
 DEFAULT_COVER_PREFIX = "default:"
 
 
@@ -105,6 +107,10 @@ def open_draft(
     title = title.strip()
     if not title:
         raise ChatError(texts.DRAFT_TITLE_NEEDED)
+    if len(title) > TITLE_COLUMN:
+        # Refused here, not by the database: PostgreSQL would raise on the overlong value
+        # (SQLite keeps it), and the member would get the internal-error reply.
+        raise ChatError(texts.DRAFT_TITLE_TOO_LONG.format(length=len(title), limit=TITLE_COLUMN))
     current = open_draft_of(session, staff.id)
     if current is not None:
         post = session.get(Post, current.post_id)

@@ -35,6 +35,7 @@ BIND_TOO_MANY = "绑定码输错次数过多（{hours} 小时内 {limit} 次）�
 
 # The draft dialogue
 DRAFT_TITLE_NEEDED = "请写上标题，例如「投稿 #乡村振兴 合作社分红大会召开」。"
+DRAFT_TITLE_TOO_LONG = "标题有 {length} 个字，太长了（最多 {limit} 个字；微信发布时最多 16 个汉字）。请缩短后重新「投稿」。"
 DRAFT_ALREADY_OPEN = "您正在写稿件 {post_id}「{title}」。请先发送「完成」保存，或「取消」放弃，再开始新稿。"
 DRAFT_OPENED = (
     "已开始稿件 {post_id}「{title}」{topic}。\n"
