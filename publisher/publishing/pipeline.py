@@ -60,6 +60,8 @@ RECONCILE_PAGES = 3
 RECONCILE_GIVE_UP = timedelta(hours=6)
 # WeChat refuses a repeat of a mass send's clientmsgid within a minute of the last (45066).
 MASS_REPEAT_SPACING = timedelta(seconds=61)
+# How far WeChat's clock may be behind this server's before its times are not believed.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass
@@ -243,8 +245,9 @@ def _submit(work: BundleWork, gateway) -> str:
                 bundle.status = "pending"
         raise
     except (QuotaExceeded, Rejected):
-        with work.unit() as (session, bundle):
-            bundle.status = "pending"
+        if not sent_maybe:
+            with work.unit() as (session, bundle):
+                bundle.status = "pending"
         raise
     except WeChatError as exc:
         # Any other errcode (a token refused even after the client's refresh, 42001/40001/
@@ -347,6 +350,7 @@ def _remove_unrecorded_drafts(work: BundleWork, gateway, articles: list[DraftArt
 def _poll(work: BundleWork, gateway) -> str:
     with work.unit() as (session, bundle):
         mode, publish_id, msg_id = bundle.mode, bundle.publish_id, bundle.msg_id
+        sent_at = bundle.submitting_since
     now = work.clock.now()
     if mode == "mass":
         state = gateway.mass_status(msg_id)
@@ -354,25 +358,47 @@ def _poll(work: BundleWork, gateway) -> str:
             return _wait(work)
         with work.unit() as (session, bundle):
             if state in ("SEND_SUCCESS", "DELETE"):
-                outcome.complete_published(session, bundle, article_id=None, urls={}, published_at=now,
-                                           clock=work.clock, timezone=work.tz)
+                # A 群发 carries the time it was sent, not the time govpost next asked: sent at
+                # 23:59:59 on 31 December and polled after midnight, it belongs to the old year.
+                outcome.complete_published(session, bundle, article_id=None, urls={},
+                                           published_at=sent_at or now, clock=work.clock, timezone=work.tz)
             else:
                 outcome.fail_bundle(session, bundle, texts.MASS_FAILED_REASON.format(status=state), clock=work.clock)
             return bundle.status
     result = gateway.publish_status(publish_id)
     if result.status == PublishState.PUBLISHING:
         return _wait(work)
+    published_at = None
+    if result.status == PublishState.SUCCESS:
+        listed = _listed_at(gateway, result.article_id)
+        # Believed only between the submit and now: a WeChat time outside that says the two
+        # clocks disagree, and govpost's own is the one its ledger is kept by.
+        if listed is not None and (sent_at is None or sent_at - CLOCK_SKEW <= listed) and listed <= now:
+            published_at = listed
     with work.unit() as (session, bundle):
-        apply_publish_status(session, bundle, result, work.clock, work.tz)
+        apply_publish_status(session, bundle, result, work.clock, work.tz, published_at=published_at)
         return bundle.status
 
 
-def apply_publish_status(session, bundle, result: PublishStatus, clock, tz) -> None:
+def _listed_at(gateway, article_id: str | None) -> datetime | None:
+    """When WeChat says the job went out (freepublish/batchget's update_time): freepublish/get
+    gives no time, and the time of the poll that saw it done may fall in the next day, or
+    the next year."""
+    try:
+        _, items = gateway.published_page(0, 20)
+    except WeChatError as exc:
+        log.warning("published time of article %s not read (%s); the poll's time stands", article_id, exc)
+        return None
+    return next((item.update_time for item in items if item.article_id == article_id), None)
+
+
+def apply_publish_status(session, bundle, result: PublishStatus, clock, tz, *,
+                         published_at: datetime | None = None) -> None:
     """Act on a publish job's state, whether polled or pushed by PUBLISHJOBFINISH."""
     status, fail_idx = result.status, result.fail_idx
     if status == PublishState.SUCCESS:
         outcome.complete_published(session, bundle, article_id=result.article_id, urls=dict(result.articles),
-                                   published_at=clock.now(), clock=clock, timezone=tz)
+                                   published_at=published_at or clock.now(), clock=clock, timezone=tz)
     elif status != PublishState.PUBLISHING:
         reason = texts.PUBLISH_STATUS_REASONS.get(status, texts.PUBLISH_STATUS_REASONS[3])
         fail_idx = fail_idx if status in (PublishState.ORIGINAL_CHECK_FAILED, PublishState.REVIEW_REJECTED) else None
@@ -401,6 +427,13 @@ def _retry_later(work: BundleWork, error: WeChatError) -> str:
 
 
 def _defer(work: BundleWork, error: QuotaExceeded) -> str:
+    with work.unit() as (_, bundle):
+        may_be_out = bundle.status != "pending"
+    if may_be_out:
+        # The quota ran out after the submit or send (a poll, or the repeat of an unanswered
+        # mass send, refused 45009/45028): the articles are out or on their way, and
+        # deferring would queue them to go out a second time. Only the asking waits.
+        return _retry_later(work, error)
     now = work.clock.now()
     with work.unit() as (session, bundle):
         account = session.get(Account, bundle.account_id)

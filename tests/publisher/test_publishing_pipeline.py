@@ -230,3 +230,30 @@ def test_a_bundle_that_raises_is_set_aside_and_the_next_one_still_publishes_in_t
     row = post_row(runtime, broken_post)
     assert row.status == "failed" and "内部错误" in row.failure_reason
     assert sandbox_server.published_titles() == ["好批次"]
+
+
+@pytest.mark.parametrize("mode", ["freepublish", "mass"])
+def test_post_out_at_23_59_59_on_31_december_but_polled_after_midnight_counts_in_the_old_year(
+    make_runtime, sandbox_server, clock, mode
+):
+    # Found by the reliability suite (tests/reliability/test_clocks.py): the poll's own time
+    # was recorded, so the article counted in the new year's report.
+    from publisher.ledger import local_day
+
+    sandbox_now = datetime.fromtimestamp(sandbox_server.app.extensions["sandbox"].clock.now(), BEIJING)
+    last_second = datetime(sandbox_now.year, 12, 31, 23, 59, 59, tzinfo=BEIJING)
+    if last_second - sandbox_now < timedelta(minutes=1):
+        last_second = last_second.replace(year=last_second.year + 1)
+    sandbox_server.advance((last_second - sandbox_now).total_seconds())  # both clocks agree
+    runtime = make_runtime(mode=mode)
+    post = queue_post(runtime, "岁末公告", scheduled_at=last_second)
+    clock.set(last_second)
+    sandbox_server.fault(path="cgi-bin/freepublish/get" if mode == "freepublish" else "cgi-bin/message/mass/get",
+                         errcode=-1)
+
+    run_until_settled(runtime, clock)
+
+    with runtime.session_factory() as session:
+        entry = session.scalar(select(LedgerEntry).where(LedgerEntry.post_id == post))
+    assert local_day(runtime.clock.now(), BEIJING).year == last_second.year + 1
+    assert entry.disclosed_on.year == last_second.year
