@@ -65,7 +65,7 @@ def send_preview(ctx: TaskContext, payload: dict[str, Any]) -> None:
     try:
         cover = next((i for i in images.values() if i.is_cover), None)
         if cover is None:
-            cover = drafting.ensure_cover(ctx.session, post, ctx.runtime.settings.config_dir, ctx.now)
+            cover = drafting.ensure_cover(ctx.session, post, ctx.runtime.settings, ctx.now)
             images[cover.id] = cover
         if not cover.thumb_media_id:
             cover.thumb_media_id = gateway.upload_thumb(cover.data, f"cover-{cover.id}.jpg").media_id
@@ -115,7 +115,7 @@ def close_idle_draft(ctx: TaskContext, payload: dict[str, Any]) -> None:
                 run_after=current.last_message_at + idle)
         return
     closed = drafting.close_if_idle(ctx.session, staff_id=current.staff_id, idle=idle, actor=SYSTEM,
-                                    clock=_FixedNow(ctx.now), config_dir=settings.config_dir)
+                                    clock=_FixedNow(ctx.now), settings=settings)
     if closed is not None:
         member = ctx.session.get(Staff, current.staff_id)
         notify_staff(ctx.session, account_id=member.account_id, staff_ids=[member.id], now=ctx.now,

@@ -25,7 +25,7 @@ def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, accou
     with runtime.session_factory() as session:
         account = ctx.account(session, account_name)
         today = runtime.clock.now().astimezone(runtime.settings.timezone).date()
-        report = build_report(session, account, year, config_dir=runtime.settings.config_dir, today=today,
+        report = build_report(session, account, year, settings=runtime.settings, today=today,
                               with_entries=fmt == "xlsx")
     data = render(report, fmt)
     if out is None:

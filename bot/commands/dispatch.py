@@ -160,7 +160,7 @@ def _image(ctx: CommandContext, media_id: str) -> str:
 def _close_idle_draft(ctx: CommandContext) -> str | None:
     settings = ctx.runtime.settings
     closed = drafting.close_if_idle(ctx.session, staff_id=ctx.staff.id, idle=timedelta(minutes=settings.draft_idle_minutes),
-                                    actor=ctx.actor, clock=ctx.runtime.clock, config_dir=settings.config_dir)
+                                    actor=ctx.actor, clock=ctx.runtime.clock, settings=settings)
     if closed is None:
         return None
     return texts.DRAFT_IDLE_CLOSED.format(post_id=closed.post.id, title=closed.post.title,

@@ -53,7 +53,7 @@ def view(ctx: CommandContext, args: str) -> str:
                 number=number, cover=texts.IMAGE_IS_COVER if image and image.is_cover else "",
                 pending=texts.VIEW_IMAGE_PENDING if state and not state.saved else ""))
 
-    findings = drafting.check_post(ctx.session, post, ctx.runtime.settings.config_dir)
+    findings = drafting.check_post(ctx.session, post, ctx.runtime.settings)
     lines.append(texts.VIEW_FINDINGS + "\n" + describe(findings) if findings else texts.VIEW_NO_FINDINGS)
 
     lines.append(texts.VIEW_HISTORY)

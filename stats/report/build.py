@@ -3,17 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from publisher.ledger import load_channels
 from publisher.models import WECHAT_CHANNEL, Account, LedgerEntry
+from publisher.settings import Settings
 from publisher.texts import report as texts
 from stats.queries import YearCounts, year_counts, year_entries
 
 from .checks import Check, check_tables
-from .narrative import fill, load_template
+from .narrative import fill
 from .tables import Registers, Tables, build_tables
 
 
@@ -36,9 +35,9 @@ class Report:
 
 
 def build_report(
-    session: Session, account: Account, year: int, *, config_dir: Path, today: date, with_entries: bool = False,
+    session: Session, account: Account, year: int, *, settings: Settings, today: date, with_entries: bool = False,
 ) -> Report:
-    channels = [c.name for c in load_channels(config_dir)]
+    channels = [c.name for c in settings.channels]
     counts = year_counts(session, account.id, year, channels)
     registers = Registers.load(session, account.id, year)
     tables = build_tables(registers, year)
@@ -51,7 +50,7 @@ def build_report(
         account_display_name=account.display_name,
         proactive=counts,
         proactive_paragraph=proactive_paragraph(counts, account.display_name),
-        narrative=fill(load_template(config_dir), figures),
+        narrative=fill(settings.report_template, figures),
         tables=tables,
         checks=checks,
         signed_on=today,
