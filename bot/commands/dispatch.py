@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from bot.commands.registry import COMMANDS, CommandContext
 from publisher import drafting
-from publisher.accounts import account_by_name
+from publisher.accounts import AccountContext, account_context
 from publisher.audit import Actor, record
 from publisher.db import transaction
 from publisher.drafting import ChatError
 from publisher.lifecycle import IllegalTransition
-from publisher.models import Account, InboundMessage
+from publisher.models import InboundMessage
 from publisher.runtime import Runtime
 from publisher.staff import StaffError, staff_by_openid
 from publisher.texts import chat as texts
@@ -40,14 +40,14 @@ SUBSCRIBE = "subscribe"
 
 # Platform events (PUBLISHJOBFINISH, MASSSENDJOBFINISH, …) by lower-case event name; publishing
 # registers its own. A handler gets the session, runtime, account and message and replies nothing.
-EventHandler = Callable[[Session, Runtime, Account, Message], None]
+EventHandler = Callable[[Session, Runtime, AccountContext, Message], None]
 EVENT_HANDLERS: dict[str, EventHandler] = {}
 
 
 def handle_message(runtime: Runtime, account_name: str, message: Message, raw: str) -> str | None:
     """The reply to `message` (None: nothing to say). A retried message gets the first reply."""
     with transaction(runtime.session_factory) as session:
-        account = account_by_name(session, account_name)
+        account = account_context(session, runtime.settings, account_name)
         now = runtime.clock.now()
         inbound = InboundMessage(account_id=account.id, dedup_key=message.dedup_key, from_openid=message.from_openid,
                                  msg_type=message.msg_type, raw=_masked(message, raw), received_at=now)

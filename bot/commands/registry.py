@@ -12,8 +12,9 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from publisher.accounts import AccountContext
 from publisher.audit import Actor
-from publisher.models import Account, Staff
+from publisher.models import Staff
 from publisher.runtime import Runtime
 
 # Who may use a command. "editor" means anyone who may write (editors, reviewers, admins).
@@ -30,7 +31,7 @@ ROLES_ALLOWED = {
 class CommandContext:
     session: Session
     runtime: Runtime
-    account: Account
+    account: AccountContext
     staff: Staff | None
     actor: Actor
     now: datetime

@@ -171,5 +171,5 @@ def queue_text(session: Session, account, settings, now: datetime) -> str:
                                                  note=note))
     if not lines:
         return texts.QUEUE_EMPTY
-    mode = settings.account(account.name).mode
+    mode = account.settings.mode
     return "\n".join([texts.QUEUE_HEADER.format(mode=texts.MODE_NAMES[mode]), *lines])

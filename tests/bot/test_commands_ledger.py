@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.commands.ledger import register_offline, statistics
 from bot.commands.registry import COMMANDS, CommandContext
+from publisher.accounts import AccountContext
 from publisher.audit import Actor
 from publisher.models import LedgerEntry
 
@@ -21,8 +22,8 @@ def chat(runtime, account):
 
     def say(handler, args: str, at: datetime = datetime(2024, 3, 1, 10, 0, tzinfo=BEIJING)) -> str:
         with runtime.session_factory() as session, session.begin():
-            ctx = CommandContext(session=session, runtime=runtime, account=session.merge(account), staff=None,
-                                 actor=Actor("staff:7"), now=at, openid="oStaff7")
+            ctx = CommandContext(session=session, runtime=runtime, account=AccountContext.of(account, runtime.settings),
+                                 staff=None, actor=Actor("staff:7"), now=at, openid="oStaff7")
             return handler(ctx, args)
 
     return say
