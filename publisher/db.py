@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -90,6 +91,12 @@ class _WriterLock:
 
     def __init__(self, path: Path | None):
         self.path = path
+        self._reset()
+        _LOCKS.add(self)
+
+    def _reset(self) -> None:
+        # Also run in a forked child (gunicorn's workers): a lock the parent's scheduler thread
+        # held at the fork would otherwise stay held there for ever.
         self.threads = threading.RLock()
         self.depth = 0
         self.file = None
@@ -119,6 +126,10 @@ class _WriterLock:
         if self.file is None or self.pid != os.getpid():  # a forked child opens its own
             self.file, self.pid = open(self.path, "a+b"), os.getpid()
         return self.file
+
+
+_LOCKS: "weakref.WeakSet[_WriterLock]" = weakref.WeakSet()
+os.register_at_fork(after_in_child=lambda: [lock._reset() for lock in list(_LOCKS)])
 
 
 def _release(dbapi_connection, info: dict | None = None) -> None:

@@ -6,18 +6,10 @@ import hashlib
 from pathlib import Path
 
 import click
-import requests
-import xmltodict
 from sqlalchemy import select
 
 from bot.cli.context import CliContext, pass_cli
 from publisher.models import Staff
-from publisher.sandbox import (
-    build_image_message,
-    build_text_message,
-    decrypt_reply,
-    wechat_post,
-)
 from publisher.texts import cli as cli_texts
 
 
@@ -40,6 +32,12 @@ def openid_for(name: str) -> str:
 def say(cli: CliContext, text, name, openid, mode, url, account_name, image) -> None:
     """Send TEXT to the webhook as staff member NAME and print the reply, e.g.
     `govpost say --as 张三 投稿 #乡村振兴 合作社分红大会召开`."""
+    # Imported here: the sandbox and requests would slow every other command's start.
+    import requests
+    import xmltodict
+
+    from publisher.sandbox import build_image_message, build_text_message, decrypt_reply, wechat_post
+
     settings = cli.settings
     account = settings.account(account_name) if account_name else settings.default_account
     if account is None:
