@@ -58,7 +58,7 @@ def one_worker(tmp_path):
             pytest.fail(f"gunicorn exited: {process.stdout.read()}")
         try:
             return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or its workers still booting
             return False
 
     try:
