@@ -1,6 +1,6 @@
 -- wrk script of bench/webhook_bench.py: replays the signed requests of $BENCH_REQUESTS (one a
 -- line: path and query, a tab, the body), each thread its own share, so no request is sent
--- twice (WeChat's nonces and MsgIds are unique). BENCH_ONCE=1: stop at the end of the share.
+-- twice (WeChat's nonces and MsgIds are unique) while the file lasts.
 local counter = 0
 
 function setup(thread)
@@ -20,7 +20,6 @@ function init(args)
     index = index + 1
   end
   requests_of_thread, size, next_one = mine, n, 0
-  once = os.getenv("BENCH_ONCE") == "1"
   headers = { ["Content-Type"] = "text/xml" }
 end
 
@@ -31,9 +30,6 @@ end
 function request()
   next_one = next_one + 1
   if next_one > size then
-    if once then
-      wrk.thread:stop()
-    end
     next_one = 1
   end
   local r = requests_of_thread[next_one]

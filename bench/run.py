@@ -53,10 +53,13 @@ def main() -> int:
     help_start_time(5 if args.quick else 11)
     if args.quick:
         ok &= step("webhook (quick)", [PYTHON, "bench/webhook_bench.py", "--quick"])
+        ok &= step("publishing (quick)", [PYTHON, "bench/publishing_bench.py", "--posts", "40", "--accounts", "5",
+                                          "--rounds", "1"])
         ok &= step("report files (quick)", [PYTHON, "bench/report_formats_bench.py", "--sizes", "10000", "--rounds", "1"])
     else:
         ok &= step("webhook", [PYTHON, "bench/webhook_bench.py"])
         ok &= step("worker memory", [PYTHON, "bench/webhook_bench.py", "--memory"])
+        ok &= step("publishing", [PYTHON, "bench/publishing_bench.py"])
         ok &= step("report files", [PYTHON, "bench/report_formats_bench.py"])
         ok &= step("JSON report over 1,000,000 ledger rows (SQLite)", [PYTHON, "bench/report_bench.py", "--repeat", "21"])
     return 0 if ok else 1

@@ -275,7 +275,8 @@ def _print_result(scenario: Scenario, ours: Rounds, bare: Rounds, rounds: int) -
 
 
 def run_memory(seconds_per_step: float) -> None:
-    """RSS of govpost's and the bare app's workers after about 10k, 20k and 30k requests."""
+    """RSS of govpost's and the bare app's workers once 10k, 20k and 30k requests are answered
+    (counted in whole rounds of `seconds_per_step`, so a little past each mark)."""
     scenario = Scenario("staff", "plain", "sqlite", 8)
     with tempfile.TemporaryDirectory(prefix="govpost-bench-") as tmp:
         tmp = Path(tmp)
@@ -289,25 +290,15 @@ def run_memory(seconds_per_step: float) -> None:
                 done, serial, marks = 0, 0, []
                 for target in (10_000, 20_000, 30_000):
                     while done < target:
-                        n = min(target - done, 20_000)
                         file = tmp / "requests.txt"
-                        signed_requests(file, scenario, n, serial)
-                        serial += n
-                        done += wrk_count(server.url, file, n)
-                    marks.append(f"{done // 1000}k: {' + '.join(f'{r:.1f}' for r in server.worker_rss_mb())} MB")
+                        signed_requests(file, scenario, 4000 * seconds_per_step, serial)
+                        serial += 4000 * seconds_per_step
+                        done += wrk(server.url, file, 8, seconds_per_step)["requests"]
+                    marks.append(f"{done / 1000:.1f}k: {' + '.join(f'{r:.1f}' for r in server.worker_rss_mb())} MB")
                 print(f"  memory {name:<7} " + "; ".join(marks), flush=True)
         finally:
             for server in servers.values():
                 server.stop()
-
-
-def wrk_count(url: str, file: Path, count: int) -> int:
-    """Send the file's requests once (wrk stops at the end of the file); the number answered."""
-    env = {**os.environ, "BENCH_REQUESTS": str(file), "BENCH_ONCE": "1", "BENCH_THREADS": "1"}
-    out = subprocess.run(["wrk", "-t", "1", "-c", "8", "-d", "120s", "--timeout", "10s", "-s", str(WRK_SCRIPT), url],
-                         capture_output=True, text=True, env=env, check=True)
-    line = next(l for l in out.stdout.splitlines() if l.startswith("BENCH "))
-    return json.loads(line[len("BENCH "):])["requests"]
 
 
 def main() -> int:
@@ -322,7 +313,7 @@ def main() -> int:
         print("wrk is not installed (apt-get install -y wrk)", file=sys.stderr)
         return 2
     if args.memory:
-        run_memory(5)
+        run_memory(3)
         return 0
     if args.quick:
         scenarios = [Scenario(who, "plain", "sqlite", c) for who in ("citizen", "staff") for c in (8, 32)]
