@@ -303,7 +303,7 @@ def run_memory(seconds_per_step: float) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="SQLite, plain mode, 2 rounds of 3 s (for CI)")
+    parser.add_argument("--quick", action="store_true", help="SQLite, plain mode, 2 rounds of 2 s (for CI)")
     parser.add_argument("--memory", action="store_true", help="only the worker-memory run")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0, help="length of one round")
@@ -317,7 +317,7 @@ def main() -> int:
         return 0
     if args.quick:
         scenarios = [Scenario(who, "plain", "sqlite", c) for who in ("citizen", "staff") for c in (8, 32)]
-        rounds, seconds = 2, 3.0
+        rounds, seconds = 2, 2.0
     else:
         scenarios = [Scenario(who, mode, db, c) for db in ("sqlite", "postgresql") for mode in ("plain", "safe")
                      for who in ("citizen", "staff") for c in (8, 32)]
