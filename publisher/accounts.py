@@ -41,8 +41,8 @@ class AccountContext:
 
 def account_context(session: Session, settings: Settings, name: str) -> AccountContext | None:
     """The configured account `name` with its row; None when either is missing."""
-    row = account_by_name(session, name)
-    return AccountContext.of(row, settings) if row is not None and settings.account(name) else None
+    row, configured = account_by_name(session, name), settings.account(name)
+    return AccountContext(row.id, name, configured) if row is not None and configured is not None else None
 
 
 def account_contexts(session: Session, settings: Settings) -> list[AccountContext]:
