@@ -76,3 +76,118 @@ def test_windows_never_pass_the_span():
     assert list(windows(days, 3)) == [(date(2024, 1, 1), date(2024, 1, 3)), (date(2024, 1, 4), date(2024, 1, 6)),
                                       (date(2024, 1, 7), date(2024, 1, 8)), (date(2024, 1, 20), date(2024, 1, 20))]
 
+
+
+def at_morning(day: date, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime.combine(day, datetime.min.time(), BEIJING).replace(hour=hour, minute=minute)
+
+
+def account_id_of(runtime) -> int:
+    from publisher.accounts import account_by_name
+
+    with runtime.session_factory() as session:
+        return account_by_name(session, "default").id
+
+
+def test_a_backfill_of_forty_days_is_split_into_calls_within_each_endpoints_span(make_runtime, sandbox_server, clock):
+    runtime = make_runtime(mode="mass")
+    _post, sent = published_mass_post(runtime, sandbox_server, clock)
+    both_clocks_at(sandbox_server, clock, at_morning(sent + timedelta(days=40)))
+    pauses, progress = [], []
+
+    result = pull(runtime.session_factory, runtime.gateway("default"), account_id=account_id_of(runtime),
+                  since=sent, clock=clock, timezone=BEIJING, pause=0.25, sleep=pauses.append,
+                  progress=lambda done, total: progress.append((done, total)))
+
+    queries = sandbox_server.state()["datacube_queries"]
+    spans = {"getarticlesummary": 1, "getarticletotal": 1, "getuserread": 3, "getusershare": 7}
+    for endpoint, span in spans.items():
+        asked = [(date.fromisoformat(q["begin_date"]), date.fromisoformat(q["end_date"]))
+                 for q in queries if q["endpoint"] == endpoint]
+        assert all((end - begin).days + 1 <= span for begin, end in asked)
+        covered = sorted(begin + timedelta(days=n) for begin, end in asked for n in range((end - begin).days + 1))
+        assert covered == [sent + timedelta(days=n) for n in range(40)]
+    assert result.calls == len(queries) == 40 + 40 + 14 + 6
+    assert pauses == [0.25] * (result.calls - 1)  # a pause between calls, none before the first
+    assert progress[-1] == (result.calls, result.calls) and result.failed == []
+
+
+def test_an_article_under_three_interactions_is_absent_and_not_an_error(make_runtime, sandbox_server, clock):
+    runtime = make_runtime(mode="mass")
+    _post, sent = published_mass_post(runtime, sandbox_server, clock)
+    faded = sent + timedelta(days=39)  # read so little by then that WeChat lists no row
+    both_clocks_at(sandbox_server, clock, at_morning(faded + timedelta(days=1)))
+
+    result = pull(runtime.session_factory, runtime.gateway("default"), account_id=account_id_of(runtime),
+                  since=faded, clock=clock, timezone=BEIJING, sleep=no_wait)
+
+    with runtime.session_factory() as session:
+        rows = session.scalar(select(func.count()).select_from(ReachFigure).where(
+            ReachFigure.endpoint == "summary", ReachFigure.day == faded))
+    assert rows == 0 and result.failed == []
+
+
+def test_an_errcode_is_logged_stores_nothing_of_that_call_and_the_day_is_asked_again(
+        make_runtime, sandbox_server, clock, caplog):
+    runtime = make_runtime(mode="mass")
+    _post, sent = published_mass_post(runtime, sandbox_server, clock)
+    both_clocks_at(sandbox_server, clock, at_morning(sent + timedelta(days=1)))
+    sandbox_server.fault(path="datacube/getarticlesummary", errcode=61501, times=1)
+    account_id = account_id_of(runtime)
+
+    first = pull(runtime.session_factory, runtime.gateway("default"), account_id=account_id, since=sent,
+                 clock=clock, timezone=BEIJING, sleep=no_wait)
+
+    assert first.failed == [("summary", sent, 61501)]
+    assert "errcode 61501" in caplog.text
+    with runtime.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(ReachFigure).where(ReachFigure.endpoint == "summary")) == 0
+        assert session.scalar(select(func.count()).select_from(ReachPull).where(ReachPull.endpoint == "summary")) == 0
+    both_clocks_at(sandbox_server, clock, at_morning(sent + timedelta(days=2)))
+    pull_every_account(runtime, sleep=no_wait)
+    with runtime.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(ReachFigure).where(
+            ReachFigure.endpoint == "summary", ReachFigure.day == sent)) == 1
+
+
+def test_a_token_failure_stops_the_pull_for_the_day(make_runtime, sandbox_server, clock):
+    runtime = make_runtime(mode="mass")
+    _post, sent = published_mass_post(runtime, sandbox_server, clock)
+    both_clocks_at(sandbox_server, clock, at_morning(sent + timedelta(days=5)))
+    sandbox_server.fault(path="datacube/getarticlesummary", errcode=40164, times=1)
+
+    result = pull(runtime.session_factory, runtime.gateway("default"), account_id=account_id_of(runtime),
+                  since=sent, clock=clock, timezone=BEIJING, sleep=no_wait)
+
+    assert result.calls == 1 and result.stopped_by == 40164
+
+
+def test_freepublish_articles_get_no_per_article_rows_but_count_in_the_account_totals(
+        make_runtime, sandbox_server, clock):
+    runtime = make_runtime(mode="freepublish")
+    day = the_sandbox_day(sandbox_server)
+    queue_post(runtime, "发布的文章", scheduled_at=day.replace(hour=12))
+    both_clocks_at(sandbox_server, clock, day.replace(hour=12))
+    run_until_settled(runtime, clock)
+    both_clocks_at(sandbox_server, clock, at_morning(day.date() + timedelta(days=1)))
+
+    pull_every_account(runtime, sleep=no_wait)
+
+    with runtime.session_factory() as session:
+        endpoints = set(session.scalars(select(ReachFigure.endpoint)))
+    assert "userread" in endpoints and endpoints <= {"userread", "usershare"}
+
+
+def test_an_article_govpost_never_sent_is_kept_under_the_account_unmatched(make_runtime, sandbox_server, clock):
+    runtime = make_runtime(mode="mass")
+    _post, sent = published_mass_post(runtime, sandbox_server, clock)
+    with runtime.session_factory.begin() as session:
+        session.query(PublishBundle).update({"msg_data_id": "somebody-else"})
+    both_clocks_at(sandbox_server, clock, at_morning(sent + timedelta(days=1)))
+
+    result = pull(runtime.session_factory, runtime.gateway("default"), account_id=account_id_of(runtime),
+                  since=sent, clock=clock, timezone=BEIJING, sleep=no_wait)
+
+    with runtime.session_factory() as session:
+        (row,) = session.scalars(select(ReachFigure).where(ReachFigure.endpoint == "summary")).all()
+    assert row.ledger_entry_id is None and row.reads > 0 and result.unmatched >= 1
