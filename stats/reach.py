@@ -15,6 +15,7 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from publisher.models import WECHAT_CHANNEL, LedgerEntry, Post, PublishBundle, ReachFigure
+from publisher.texts import reach as texts
 from publisher.wechat.datacube import ALL_SOURCES, SUMMARY, USER_READ
 from stats.queries import year_range
 
@@ -140,3 +141,23 @@ def year_articles(session: Session, account_id: int, year: int) -> list[ArticleR
                               .order_by(LedgerEntry.disclosed_on, LedgerEntry.id)).all()
     reach = entry_reach(session, [e.id for e in entries])
     return [ArticleRow(e.disclosed_on, e.title, e.url, reach[e.id]) for e in entries]
+
+
+def describe_article(reach: ArticleReach | None) -> list[str]:
+    """The lines of 查看 about an article's reads (none for a post not published)."""
+    if reach is None:
+        return []
+    if reach.state == MEASURED:
+        return [texts.VIEW_READS.format(reads=reach.reads, users=reach.read_users, shares=reach.shares,
+                                        through=reach.through.isoformat())]
+    return [texts.NOT_PROVIDED if reach.state == NOT_PROVIDED else texts.NOT_YET]
+
+
+def describe_year(year: YearReach) -> list[str]:
+    """The lines of 统计 about the year's reads and its most-read articles."""
+    lines = [texts.STATS_READS.format(reads=year.total_reads) if year.total_reads is not None
+             else texts.STATS_READS_UNKNOWN]
+    if year.top:
+        lines.append(texts.STATS_TOP)
+        lines += [texts.STATS_TOP_LINE.format(rank=n, title=a.title, reads=a.reads) for n, a in enumerate(year.top, 1)]
+    return lines
