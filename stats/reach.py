@@ -73,8 +73,8 @@ def entry_reach(session: Session, entry_ids: list[int], modes: dict[int, str | N
     """The reach of ledger rows. Without `modes`, an entry is mass-sent when its key says so."""
     figures = _reach_of_entries(session, entry_ids)
     if modes is None:
-        keys = dict(session.execute(select(LedgerEntry.id, LedgerEntry.external_key)
-                                    .where(LedgerEntry.id.in_(entry_ids)))) if entry_ids else {}
+        keys = {i: key for i, key in session.execute(select(LedgerEntry.id, LedgerEntry.external_key)
+                                                     .where(LedgerEntry.id.in_(entry_ids)))} if entry_ids else {}
         modes = {i: _mode_of_key(session, keys.get(i)) for i in entry_ids}
     result = {}
     for entry_id in entry_ids:
@@ -117,9 +117,9 @@ def monthly_reads(session: Session, account_id: int, year: int) -> dict[str, int
     """"YYYY-MM" → the account's reads that month; None for a month with no daily totals."""
     start, end = year_range(year)
     month = extract("month", ReachFigure.day)
-    rows = dict(session.execute(select(month, func.sum(ReachFigure.reads)).where(
+    rows = {int(m): reads for m, reads in session.execute(select(month, func.sum(ReachFigure.reads)).where(
         ReachFigure.account_id == account_id, ReachFigure.endpoint == USER_READ.name,
-        ReachFigure.source == ALL_SOURCES, ReachFigure.day >= start, ReachFigure.day < end).group_by(month)))
+        ReachFigure.source == ALL_SOURCES, ReachFigure.day >= start, ReachFigure.day < end).group_by(month))}
     return {f"{year}-{m:02d}": (int(rows[m]) if m in rows else None) for m in range(1, 13)}
 
 
@@ -161,3 +161,11 @@ def describe_year(year: YearReach) -> list[str]:
         lines.append(texts.STATS_TOP)
         lines += [texts.STATS_TOP_LINE.format(rank=n, title=a.title, reads=a.reads) for n, a in enumerate(year.top, 1)]
     return lines
+
+
+def section_one_figures(session: Session, account_id: int, year: int) -> dict:
+    """The placeholder a report template may use in section 一 (the default one does not, the
+    national format does not ask for reads): the year's reads as a sentence, empty while
+    WeChat has given none."""
+    reads = year_reach(session, account_id, year).total_reads
+    return {"wechat_reads_sentence": texts.SECTION_ONE_READS.format(reads=reads) if reads is not None else ""}
