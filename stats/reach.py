@@ -169,3 +169,21 @@ def section_one_figures(session: Session, account_id: int, year: int) -> dict:
     WeChat has given none."""
     reads = year_reach(session, account_id, year).total_reads
     return {"wechat_reads_sentence": texts.SECTION_ONE_READS.format(reads=reads) if reads is not None else ""}
+
+
+def posts_reach(session: Session, posts: list[Post]) -> dict[int, ArticleReach]:
+    """post id → reach, for the published ones among `posts` (the console's post list)."""
+    published = [p for p in posts if p.published_at is not None]
+    if not published:
+        return {}
+    entries = {post_id: entry_id for entry_id, post_id in session.execute(
+        select(LedgerEntry.id, LedgerEntry.post_id).where(LedgerEntry.post_id.in_([p.id for p in published])))}
+    bundle_ids = {p.bundle_id for p in published if p.bundle_id}
+    modes = {i: mode for i, mode in session.execute(
+        select(PublishBundle.id, PublishBundle.mode).where(PublishBundle.id.in_(bundle_ids)))} if bundle_ids else {}
+    reach = entry_reach(session, list(entries.values()),
+                        {entries[p.id]: modes.get(p.bundle_id) for p in published if p.id in entries})
+    return {p.id: reach.get(entries.get(p.id)) or ArticleReach(NOT_YET if modes.get(p.bundle_id) == "mass"
+                                                               else NOT_PROVIDED)
+            for p in published}
+
