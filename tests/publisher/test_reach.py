@@ -191,3 +191,15 @@ def test_an_article_govpost_never_sent_is_kept_under_the_account_unmatched(make_
     with runtime.session_factory() as session:
         (row,) = session.scalars(select(ReachFigure).where(ReachFigure.endpoint == "summary")).all()
     assert row.ledger_entry_id is None and row.reads > 0 and result.unmatched >= 1
+
+
+def test_the_daily_pull_is_a_scheduler_job_at_half_past_eight_beijing_time(runtime):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from publisher.scheduler import configure
+
+    scheduler = configure(BackgroundScheduler(timezone=runtime.settings.timezone), runtime, interval=15)
+    job = scheduler.get_job("reach-pull")
+    midnight = datetime(2024, 3, 1, 0, 0, tzinfo=BEIJING)
+    assert job.trigger.get_next_fire_time(None, midnight) == midnight.replace(hour=8, minute=30)
+    assert job.misfire_grace_time >= 24 * 3600  # a worker down at 08:30 still pulls when it is back
