@@ -5,12 +5,9 @@ import sys
 from datetime import date
 
 import click
-from tqdm import tqdm
 
 from bot.cli.context import CliContext, pass_cli
-from publisher.reach import PAUSE_SECONDS, pull
 from publisher.texts import reach as texts
-from publisher.wechat import make_gateway, token_store_for
 
 
 @click.group("reach")
@@ -21,10 +18,15 @@ def reach_group() -> None:
 @reach_group.command("pull", help=texts.CLI_PULL_HELP)
 @click.option("--since", "since_text", required=True, help=texts.CLI_SINCE_HELP)
 @click.option("--account", "account_name", help="Account name (default: the first).")
-@click.option("--pause", type=click.FloatRange(min=0), default=PAUSE_SECONDS, show_default=True,
-              help="Seconds between two calls to WeChat.")
+@click.option("--pause", type=click.FloatRange(min=0), help="Seconds between two calls to WeChat (default 0.5).")
 @pass_cli
-def pull_command(ctx: CliContext, since_text: str, account_name: str | None, pause: float) -> None:
+def pull_command(ctx: CliContext, since_text: str, account_name: str | None, pause: float | None) -> None:
+    # Imported here: wechatpy, SQLAlchemy and tqdm would slow every other command's start.
+    from tqdm import tqdm
+
+    from publisher.reach import PAUSE_SECONDS, pull
+    from publisher.wechat import make_gateway, token_store_for
+
     try:
         since = date.fromisoformat(since_text.strip())
     except ValueError:
@@ -45,7 +47,8 @@ def pull_command(ctx: CliContext, since_text: str, account_name: str | None, pau
 
     try:
         result = pull(runtime.session_factory, gateway, account_id=account.id, since=since, clock=runtime.clock,
-                      timezone=settings.timezone, pause=pause, progress=progress)
+                      timezone=settings.timezone,
+                      pause=PAUSE_SECONDS if pause is None else pause, progress=progress)
     finally:
         if bar is not None:
             bar.close()
