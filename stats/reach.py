@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from publisher.models import WECHAT_CHANNEL, LedgerEntry, Post, PublishBundle, ReachFigure
 from publisher.texts import reach as texts
-from publisher.wechat.datacube import ALL_SOURCES, SUMMARY, USER_READ
+from publisher.models.reach import ALL_SOURCES, SUMMARY, USER_READ
 from stats.queries import year_range
 
 MEASURED, NOT_PROVIDED, NOT_YET = "measured", "not_provided", "not_yet"
@@ -51,7 +51,7 @@ def _reach_of_entries(session: Session, entry_ids: list[int]) -> dict[int, tuple
     rows = session.execute(
         select(ReachFigure.ledger_entry_id, func.sum(ReachFigure.reads), func.sum(ReachFigure.read_users),
                func.sum(ReachFigure.shares), func.max(ReachFigure.day))
-        .where(ReachFigure.endpoint == SUMMARY.name, ReachFigure.ledger_entry_id.in_(entry_ids))
+        .where(ReachFigure.endpoint == SUMMARY, ReachFigure.ledger_entry_id.in_(entry_ids))
         .group_by(ReachFigure.ledger_entry_id))
     return {entry: (int(r), int(u), int(s), last) for entry, r, u, s, last in rows}
 
@@ -100,13 +100,13 @@ def _mode_of_key(session: Session, key: str | None) -> str | None:
 def year_reach(session: Session, account_id: int, year: int) -> YearReach:
     start, end = year_range(year)
     total = session.scalar(select(func.sum(ReachFigure.reads)).where(
-        ReachFigure.account_id == account_id, ReachFigure.endpoint == USER_READ.name,
+        ReachFigure.account_id == account_id, ReachFigure.endpoint == USER_READ,
         ReachFigure.source == ALL_SOURCES, ReachFigure.day >= start, ReachFigure.day < end))
     per_article = func.sum(ReachFigure.reads).label("reads")
     rows = session.execute(
         select(ReachFigure.msgid, func.max(LedgerEntry.title), func.max(ReachFigure.title), per_article)
         .outerjoin(LedgerEntry, LedgerEntry.id == ReachFigure.ledger_entry_id)
-        .where(ReachFigure.account_id == account_id, ReachFigure.endpoint == SUMMARY.name,
+        .where(ReachFigure.account_id == account_id, ReachFigure.endpoint == SUMMARY,
                ReachFigure.day >= start, ReachFigure.day < end)
         .group_by(ReachFigure.msgid).order_by(per_article.desc(), ReachFigure.msgid).limit(TOP_ARTICLES))
     top = [TopArticle(ledger_title or wechat_title, int(reads)) for _, ledger_title, wechat_title, reads in rows]
@@ -118,7 +118,7 @@ def monthly_reads(session: Session, account_id: int, year: int) -> dict[str, int
     start, end = year_range(year)
     month = extract("month", ReachFigure.day)
     rows = {int(m): reads for m, reads in session.execute(select(month, func.sum(ReachFigure.reads)).where(
-        ReachFigure.account_id == account_id, ReachFigure.endpoint == USER_READ.name,
+        ReachFigure.account_id == account_id, ReachFigure.endpoint == USER_READ,
         ReachFigure.source == ALL_SOURCES, ReachFigure.day >= start, ReachFigure.day < end).group_by(month))}
     return {f"{year}-{m:02d}": (int(rows[m]) if m in rows else None) for m in range(1, 13)}
 

@@ -8,6 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
 
+# The values of ReachFigure.endpoint and ReachPull.endpoint, one per datacube endpoint.
+SUMMARY, TOTAL, USER_READ, USER_SHARE = "summary", "total", "userread", "usershare"
+ALL_SOURCES = 99999999  # getuserread's user_source for every source together
+
 
 class ReachFigure(Base):
     """One row of a datacube answer: an article's figures on a day, or the account's.

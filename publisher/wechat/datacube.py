@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from publisher.models import reach
+
 from .client import WeChatGateway
 from .errors import WeChatError
 
@@ -32,12 +34,11 @@ class Endpoint:
     span_days: int
 
 
-SUMMARY = Endpoint("summary", "get_article_summary", 1)
-TOTAL = Endpoint("total", "get_article_total", 1)
-USER_READ = Endpoint("userread", "get_user_read", 3)
-USER_SHARE = Endpoint("usershare", "get_user_share", 7)
+SUMMARY = Endpoint(reach.SUMMARY, "get_article_summary", 1)
+TOTAL = Endpoint(reach.TOTAL, "get_article_total", 1)
+USER_READ = Endpoint(reach.USER_READ, "get_user_read", 3)
+USER_SHARE = Endpoint(reach.USER_SHARE, "get_user_share", 7)
 ENDPOINTS = (SUMMARY, TOTAL, USER_READ, USER_SHARE)
-ALL_SOURCES = 99999999  # getuserread's user_source for every source together
 
 
 @dataclass(frozen=True)
