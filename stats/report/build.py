@@ -10,6 +10,7 @@ from publisher.models import WECHAT_CHANNEL, Account, LedgerEntry
 from publisher.settings import Settings
 from publisher.texts import report as texts
 from stats.queries import YearCounts, year_counts, year_entries
+from stats.reach import section_one_figures, year_articles
 
 from .checks import Check, check_tables
 from .narrative import fill
@@ -28,6 +29,7 @@ class Report:
     checks: list[Check]
     signed_on: date
     entries: list[LedgerEntry] = field(default_factory=list)  # only when asked for (the XLSX lists them)
+    reads: list = field(default_factory=list)  # stats.reach.ArticleRow, with the entries
 
     @property
     def title(self) -> str:
@@ -43,7 +45,7 @@ def build_report(
     tables = build_tables(registers, year)
     previous = build_tables(registers, year - 1)
     checks = check_tables(tables, previous)
-    figures = _figures(account, year, counts, tables)
+    figures = {**_figures(account, year, counts, tables), **section_one_figures(session, account.id, year)}
     return Report(
         year=year,
         account_name=account.name,
@@ -55,6 +57,7 @@ def build_report(
         checks=checks,
         signed_on=today,
         entries=year_entries(session, account.id, year) if with_entries else [],
+        reads=year_articles(session, account.id, year) if with_entries else [],
     )
 
 
