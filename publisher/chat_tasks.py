@@ -15,14 +15,13 @@ from publisher.audit import SYSTEM, record
 from publisher.models import Post, PostBlock, PostImage, Staff, Task
 from publisher.models.chat import DraftSession
 from publisher.notify import notify_staff, queue_text
-from publisher.tasks import MAX_ATTEMPTS, RetryLater, TaskContext, enqueue, task_handler
+from publisher.tasks import MAX_ATTEMPTS, RetryLater, TaskContext, enqueue
 from publisher.texts import chat as texts
 from publisher.wechat import DraftArticle, TransientError, WeChatError
 
 log = logging.getLogger(__name__)
 
 
-@task_handler("fetch_image")
 def fetch_image(ctx: TaskContext, payload: dict[str, Any]) -> None:
     """Keep a picture a member sent: WeChat's temporary media lives three days."""
     image = ctx.session.get(PostImage, payload["image_id"])
@@ -46,7 +45,6 @@ def fetch_image(ctx: TaskContext, payload: dict[str, Any]) -> None:
     image.fetched_at = ctx.now
 
 
-@task_handler("send_preview")
 def send_preview(ctx: TaskContext, payload: dict[str, Any]) -> None:
     """Build the real article as a WeChat draft, preview it to the member's phone, drop the draft."""
     post = ctx.session.get(Post, payload["post_id"])
@@ -101,7 +99,6 @@ def send_preview(ctx: TaskContext, payload: dict[str, Any]) -> None:
            at=ctx.now, detail={"openid": openid})
 
 
-@task_handler("close_idle_draft")
 def close_idle_draft(ctx: TaskContext, payload: dict[str, Any]) -> None:
     """Save and close a draft dialogue nobody has written to for `drafts.idle_minutes`; while it
     is still active, check again when it would next become idle."""

@@ -15,7 +15,7 @@ from publisher.ledger import flag_deleted
 from publisher.lifecycle import Event, Status, transition
 from publisher.models import LedgerEntry, Post, PublishBundle
 from publisher.notify import notify_staff
-from publisher.tasks import TaskContext, enqueue, task_handler
+from publisher.tasks import TaskContext, enqueue
 from publisher.texts import lifecycle as status_texts
 from publisher.texts import publishing as texts
 from publisher.timeparse import format_beijing
@@ -116,7 +116,6 @@ def article_index(session: Session, post: Post) -> tuple[PublishBundle, int]:
     return bundle, idx
 
 
-@task_handler("delete_published")
 def delete_published(ctx: TaskContext, payload: dict[str, Any]) -> None:
     session, clock = ctx.session, ctx.runtime.clock
     post = session.get(Post, payload["post_id"])
@@ -145,7 +144,6 @@ def _tell(session: Session, post: Post, payload: dict[str, Any], text: str, cloc
         notify_staff(session, account_id=post.account_id, staff_ids=[payload["staff_id"]], text=text, now=clock.now())
 
 
-@task_handler("delete_draft")
 def delete_draft(ctx: TaskContext, payload: dict[str, Any]) -> None:
     try:
         ctx.gateway.delete_draft(payload["media_id"])
