@@ -47,8 +47,6 @@ from publisher.wechat import (
 )
 from publisher.wechat.replay import replay_key
 
-import bot.commands  # noqa: F401  (registers the commands)
-
 log = logging.getLogger(__name__)
 blueprint = Blueprint("webhook", __name__)
 

@@ -10,16 +10,16 @@ from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from bot.commands.registry import COMMANDS, CommandContext
+from bot.commands.registry import CommandContext
+from bot.commands.table import COMMANDS, EVENT_HANDLERS
 from publisher import drafting
 from publisher.accounts import account_by_name
 from publisher.audit import Actor, record
 from publisher.db import transaction
 from publisher.drafting import ChatError
 from publisher.lifecycle import IllegalTransition
-from publisher.models import Account, InboundMessage
+from publisher.models import InboundMessage
 from publisher.runtime import Runtime
 from publisher.staff import StaffError, staff_by_openid
 from publisher.texts import chat as texts
@@ -37,11 +37,6 @@ BIND_WORD = "绑定"
 MASKED_CODE = "****"
 _CONTENT = re.compile(r"<Content>.*?</Content>", re.DOTALL)
 SUBSCRIBE = "subscribe"
-
-# Platform events (PUBLISHJOBFINISH, MASSSENDJOBFINISH, …) by lower-case event name; publishing
-# registers its own. A handler gets the session, runtime, account and message and replies nothing.
-EventHandler = Callable[[Session, Runtime, Account, Message], None]
-EVENT_HANDLERS: dict[str, EventHandler] = {}
 
 
 def handle_message(runtime: Runtime, account_name: str, message: Message, raw: str) -> str | None:
@@ -78,7 +73,7 @@ def _respond(session, runtime, account, staff, message: Message, inbound_id: int
     ctx = CommandContext(
         session=session, runtime=runtime, account=account, staff=staff,
         actor=Actor.staff(staff.id, inbound_id) if staff else Actor(f"openid:{message.from_openid[:50]}", None, inbound_id),
-        now=runtime.clock.now(), openid=message.from_openid, inbound_message_id=inbound_id,
+        now=runtime.clock.now(), openid=message.from_openid, inbound_message_id=inbound_id, commands=COMMANDS,
     )
     word, args = _split(message.content or "") if message.msg_type == "text" else ("", "")
     if staff is None:

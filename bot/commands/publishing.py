@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.commands.common import post_arg
-from bot.commands.dispatch import EVENT_HANDLERS
 from bot.commands.registry import CommandContext, command
 from publisher.models import Post
 from publisher.publishing import actions
@@ -67,17 +66,13 @@ def delete(ctx: CommandContext, args: str) -> str:
     )
 
 
-def _publish_job_finished(session, runtime, account, message) -> None:
+def publish_job_finished(session, runtime, account, message) -> None:
     if message.publish_job is not None:
         handle_publish_job_finished(session, account, message.publish_job, clock=runtime.clock,
                                     timezone=runtime.settings.timezone)
 
 
-def _mass_send_finished(session, runtime, account, message) -> None:
+def mass_send_finished(session, runtime, account, message) -> None:
     if message.mass_send is not None:
         handle_mass_send_finished(session, account, message.mass_send, clock=runtime.clock,
                                   timezone=runtime.settings.timezone)
-
-
-EVENT_HANDLERS["publishjobfinish"] = _publish_job_finished
-EVENT_HANDLERS["masssendjobfinish"] = _mass_send_finished

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.commands.ledger import register_offline, statistics
-from bot.commands.registry import COMMANDS, CommandContext
+from bot.commands.registry import CommandContext
+from bot.commands.table import COMMANDS
 from publisher.audit import Actor
 from publisher.models import LedgerEntry
 

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.commands import publishing as commands
-from bot.commands.dispatch import EVENT_HANDLERS
-from bot.commands.registry import COMMANDS, CommandContext
+from bot.commands.table import EVENT_HANDLERS
+from bot.commands.registry import CommandContext
+from bot.commands.table import COMMANDS
 from publisher.accounts import account_by_name
 from publisher.audit import Actor
 from publisher.db import transaction
