@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from publisher import content, drafting
+from publisher import content, dialogue, drafting
 from publisher.audit import SYSTEM, record
 from publisher.models import Post, PostBlock, PostImage, Staff, Task
 from publisher.models.chat import DraftSession
@@ -111,13 +111,11 @@ def close_idle_draft(ctx: TaskContext, payload: dict[str, Any]) -> None:
         enqueue(ctx.session, account_id=current.account_id, kind="close_idle_draft", payload=payload,
                 run_after=current.last_message_at + idle)
         return
-    closed = drafting.close_if_idle(ctx.session, staff_id=current.staff_id, idle=idle, actor=SYSTEM,
-                                    clock=_FixedNow(ctx.now), config_dir=settings.config_dir)
-    if closed is not None:
+    notice = dialogue.close_if_idle(ctx.session, staff_id=current.staff_id, idle_minutes=settings.draft_idle_minutes,
+                                    actor=SYSTEM, clock=_FixedNow(ctx.now), config_dir=settings.config_dir)
+    if notice is not None:
         member = ctx.session.get(Staff, current.staff_id)
-        notify_staff(ctx.session, account_id=member.account_id, staff_ids=[member.id], now=ctx.now,
-                     text=texts.DRAFT_IDLE_CLOSED.format(post_id=closed.post.id, title=closed.post.title,
-                                                         minutes=settings.draft_idle_minutes))
+        notify_staff(ctx.session, account_id=member.account_id, staff_ids=[member.id], now=ctx.now, text=notice)
 
 
 class _FixedNow:

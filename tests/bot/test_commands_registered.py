@@ -1,4 +1,3 @@
-import bot.commands  # noqa: F401  (registers every command module)
 from bot.commands.registry import commands_for
 from bot.commands.table import COMMANDS
 from publisher.models import Staff
