@@ -18,6 +18,7 @@ from publisher import content
 from publisher.audit import Actor, record
 from publisher.checks import Draft, Finding, ImageState, WordLists, run_checks
 from publisher.clock import Clock
+from publisher.errors import Refusal
 from publisher.lifecycle import EDITABLE, Event, Status, transition
 from publisher.models import Post, PostBlock, PostImage, Staff, Topic
 from publisher.models.chat import DraftSession
@@ -29,7 +30,7 @@ from publisher.texts import lifecycle as status_texts
 DEFAULT_COVER_PREFIX = "default:"
 
 
-class ChatError(Exception):
+class ChatError(Refusal):
     """A refusal whose message is for the staff member who asked."""
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from publisher.audit import Actor, record
 from publisher.clock import Clock
+from publisher.errors import Refusal
 from publisher.models import Post
 from publisher.texts import lifecycle as texts
 
@@ -77,7 +78,7 @@ TRANSITIONS: dict[tuple[Status, Event], Status] = {
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 
 
-class IllegalTransition(Exception):
+class IllegalTransition(Refusal):
     """Raised for a transition the lifecycle does not allow; its message is for staff."""
 
     def __init__(self, post_id: int | None, status: str, event: Event):

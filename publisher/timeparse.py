@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import cn2an
 
+from publisher.errors import Refusal
 from publisher.texts import chat as texts
 
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
@@ -40,7 +41,7 @@ _HOUR_TIME = re.compile(r"(\d{1,2})\s*[点时](?:\s*(半|\x01|\x03|(\d{1,2})\s*�
 _FILLER = re.compile(r"[\s的,，]+")
 
 
-class TimeParseError(ValueError):
+class TimeParseError(Refusal, ValueError):
     """The text is not a time, or names one in the past. The message is for staff."""
 
 

@@ -3,8 +3,9 @@ import click
 from bot.cli.context import CliContext, pass_cli
 from publisher.audit import CLI
 from publisher.db import transaction
+from publisher.errors import Refusal
 from publisher.console_users import create_login
-from publisher.staff import StaffError, deactivate, invite, invite_key, list_staff, unbind
+from publisher.staff import deactivate, invite, invite_key, list_staff, unbind
 from publisher.texts import staff as texts
 
 
@@ -26,7 +27,7 @@ def staff_invite(ctx: CliContext, name: str, role: str, account_name: str | None
             account = ctx.account(session, account_name)
             invitation = invite(session, account, name, role, clock=runtime.clock, actor=CLI,
                                 key=invite_key(runtime.settings))
-    except StaffError as exc:
+    except Refusal as exc:
         raise click.ClickException(str(exc)) from None
     local = invitation.expires_at.astimezone(runtime.settings.timezone)
     click.echo(
@@ -74,7 +75,7 @@ def _change(ctx: CliContext, change, name: str, account_name: str | None, done: 
         with transaction(runtime.session_factory) as session:
             account = ctx.account(session, account_name)
             member = change(session, account, name, clock=runtime.clock, actor=CLI)
-    except StaffError as exc:
+    except Refusal as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(done.format(name=member.name))
 
@@ -97,7 +98,7 @@ def admin_create(ctx: CliContext, username: str, password: str, account_name: st
         with transaction(runtime.session_factory) as session:
             account = ctx.account(session, account_name) if account_name else None
             create_login(session, username, password, account=account, clock=runtime.clock)
-    except StaffError as exc:
+    except Refusal as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"admin {username} created")
 

@@ -16,20 +16,16 @@ from publisher import dialogue
 from publisher.accounts import account_by_name
 from publisher.audit import Actor, record
 from publisher.db import transaction
-from publisher.drafting import ChatError
-from publisher.lifecycle import IllegalTransition
+from publisher.errors import Refusal
 from publisher.models import InboundMessage
 from publisher.runtime import Runtime
-from publisher.staff import StaffError, staff_by_openid
+from publisher.staff import staff_by_openid
 from publisher.texts import chat as texts
 from publisher.texts import staff as staff_texts
-from publisher.timeparse import TimeParseError
 from publisher.wechat import InboundMessage as Message
 
 log = logging.getLogger(__name__)
 
-# What a member may do wrong: the message is the reply, and nothing of the attempt is kept.
-REFUSALS = (ChatError, StaffError, IllegalTransition, TimeParseError)
 BIND_WORD = "绑定"
 # What is kept of a 绑定's code, in the stored message and the audit log: a leak of either
 # must not hand out a code that may still be open.
@@ -113,7 +109,7 @@ def _attempt(ctx: CommandContext, action: Callable[[], str]) -> str:
     try:
         with ctx.session.begin_nested():
             return action()
-    except REFUSALS as refusal:
+    except Refusal as refusal:  # what a member may do wrong: the reason is the reply, nothing is kept
         return str(refusal)
     except Exception:
         log.exception("chat command failed (inbound message %s)", ctx.inbound_message_id)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from publisher.audit import SYSTEM, Actor
 from publisher.clock import Clock
+from publisher.errors import Refusal
 from publisher.ledger import flag_deleted
 from publisher.lifecycle import Event, Status, transition
 from publisher.models import LedgerEntry, Post, PublishBundle
@@ -23,12 +24,11 @@ from publisher.wechat import Rejected
 
 from .claim import is_held
 from .outcome import bundle_posts, ledger_key
-from .queue import current_plan
 
 log = logging.getLogger(__name__)
 
 
-class Refused(Exception):
+class Refused(Refusal):
     """A request staff made that cannot be done; the message says why, in Chinese."""
 
 
@@ -149,25 +149,3 @@ def delete_draft(ctx: TaskContext, payload: dict[str, Any]) -> None:
         ctx.gateway.delete_draft(payload["media_id"])
     except Rejected:
         pass  # already gone (published drafts leave the draft box)
-
-
-def queue_text(session: Session, account, settings, now: datetime) -> str:
-    """队列: the plan slot by slot, exactly as the scheduler will follow it."""
-    plan, posts = current_plan(session, account, settings, now)
-    lines = []
-    in_progress = session.scalars(select(PublishBundle).where(
-        PublishBundle.account_id == account.id, PublishBundle.status.in_(("pending", "submitting", "submitted"))))
-    for bundle in in_progress:
-        lines.append(texts.QUEUE_IN_PROGRESS.format(count=len(bundle_posts(session, bundle)), bundle_id=bundle.id))
-    for planned in plan:
-        lines.append(texts.QUEUE_SLOT.format(when=format_beijing(planned.at, settings.timezone),
-                                             count=len(planned.post_ids)))
-        for position, post_id in enumerate(planned.post_ids, start=1):
-            note = (texts.QUEUE_BLOCKED_NOTE if post_id in planned.blocked_ids
-                    else texts.QUEUE_ROLLED_NOTE if post_id in planned.rolled_ids else "")
-            lines.append(texts.QUEUE_ITEM.format(position=position, post_id=post_id, title=posts[post_id].title,
-                                                 note=note))
-    if not lines:
-        return texts.QUEUE_EMPTY
-    mode = settings.account(account.name).mode
-    return "\n".join([texts.QUEUE_HEADER.format(mode=texts.MODE_NAMES[mode]), *lines])
