@@ -78,6 +78,11 @@ TRANSITIONS: dict[tuple[Status, Event], Status] = {
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 
 
+def status_name(status: str) -> str:
+    """The Chinese name staff see for a post status."""
+    return texts.STATUS_NAMES.get(status, status)
+
+
 class IllegalTransition(Refusal):
     """Raised for a transition the lifecycle does not allow; its message is for staff."""
 
@@ -86,7 +91,7 @@ class IllegalTransition(Refusal):
         super().__init__(
             texts.ILLEGAL_TRANSITION.format(
                 post_id=post_id if post_id is not None else "",
-                status=texts.STATUS_NAMES.get(status, status),
+                status=status_name(status),
                 event=texts.EVENT_NAMES[event.value],
             )
         )

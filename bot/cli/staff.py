@@ -4,6 +4,7 @@ from bot.cli.context import CliContext, pass_cli
 from publisher.audit import CLI
 from publisher.db import transaction
 from publisher.errors import Refusal
+from publisher.models import ROLES
 from publisher.console_users import create_login
 from publisher.staff import deactivate, invite, invite_key, list_staff, unbind
 from publisher.texts import staff as texts
@@ -16,7 +17,7 @@ def staff_group() -> None:
 
 @staff_group.command("invite")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["editor", "reviewer", "admin"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--account", "account_name", help="Account name (default: the first).")
 @pass_cli
 def staff_invite(ctx: CliContext, name: str, role: str, account_name: str | None) -> None:

@@ -6,6 +6,7 @@ from bot.commands.registry import CommandContext, command
 from publisher import browse
 from publisher.audit import record
 from publisher.checks import describe
+from publisher.lifecycle import status_name
 from publisher.tasks import enqueue
 from publisher.texts import chat as texts
 from publisher.texts import lifecycle as status_texts
@@ -25,7 +26,7 @@ def view(ctx: CommandContext, args: str) -> str:
         texts.VIEW_TITLE.format(post_id=view.post_id, title=view.title),
         texts.VIEW_AUTHOR.format(author=view.author or "—"),
         texts.VIEW_TOPIC.format(topic=view.topic or texts.VIEW_NO_TOPIC),
-        texts.VIEW_STATUS.format(status=status_texts.STATUS_NAMES.get(view.status, view.status)),
+        texts.VIEW_STATUS.format(status=status_name(view.status)),
     ]
     if view.scheduled_at:
         lines.append(texts.VIEW_TIME.format(when=format_beijing(view.scheduled_at, tz)))

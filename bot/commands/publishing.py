@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands.common import post_arg
 from bot.commands.registry import CommandContext, command
-from publisher.models import Post
+from publisher.models import REVIEWER_ROLES, Post
 from publisher.publishing import actions
 from publisher.publishing.events import (
     handle_mass_send_finished,
@@ -16,7 +16,7 @@ from publisher.timeparse import format_beijing, parse_time
 
 
 def _author_or_reviewer(ctx: CommandContext, post: Post) -> bool:
-    return post.author_id == ctx.staff.id or ctx.staff.role in ("reviewer", "admin")
+    return post.author_id == ctx.staff.id or ctx.staff.role in REVIEWER_ROLES
 
 
 @command("队列", role="staff", usage="队列")

@@ -14,16 +14,16 @@ from typing import Callable, Mapping
 from sqlalchemy.orm import Session
 
 from publisher.audit import Actor
-from publisher.models import Account, Staff
+from publisher.models import REVIEWER_ROLES, ROLES, Account, Role, Staff
 from publisher.runtime import Runtime
 
 # Who may use a command. "editor" means anyone who may write (editors, reviewers, admins).
 ROLES_ALLOWED = {
     "anyone": None,
-    "staff": {"editor", "reviewer", "admin"},
-    "editor": {"editor", "reviewer", "admin"},
-    "reviewer": {"reviewer", "admin"},
-    "admin": {"admin"},
+    "staff": set(ROLES),
+    "editor": set(ROLES),
+    "reviewer": set(REVIEWER_ROLES),
+    "admin": {Role.ADMIN.value},
 }
 
 

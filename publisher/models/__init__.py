@@ -10,7 +10,7 @@ from .post import Post, PostBlock, PostImage
 from .publishing import PublishQuota, SchedulerHeartbeat
 from .replay import WebhookReplay
 from .registers import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
-from .staff import AdminUser, ConsoleLoginFailure, InviteCode, Role, Staff
+from .staff import REVIEWER_ROLES, ROLES, AdminUser, ConsoleLoginFailure, InviteCode, Role, Staff
 from .task import Task
 from .token import WeChatToken
 from .topic import Topic
@@ -37,6 +37,8 @@ __all__ = [
     "PublishBundle",
     "PublishQuota",
     "RegisterOpening",
+    "REVIEWER_ROLES",
+    "ROLES",
     "Role",
     "SchedulerHeartbeat",
     "Staff",

@@ -13,11 +13,10 @@ from publisher.audit import SYSTEM, Actor
 from publisher.clock import Clock
 from publisher.errors import Refusal
 from publisher.ledger import flag_deleted
-from publisher.lifecycle import Event, Status, transition
+from publisher.lifecycle import Event, Status, status_name, transition
 from publisher.models import LedgerEntry, Post, PublishBundle
 from publisher.notify import notify_staff
 from publisher.tasks import TaskContext, enqueue
-from publisher.texts import lifecycle as status_texts
 from publisher.texts import publishing as texts
 from publisher.timeparse import format_beijing
 from publisher.wechat import Rejected
@@ -30,10 +29,6 @@ log = logging.getLogger(__name__)
 
 class Refused(Refusal):
     """A request staff made that cannot be done; the message says why, in Chinese."""
-
-
-def _status_name(post: Post) -> str:
-    return status_texts.STATUS_NAMES.get(post.status, post.status)
 
 
 def _leave_bundle(session: Session, post: Post, clock: Clock) -> None:
@@ -78,7 +73,7 @@ def withdraw(session: Session, post: Post, *, actor: Actor, clock: Clock) -> str
     if post.status == Status.PUBLISHING.value:
         _leave_bundle(session, post, clock)
     elif post.status not in (Status.APPROVED.value, Status.SUBMITTED.value):
-        raise Refused(texts.CANNOT_WITHDRAW.format(post_id=post.id, status=_status_name(post)))
+        raise Refused(texts.CANNOT_WITHDRAW.format(post_id=post.id, status=status_name(post.status)))
     transition(session, post, Event.WITHDRAW, actor=actor, clock=clock)
     return texts.WITHDRAWN.format(post_id=post.id, title=post.title)
 
@@ -94,7 +89,7 @@ def schedule(session: Session, post: Post, at: datetime, *, actor: Actor, clock:
         _leave_bundle(session, post, clock)
         transition(session, post, Event.DEFER, actor=actor, clock=clock, detail={"scheduled_at": at.isoformat()})
     elif post.status not in (Status.APPROVED.value, Status.SUBMITTED.value):
-        raise Refused(texts.CANNOT_SCHEDULE.format(post_id=post.id, status=_status_name(post)))
+        raise Refused(texts.CANNOT_SCHEDULE.format(post_id=post.id, status=status_name(post.status)))
     post.scheduled_at, post.updated_at = at, clock.now()
     return texts.SCHEDULED.format(post_id=post.id, title=post.title, when=when)
 
@@ -103,7 +98,7 @@ def request_delete(session: Session, post: Post, *, actor: Actor, clock: Clock) 
     """删除 calls WeChat, which may be slow: it runs as a background task and the member is
     told when it is done."""
     if post.status != Status.PUBLISHED.value or post.bundle_id is None:
-        raise Refused(texts.CANNOT_DELETE.format(post_id=post.id, status=_status_name(post)))
+        raise Refused(texts.CANNOT_DELETE.format(post_id=post.id, status=status_name(post.status)))
     enqueue(session, account_id=post.account_id, kind="delete_published",
             payload={"post_id": post.id, "staff_id": actor.staff_id, "actor": actor.label},
             run_after=clock.now(), dedup_key=f"delete_published:{post.id}")

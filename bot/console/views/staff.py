@@ -9,11 +9,9 @@ from bot.console.web import act, db, owned, runtime
 from publisher import staff as staff_service
 from publisher.console_users import actor_of, link_staff, linked_staff
 from publisher.errors import Refusal
-from publisher.models import Staff
+from publisher.models import ROLES, Staff
 from publisher.texts import console as texts
 from publisher.texts import staff as staff_texts
-
-ROLES = tuple(staff_texts.ROLE_NAMES)
 
 
 @blueprint.get("/staff")
