@@ -340,10 +340,6 @@ def image_state(image: PostImage) -> ImageState:
     return ImageState(saved=image.data is not None, failed=image.data is None and image.fetched_at is not None)
 
 
-def is_default_cover(image: PostImage) -> bool:
-    return _is_default_cover(image)
-
-
 # Helpers
 
 

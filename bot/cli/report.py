@@ -7,7 +7,7 @@ import click
 
 from bot.cli.context import CliContext, pass_cli
 from stats.report import build_report
-from stats.report.checks import violations
+from stats.report.consistency import violations
 from stats.report.render import FORMATS, render
 
 

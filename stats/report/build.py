@@ -12,7 +12,7 @@ from publisher.models import WECHAT_CHANNEL, Account, LedgerEntry
 from publisher.texts import report as texts
 from stats.queries import YearCounts, year_counts, year_entries
 
-from .checks import Check, check_tables
+from .consistency import Check, check_tables
 from .narrative import fill, load_template
 from .tables import Registers, Tables, build_tables
 

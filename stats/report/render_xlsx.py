@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from publisher.texts import report as texts
 
 from .build import Report
-from .checks import violations
+from .consistency import violations
 from .layout import appeal_result_labels, appeal_values, application_column_labels, application_rows, article20_blocks
 
 THIN = Side(style="thin")
