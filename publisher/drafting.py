@@ -137,7 +137,7 @@ def open_draft(
 def reopen(session: Session, *, staff: Staff, post: Post, actor: Actor, clock: Clock) -> Post:
     """Make an editable post the member's open draft again (after 完成, a return, idleness)."""
     _require_editable(post)
-    _require_author(staff, post, "修改")
+    _require_author(staff, post, texts.REOPEN_ACTION)
     current = open_draft_of(session, staff.id)
     if current is not None and current.post_id != post.id:
         other = session.get(Post, current.post_id)
@@ -258,7 +258,7 @@ def set_topic(session: Session, *, staff: Staff, post: Post, topic_name: str, ac
     if post.status not in {Status.DRAFT.value, Status.RETURNED.value, Status.SUBMITTED.value, Status.APPROVED.value}:
         raise ChatError(texts.TOPIC_LOCKED.format(post_id=post.id, status=status_name(post.status)))
     if staff.role == "editor":
-        _require_author(staff, post, "改话题")
+        _require_author(staff, post, texts.SET_TOPIC_ACTION)
     topic = topic_by_name(session, post.account_id, topic_name)
     now = clock.now()
     old = post.topic_id

@@ -90,8 +90,8 @@ def parse_time(text: str, now: datetime, tz: ZoneInfo, *, default_time: time = t
 def format_beijing(moment: datetime, tz: ZoneInfo) -> str:
     """A time in full, the way every reply echoes it: 2024年3月1日（星期五）09:00（北京时间）."""
     local = moment.astimezone(tz)
-    weekday = "一二三四五六日"[local.weekday()]
-    return f"{local.year}年{local.month}月{local.day}日（星期{weekday}）{local:%H:%M}（北京时间）"
+    return texts.BEIJING_TIME.format(year=local.year, month=local.month, day=local.day,
+                                     weekday=texts.WEEKDAY_NAMES[local.weekday()], time=f"{local:%H:%M}")
 
 
 def _parse_parts(text: str, today: date) -> _Parts | None:
