@@ -54,7 +54,7 @@ ARGS = st.lists(PIECES, max_size=6).map("".join) | st.lists(PIECES, max_size=4).
 
 
 def _words() -> list[str]:
-    assert COMMANDS, "no command registered (bot.commands.dispatch imports them)"
+    assert COMMANDS, "no command in the table (bot/commands/table.py)"
     return sorted(COMMANDS)
 
 
