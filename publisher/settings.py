@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from config import CONFIG_DIR
+from publisher.db import DatabaseUrlError, database_url
 
 DEFAULT_CONFIG_PATH = CONFIG_DIR / "govpost.toml"
 EXAMPLE_CONFIG_PATH = CONFIG_DIR / "govpost.example.toml"
@@ -86,6 +87,10 @@ class Settings:
     # login for that time.
     console_login_failure_limit: int = 5
     console_lockout_minutes: int = 15
+    # PostgreSQL only: connections kept per process, and the server-side limit on one
+    # statement (0: none).
+    database_pool_size: int = 5
+    database_statement_timeout_ms: int = 0
 
     @property
     def default_account(self) -> AccountSettings:
@@ -139,6 +144,7 @@ def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) ->
     sandbox, webhook, review = section("sandbox"), section("webhook"), section("review")
     drafts, alerts, scheduler = section("drafts"), section("alerts"), section("scheduler")
     console = section("console")
+    database = section("database")
 
     timezone_name = env.get("GOVPOST_TIMEZONE", raw.get("timezone", "Asia/Shanghai"))
     try:
@@ -210,7 +216,14 @@ def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) ->
         console_login_failure_limit=int(
             number(console, "login_failure_limit", 5, 1, 100, "console.login_failure_limit")),
         console_lockout_minutes=int(number(console, "lockout_minutes", 15, 1, 1440, "console.lockout_minutes")),
+        database_pool_size=int(number(database, "pool_size", 5, 1, 200, "database.pool_size")),
+        database_statement_timeout_ms=int(
+            number(database, "statement_timeout_ms", 0, 0, 3_600_000, "database.statement_timeout_ms")),
     )
+    try:
+        database_url(settings.database_url)
+    except DatabaseUrlError as exc:
+        problems.append(str(exc))
     if settings.stale_days_urgent < settings.stale_days_warn:
         problems.append("alerts.stale_days_urgent: must not be smaller than alerts.stale_days_warn")
     if problems:
