@@ -7,6 +7,7 @@ from .chat import Approval, BindFailure, DraftSession
 from .inbound import InboundMessage
 from .ledger import WECHAT_CHANNEL, LedgerEntry
 from .post import Post, PostBlock, PostImage
+from .periodic import PeriodicRun
 from .publishing import PublishQuota, SchedulerHeartbeat
 from .replay import WebhookReplay
 from .registers import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
@@ -31,6 +32,7 @@ __all__ = [
     "InboundMessage",
     "InviteCode",
     "LedgerEntry",
+    "PeriodicRun",
     "Post",
     "PostBlock",
     "PostImage",

@@ -1,0 +1,32 @@
+"""periodic_runs: one row per periodic job and period, so that several workers run each
+period's staleness reminder (and the other periodic jobs) once
+
+Revision ID: 0012
+Revises: 0010
+"""
+from alembic import op
+import sqlalchemy as sa
+
+from publisher.models.base import UTCDateTime
+
+
+revision = "0012"
+# 0011 comes from another branch; the lead relinks this after it at merge time.
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "periodic_runs",
+        sa.Column("job", sa.String(length=64), nullable=False),
+        sa.Column("period", sa.String(length=32), nullable=False),
+        sa.Column("worker", sa.String(length=64), nullable=False),
+        sa.Column("started_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("job", "period", name=op.f("pk_periodic_runs")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("periodic_runs")
