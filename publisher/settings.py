@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from config import CONFIG_DIR
+from publisher.account_secrets import load_secret_file, secret_file_path, with_secrets
 from publisher.db import DatabaseUrlError, database_url
 
 DEFAULT_CONFIG_PATH = CONFIG_DIR / "govpost.toml"
@@ -91,6 +92,8 @@ class Settings:
     # statement (0: none).
     database_pool_size: int = 5
     database_statement_timeout_ms: int = 0
+    # Accounts' secrets by account name (publisher/account_secrets.py); its path, never its content.
+    secret_file: str | None = None
 
     @property
     def default_account(self) -> AccountSettings:
@@ -153,7 +156,9 @@ def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) ->
         problems.append(f"timezone: unknown time zone {timezone_name!r} (e.g. 'Asia/Shanghai')")
         timezone = ZoneInfo("Asia/Shanghai")
 
-    accounts = _accounts(raw.get("accounts") or [{"name": "default"}], env, problems)
+    secret_file = secret_file_path(raw, env)
+    secret_tables = load_secret_file(secret_file, problems)
+    accounts = _accounts(raw.get("accounts") or [{"name": "default"}], env, problems, secret_tables)
     sandbox_mode = not any(a.has_credentials for a in accounts)
     if sandbox_mode:
         accounts = [_with_sandbox_credentials(a, i) for i, a in enumerate(accounts)]
@@ -219,6 +224,7 @@ def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) ->
         database_pool_size=int(number(database, "pool_size", 5, 1, 200, "database.pool_size")),
         database_statement_timeout_ms=int(
             number(database, "statement_timeout_ms", 0, 0, 3_600_000, "database.statement_timeout_ms")),
+        secret_file=secret_file,
     )
     try:
         database_url(settings.database_url)
@@ -231,7 +237,8 @@ def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) ->
     return settings
 
 
-def _accounts(tables: Any, env: Mapping[str, str], problems: list[str]) -> list[AccountSettings]:
+def _accounts(tables: Any, env: Mapping[str, str], problems: list[str],
+              secret_tables: Mapping[str, Mapping[str, Any]] | None = None) -> list[AccountSettings]:
     if not isinstance(tables, list) or not tables:
         problems.append("accounts: at least one [[accounts]] table is needed")
         return []
@@ -250,7 +257,8 @@ def _accounts(tables: Any, env: Mapping[str, str], problems: list[str]) -> list[
             if index == 0
             else {}
         )
-        merged = {**table, **{k: v for k, v in overrides.items() if v}}
+        named = {"name": "default" if index == 0 else "", **table} if isinstance(table, Mapping) else table
+        merged = {**with_secrets(named, env, secret_tables or {}), **{k: v for k, v in overrides.items() if v}}
         accounts.append(_account(merged, index, problems))
     names = [a.name for a in accounts]
     for name in {n for n in names if names.count(n) > 1}:

@@ -1,5 +1,6 @@
 """periodic_runs: one row per periodic job and period, so that several workers run each
-period's staleness reminder (and the other periodic jobs) once
+period's staleness reminder (and the other periodic jobs) once; accounts added with
+`govpost account add` keep their configuration (never their secrets) in the accounts row
 
 Revision ID: 0012
 Revises: 0010
@@ -26,7 +27,16 @@ def upgrade() -> None:
         sa.Column("started_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("job", "period", name=op.f("pk_periodic_runs")),
     )
+    with op.batch_alter_table("accounts") as batch:
+        batch.add_column(sa.Column("managed", sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch.add_column(sa.Column("slots", sa.JSON(), nullable=True))
+        batch.add_column(sa.Column("account_type", sa.String(length=16), nullable=True))
+        batch.add_column(sa.Column("message_mode", sa.String(length=16), nullable=True))
+        batch.add_column(sa.Column("disabled_at", UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("accounts") as batch:
+        for column in ("disabled_at", "message_mode", "account_type", "slots", "managed"):
+            batch.drop_column(column)
     op.drop_table("periodic_runs")
