@@ -15,6 +15,13 @@ DIGEST_LIMIT = 128
 CONTENT_CHAR_LIMIT = 20_000
 CONTENT_BYTE_LIMIT = 1024 * 1024
 
+
+def wechat_length(text: str) -> int:
+    """Length as the stricter reading of WeChat's "32/16/128 个字" counts it: a character
+    outside ASCII (every Chinese one) as two. Undocumented either way; the sandbox
+    (publisher/sandbox/limits.py) counts the same, so a post that passes here passes there."""
+    return sum(1 if ord(ch) < 128 else 2 for ch in text)
+
 BLOCK, WARN = "block", "warn"
 
 _ID_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
@@ -75,12 +82,15 @@ def run_checks(draft: Draft, words: WordLists) -> list[Finding]:
     title = draft.title.strip()
     if not title:
         add(Finding("title_empty", BLOCK, texts.CHECK_TITLE_EMPTY))
-    elif len(title) > TITLE_LIMIT:
-        add(Finding("title_too_long", BLOCK, texts.CHECK_TITLE_TOO_LONG.format(length=len(title), limit=TITLE_LIMIT)))
-    if len(draft.author) > AUTHOR_LIMIT:
-        add(Finding("author_too_long", BLOCK, texts.CHECK_AUTHOR_TOO_LONG.format(length=len(draft.author), limit=AUTHOR_LIMIT)))
-    if len(draft.digest) > DIGEST_LIMIT:
-        add(Finding("digest_too_long", BLOCK, texts.CHECK_DIGEST_TOO_LONG.format(length=len(draft.digest), limit=DIGEST_LIMIT)))
+    elif wechat_length(title) > TITLE_LIMIT:
+        add(Finding("title_too_long", BLOCK, texts.CHECK_TITLE_TOO_LONG.format(
+            length=wechat_length(title), limit=TITLE_LIMIT, chinese=TITLE_LIMIT // 2)))
+    if wechat_length(draft.author) > AUTHOR_LIMIT:
+        add(Finding("author_too_long", BLOCK, texts.CHECK_AUTHOR_TOO_LONG.format(
+            length=wechat_length(draft.author), limit=AUTHOR_LIMIT, chinese=AUTHOR_LIMIT // 2)))
+    if wechat_length(draft.digest) > DIGEST_LIMIT:
+        add(Finding("digest_too_long", BLOCK, texts.CHECK_DIGEST_TOO_LONG.format(
+            length=wechat_length(draft.digest), limit=DIGEST_LIMIT, chinese=DIGEST_LIMIT // 2)))
 
     if not any(p.strip() for p in draft.paragraphs):
         add(Finding("body_empty", BLOCK, texts.CHECK_BODY_EMPTY))

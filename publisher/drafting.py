@@ -25,6 +25,7 @@ from publisher.tasks import enqueue
 from publisher.texts import chat as texts
 from publisher.texts import lifecycle as status_texts
 
+
 DEFAULT_COVER_PREFIX = "default:"
 
 

@@ -29,6 +29,12 @@ __all__ = ["openid_for", "register"]
 def say(cli: CliContext, text, name, openid, mode, url, account_name, image) -> None:
     """Send TEXT to the webhook as staff member NAME and print the reply, e.g.
     `govpost say --as 张三 投稿 #乡村振兴 合作社分红大会召开`."""
+    # Imported here: the sandbox and requests would slow every other command's start.
+    import requests
+    import xmltodict
+
+    from publisher.sandbox import build_image_message, build_text_message, decrypt_reply, wechat_post
+
     settings = cli.settings
     account = settings.account(account_name) if account_name else settings.default_account
     if account is None:

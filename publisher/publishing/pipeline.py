@@ -60,6 +60,8 @@ RECONCILE_PAGES = 3
 RECONCILE_GIVE_UP = timedelta(hours=6)
 # WeChat refuses a repeat of a mass send's clientmsgid within a minute of the last (45066).
 MASS_REPEAT_SPACING = timedelta(seconds=61)
+# How far WeChat's clock may be behind this server's before its times are not believed.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass
@@ -177,8 +179,7 @@ def _prepare_and_submit(work: BundleWork, gateway) -> str:
             return "cancelled"
         post_ids = [p.id for p in posts]
     crash_point("after_claim")
-    for post_id in post_ids:
-        _upload_images(work, gateway, post_id)
+    _upload_images(work, gateway, post_ids)
     crash_point("after_upload")
     with work.unit() as (session, bundle):
         media_id = bundle.draft_media_id
@@ -243,8 +244,9 @@ def _submit(work: BundleWork, gateway) -> str:
                 bundle.status = "pending"
         raise
     except (QuotaExceeded, Rejected):
-        with work.unit() as (session, bundle):
-            bundle.status = "pending"
+        if not sent_maybe:
+            with work.unit() as (session, bundle):
+                bundle.status = "pending"
         raise
     except WeChatError as exc:
         # Any other errcode (a token refused even after the client's refresh, 42001/40001/
@@ -347,6 +349,7 @@ def _remove_unrecorded_drafts(work: BundleWork, gateway, articles: list[DraftArt
 def _poll(work: BundleWork, gateway) -> str:
     with work.unit() as (session, bundle):
         mode, publish_id, msg_id = bundle.mode, bundle.publish_id, bundle.msg_id
+        sent_at = bundle.submitting_since
     now = work.clock.now()
     if mode == "mass":
         state = gateway.mass_status(msg_id)
@@ -354,25 +357,47 @@ def _poll(work: BundleWork, gateway) -> str:
             return _wait(work)
         with work.unit() as (session, bundle):
             if state in ("SEND_SUCCESS", "DELETE"):
-                outcome.complete_published(session, bundle, article_id=None, urls={}, published_at=now,
-                                           clock=work.clock, timezone=work.tz)
+                # A 群发 carries the time it was sent, not the time govpost next asked: sent at
+                # 23:59:59 on 31 December and polled after midnight, it belongs to the old year.
+                outcome.complete_published(session, bundle, article_id=None, urls={},
+                                           published_at=sent_at or now, clock=work.clock, timezone=work.tz)
             else:
                 outcome.fail_bundle(session, bundle, texts.MASS_FAILED_REASON.format(status=state), clock=work.clock)
             return bundle.status
     result = gateway.publish_status(publish_id)
     if result.status == PublishState.PUBLISHING:
         return _wait(work)
+    published_at = None
+    if result.status == PublishState.SUCCESS:
+        listed = _listed_at(gateway, result.article_id)
+        # Believed only between the submit and now: a WeChat time outside that says the two
+        # clocks disagree, and govpost's own is the one its ledger is kept by.
+        if listed is not None and (sent_at is None or sent_at - CLOCK_SKEW <= listed) and listed <= now:
+            published_at = listed
     with work.unit() as (session, bundle):
-        apply_publish_status(session, bundle, result, work.clock, work.tz)
+        apply_publish_status(session, bundle, result, work.clock, work.tz, published_at=published_at)
         return bundle.status
 
 
-def apply_publish_status(session, bundle, result: PublishStatus, clock, tz) -> None:
+def _listed_at(gateway, article_id: str | None) -> datetime | None:
+    """When WeChat says the job went out (freepublish/batchget's update_time): freepublish/get
+    gives no time, and the time of the poll that saw it done may fall in the next day, or
+    the next year."""
+    try:
+        _, items = gateway.published_page(0, 20)
+    except WeChatError as exc:
+        log.warning("published time of article %s not read (%s); the poll's time stands", article_id, exc)
+        return None
+    return next((item.update_time for item in items if item.article_id == article_id), None)
+
+
+def apply_publish_status(session, bundle, result: PublishStatus, clock, tz, *,
+                         published_at: datetime | None = None) -> None:
     """Act on a publish job's state, whether polled or pushed by PUBLISHJOBFINISH."""
     status, fail_idx = result.status, result.fail_idx
     if status == PublishState.SUCCESS:
         outcome.complete_published(session, bundle, article_id=result.article_id, urls=dict(result.articles),
-                                   published_at=clock.now(), clock=clock, timezone=tz)
+                                   published_at=published_at or clock.now(), clock=clock, timezone=tz)
     elif status != PublishState.PUBLISHING:
         reason = texts.PUBLISH_STATUS_REASONS.get(status, texts.PUBLISH_STATUS_REASONS[3])
         fail_idx = fail_idx if status in (PublishState.ORIGINAL_CHECK_FAILED, PublishState.REVIEW_REJECTED) else None
@@ -401,6 +426,13 @@ def _retry_later(work: BundleWork, error: WeChatError) -> str:
 
 
 def _defer(work: BundleWork, error: QuotaExceeded) -> str:
+    with work.unit() as (_, bundle):
+        may_be_out = bundle.status != "pending"
+    if may_be_out:
+        # The quota ran out after the submit or send (a poll, or the repeat of an unanswered
+        # mass send, refused 45009/45028): the articles are out or on their way, and
+        # deferring would queue them to go out a second time. Only the asking waits.
+        return _retry_later(work, error)
     now = work.clock.now()
     with work.unit() as (session, bundle):
         account = session.get(Account, bundle.account_id)
@@ -433,32 +465,53 @@ def _cover(session: Session, post_id: int) -> PostImage | None:
     )
 
 
-def _upload_images(work: BundleWork, gateway, post_id: int) -> None:
-    """Upload what is not uploaded yet, committing each result at once, so that a resumed
-    pipeline never uploads the same picture twice."""
+def _upload_images(work: BundleWork, gateway, post_ids: list[int]) -> None:
+    """Upload the bundle's pictures not uploaded yet, and keep the results in one unit at the
+    end (also when an upload fails half-way), or sooner when the uploads have taken a third
+    of the lease, which that unit renews. A pipeline killed before the unit uploads those
+    pictures again when it resumes: harmless, a picture is not a publication (the draft and
+    the publish, which are, keep their own unit each). Two units per picture (a commit, a row
+    lock and a lease renewal each) were more than half of a publish's time."""
+    jobs = []
     with work.unit() as (session, _):
-        cover = _cover(session, post_id)
-        body_ids = list(session.scalars(
-            select(PostBlock.image_id).where(PostBlock.post_id == post_id, PostBlock.kind == "image",
-                                             PostBlock.image_id.is_not(None))
-        ))
-        jobs = []
-        if cover is not None and cover.thumb_media_id is None:
-            jobs.append(("thumb", cover.id, cover.data))
-        for image in session.scalars(select(PostImage).where(PostImage.id.in_(body_ids))):
-            if image.body_url is None:
-                jobs.append(("body", image.id, image.data))
-    for kind, image_id, data in jobs:
-        name = f"post{post_id}-{image_id}"
-        if kind == "thumb":
-            uploaded = gateway.upload_thumb(data, name)
-            with work.unit() as (session, _):
-                image = session.get(PostImage, image_id)
-                image.thumb_media_id, image.thumb_url = uploaded.media_id, uploaded.url
-        else:
-            url = gateway.upload_body_image(data, name)
-            with work.unit() as (session, _):
-                session.get(PostImage, image_id).body_url = url
+        for post_id in post_ids:
+            cover = _cover(session, post_id)
+            body_ids = list(session.scalars(
+                select(PostBlock.image_id).where(PostBlock.post_id == post_id, PostBlock.kind == "image",
+                                                 PostBlock.image_id.is_not(None))
+            ))
+            if cover is not None and cover.thumb_media_id is None:
+                jobs.append(("thumb", post_id, cover.id, cover.data))
+            for image in session.scalars(select(PostImage).where(PostImage.id.in_(body_ids))):
+                if image.body_url is None:
+                    jobs.append(("body", post_id, image.id, image.data))
+    uploaded: list[tuple[str, int, object]] = []
+    kept_at = work.clock.now()
+    try:
+        for kind, post_id, image_id, data in jobs:
+            name = f"post{post_id}-{image_id}"
+            if kind == "thumb":
+                uploaded.append((kind, image_id, gateway.upload_thumb(data, name)))
+            else:
+                uploaded.append((kind, image_id, gateway.upload_body_image(data, name)))
+            if work.clock.now() - kept_at >= LEASE / 3:
+                _keep_uploads(work, uploaded)
+                kept_at = work.clock.now()
+    finally:
+        _keep_uploads(work, uploaded)
+
+
+def _keep_uploads(work: BundleWork, uploaded: list[tuple[str, int, object]]) -> None:
+    if not uploaded:
+        return
+    with work.unit() as (session, _):
+        for kind, image_id, result in uploaded:
+            image = session.get(PostImage, image_id)
+            if kind == "thumb":
+                image.thumb_media_id, image.thumb_url = result.media_id, result.url
+            else:
+                image.body_url = result
+    uploaded.clear()
 
 
 def _article(session: Session, post) -> DraftArticle:

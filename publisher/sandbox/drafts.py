@@ -17,14 +17,25 @@ ARTICLE_FIELDS = {
 AUTO_DIGEST_CHARS = 54
 PAGE_MAX = 20
 TAG = re.compile(r"<[^>]+>")
+# draft/add: content "此处会去除JS".
+SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>|<script\b[^>]*/?>", re.IGNORECASE | re.DOTALL)
+# content_source_url: "大小不可超过1 kb"; a longer or malformed one is 41039 (invalid url).
+SOURCE_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
+SOURCE_URL_MAX_BYTES = 1024
 
 
 def _normalise(state: SandboxState, appid: str, article: dict, single: bool) -> tuple[dict, int]:
     check_article(article, lambda media_id: media.is_cover(state, appid, media_id))
     clean = {key: article.get(key, default) or default for key, default in ARTICLE_FIELDS.items()}
+    source = clean["content_source_url"]
+    if source and (len(source.encode("utf-8")) > SOURCE_URL_MAX_BYTES or not SOURCE_URL.match(source)):
+        raise WeChatError(41039)
+    clean["content"] = SCRIPT.sub("", clean["content"])
     clean["content"], stripped = strip_foreign_images(
         clean["content"], lambda image_id: media.is_uploadimg(state, image_id))
-    if single and not clean["digest"]:
+    if not single:
+        clean["digest"] = ""  # "仅有单图文消息才有摘要，多图文此处为空"
+    elif not clean["digest"]:
         # WeChat fills a lone article's empty digest from the first 54 characters of text.
         clean["digest"] = TAG.sub("", clean["content"]).strip()[:AUTO_DIGEST_CHARS]
     return clean, stripped
@@ -68,7 +79,7 @@ def delete(state: SandboxState, appid: str, media_id: str) -> dict:
 def update(state: SandboxState, appid: str, media_id: str, index, article) -> dict:
     draft = find(state, appid, media_id)
     if not isinstance(index, int) or not 0 <= index < len(draft.articles):
-        raise WeChatError(40097)
+        raise WeChatError(40114)  # draft/update's own errcode: 40114 invalid index value
     clean, stripped = _normalise(state, appid, article, len(draft.articles) == 1)
     with state.lock:
         draft.articles[index] = clean

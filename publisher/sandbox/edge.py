@@ -80,6 +80,9 @@ def api_route(bp: Blueprint, state: SandboxState, path: str, methods: list[str],
             fault = state.faults.take(path)
             if fault and fault.delay:
                 release.wait(fault.delay)
+            if fault and fault.before == "drop":
+                drop_connection()
+                return Response("", status=500)  # never reaches the client: the socket is shut
             if fault and fault.http_status:
                 return Response("sandbox fault", status=fault.http_status, mimetype="text/plain")
             if fault and fault.errcode is not None:
@@ -94,6 +97,8 @@ def api_route(bp: Blueprint, state: SandboxState, path: str, methods: list[str],
                 release.wait(fault.hang)
             elif fault and fault.after == "drop":
                 drop_connection()
+            elif fault and fault.after == "garble":
+                return Response(response.get_data()[:7], status=200, mimetype="application/json")
             return response
 
         bp.add_url_rule(f"/{path}", endpoint=path.replace("/", "_"), view_func=view, methods=methods)

@@ -15,9 +15,13 @@ ERRMSG = {
     40013: "invalid appid",
     40014: "invalid access_token",
     40097: "invalid args",
+    40114: "invalid index value",
     40125: "invalid appsecret",
     41001: "access_token missing",
+    41002: "appid missing",
+    41004: "appsecret missing",
     41005: "media data missing",
+    41039: "invalid url",
     42001: "access_token expired",
     44002: "empty post data",
     44003: "empty news data",
@@ -38,6 +42,8 @@ ERRMSG = {
     53503: "该草稿未通过发布检查",
     53504: "需前往公众平台官网使用该草稿",
     53505: "请手动保存成功后再发表",
+    53600: "Article ID 无效",
+    61500: "date format error",
     61501: "date range error",
 }
 

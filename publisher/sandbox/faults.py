@@ -9,7 +9,12 @@ on the real platform) and applies to its next `times` matching calls. Kinds:
 - delay: sleep that long, then handle the call normally;
 - after="hang" (+hang seconds): apply the call, then keep the client waiting;
 - after="drop": apply the call, then close the connection with no HTTP answer;
-- publish_status (+fail_idx): the submitted freepublish job ends with that status;
+- after="garble": apply the call, then answer HTTP 200 with a body that is not JSON
+  (a proxy cutting the answer short);
+- before="drop": close the connection with no HTTP answer without applying the call
+  (the client cannot tell this from after="drop", which is the point);
+- publish_status (+fail_idx): the submitted freepublish job ends with that status
+  (2, 3, 4 fail; 5 and 6 go out, then are deleted or banned, as WeChat reports them);
 - mass_status: the mass send ends with that Status text (e.g. "err(30003)").
 
 One call consumes at most one rule: the oldest matching rule with calls left.
@@ -21,7 +26,8 @@ import threading
 from dataclasses import asdict, dataclass, field
 
 TOKEN_PATHS = ("cgi-bin/token", "cgi-bin/stable_token")
-AFTER_KINDS = ("hang", "drop")
+AFTER_KINDS = ("hang", "drop", "garble")
+BEFORE_KINDS = ("drop",)
 
 
 @dataclass
@@ -33,6 +39,7 @@ class FaultRule:
     http_status: int | None = None
     delay: float = 0.0
     after: str | None = None
+    before: str | None = None
     hang: float = 10.0
     publish_status: int | None = None
     fail_idx: list[int] = field(default_factory=list)
@@ -46,8 +53,10 @@ class FaultRule:
             raise ValueError("times must be a positive integer")
         if self.after is not None and self.after not in AFTER_KINDS:
             raise ValueError(f"after must be one of {AFTER_KINDS}")
-        if self.publish_status is not None and self.publish_status not in (2, 3, 4):
-            raise ValueError("publish_status must be 2, 3 or 4")
+        if self.before is not None and self.before not in BEFORE_KINDS:
+            raise ValueError(f"before must be one of {BEFORE_KINDS}")
+        if self.publish_status is not None and self.publish_status not in (2, 3, 4, 5, 6):
+            raise ValueError("publish_status must be 2, 3, 4, 5 or 6")
         if self.http_status is not None and not 400 <= self.http_status <= 599:
             raise ValueError("http_status must be an HTTP error status")
         if self.delay < 0 or self.hang < 0:

@@ -39,6 +39,9 @@ def add_material(state: SandboxState, appid: str, kind: str, filename: str, data
     content_type = _checked(state, "cgi-bin/material/add_material", appid, kind, filename, data)
     with state.lock:
         blob = _store(state, appid, kind, filename, data, content_type, secrets.token_urlsafe(32))
+    if kind != "image":
+        # add_material: url "仅新增图片素材时会返回该字段"; a thumb gets only its media_id.
+        return {"media_id": blob.media_id}
     return {"media_id": blob.media_id, "url": f"{base_url}sandbox/media/{blob.media_id}"}
 
 

@@ -49,7 +49,8 @@ def _publication(state: SandboxState, appid: str, source: str, articles: list[di
 def _find_publication(state: SandboxState, appid: str, article_id: str, source: str) -> Publication:
     publication = state.publications.get(article_id)
     if publication is None or publication.appid != appid or publication.source != source:
-        raise WeChatError(40007)
+        # freepublish's errcode list: 53600 Article ID 无效 (not the media errcode 40007).
+        raise WeChatError(53600)
     return publication
 
 
@@ -87,12 +88,16 @@ def _finish_job(state: SandboxState, publish_id: str, generation: int) -> None:
             return
         job.status, job.finished_at = job.final_status, state.clock.now()
         urls: list[str] = []
-        if job.status == 0:
+        if job.status in (0, 5, 6):
             publication = _publication(state, job.appid, "freepublish", job.articles, job.base_url,
                                        job.msg_data_id)
             job.article_id = publication.article_id
             urls = [publication.url(i) for i in range(1, len(job.articles) + 1)]
             state.submitted_drafts.pop(publish_id, None)
+            if job.status in (5, 6):
+                # 已被删除 / 已被封禁: it went out, and is gone from the account by the time
+                # the job is reported.
+                publication.deleted_idx.update(range(1, len(job.articles) + 1))
         else:
             job.fail_idx = list(job.final_fail_idx)
             draft = state.submitted_drafts.pop(publish_id, None)

@@ -132,6 +132,7 @@ class SandboxState:
         self.current_token: dict[tuple[str, str], str] = {}
         self.tokens_issued: dict[str, Counter] = defaultdict(Counter)
         self.forced_refreshes: Counter = Counter()
+        self.last_forced_refresh: dict[str, float] = {}
         self.blobs: dict[str, Blob] = {}
         self.rejected_uploads: list[dict] = []
         self.drafts: dict[str, Draft] = {}

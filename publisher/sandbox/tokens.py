@@ -17,12 +17,17 @@ from .errors import WeChatError
 from .state import SandboxState, Token
 
 FORCED_REFRESHES_PER_DAY = 20
+# stable_token: a forced refresh takes effect at most once per 30 s (a second forced call
+# within them answers the same token), and in normal mode a token is renewed in its last
+# five minutes, the old one staying valid until it expires (WeChat's stable_token doc).
+FORCED_REFRESH_SPACING = 30
+RENEWAL_OVERLAP = 300
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_\-]{32,512}$")
 
 
-def _issue(state: SandboxState, appid: str, kind: str) -> Token:
+def _issue(state: SandboxState, appid: str, kind: str, *, revoke_previous: bool = True) -> Token:
     previous = state.current_token.get((appid, kind))
-    if previous and previous in state.tokens:
+    if revoke_previous and previous and previous in state.tokens:
         state.tokens[previous].revoked = True
     token = Token(
         value=f"{state.next_number()}_{secrets.token_urlsafe(96)}",
@@ -37,6 +42,10 @@ def _issue(state: SandboxState, appid: str, kind: str) -> Token:
 
 
 def _check_secret(state: SandboxState, appid: str, secret: str, wrong_secret_errcode: int) -> None:
+    if not appid:
+        raise WeChatError(41002)
+    if not secret:
+        raise WeChatError(41004)
     account = state.account(appid)
     if not secret or not secrets.compare_digest(secret, account.secret):
         raise WeChatError(wrong_secret_errcode)
@@ -63,15 +72,23 @@ def fetch_stable_token(state: SandboxState, grant_type: str, appid: str, secret:
         raise WeChatError(40002)
     with state.lock:
         _check_secret(state, appid, secret, 40125)
+        now = state.clock.now()
+        current = state.tokens.get(state.current_token.get((appid, "stable"), ""))
+        valid = current is not None and not current.revoked and current.expires_at > now
         if force_refresh:
-            day = (appid, beijing(state.clock.now()).date().isoformat())
+            day = (appid, beijing(now).date().isoformat())
             if state.forced_refreshes[day] >= FORCED_REFRESHES_PER_DAY:
                 raise WeChatError(45009)
             state.forced_refreshes[day] += 1
+            last = state.last_forced_refresh.get(appid)
+            if valid and last is not None and now - last < FORCED_REFRESH_SPACING:
+                return _answer(state, current)
+            state.last_forced_refresh[appid] = now
             return _answer(state, _issue(state, appid, "stable"))
-        current = state.tokens.get(state.current_token.get((appid, "stable"), ""))
-        if current is None or current.revoked or current.expires_at <= state.clock.now():
+        if not valid:
             current = _issue(state, appid, "stable")
+        elif current.expires_at - now <= RENEWAL_OVERLAP:
+            current = _issue(state, appid, "stable", revoke_previous=False)
         return _answer(state, current)
 
 

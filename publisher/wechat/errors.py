@@ -90,8 +90,10 @@ _CUSTOMER_WINDOW = {45015, 45047}
 _REJECTED = {
     40004,  # invalid media type
     40005,  # invalid file type (e.g. a PNG as thumb material)
+    40006,  # invalid media size (material over its type's limit)
     40007,  # invalid media_id
     40009,  # invalid image size
+    40012,  # invalid thumb size
     40113,  # unsupported file type
     40114,  # invalid draft article index
     41005,  # media data missing (e.g. a non-ASCII file name)
@@ -109,6 +111,8 @@ _REJECTED = {
     53504,  # draft is being used elsewhere
     53505,  # please publish manually
     53600,  # invalid article_id
+    61500,  # datacube: malformed date
+    61501,  # datacube: date range refused
 }
 
 

@@ -223,3 +223,21 @@ def test_a_typo_from_someone_with_no_draft_at_all_is_just_an_unknown_command(run
 def bound_staff_id(runtime, openid: str) -> int:
     with runtime.session_factory() as session:
         return session.scalar(select(Staff.id).where(Staff.openid == openid))
+
+
+def test_overlong_title_is_refused_in_chinese_before_the_database_sees_it(runtime):
+    # Found by the reliability suite's hostile input on PostgreSQL: a 投稿 title past the
+    # column's 200 characters met "value too long" and the internal-error reply. WeChat's
+    # own limit, checked at 投稿, is far below the column's.
+    from publisher.models import Post
+    from publisher.texts import chat as texts
+    from tests.publishing_support import add_staff
+
+    add_staff(runtime)
+    reply = say(runtime, "o-张三-openid", "投稿 " + "长" * 201)
+
+    from publisher.checks import TITLE_LIMIT
+
+    assert reply == texts.CHECK_TITLE_TOO_LONG.format(length=402, limit=TITLE_LIMIT, chinese=TITLE_LIMIT // 2)
+    with runtime.session_factory() as session:
+        assert session.scalar(select(Post)) is None

@@ -1,5 +1,5 @@
-"""Several web processes (gunicorn with bot/gunicorn.conf.py, four workers) and the sandbox as a process of its own, as a
-county would run them: the webhook works from any worker, and one message that WeChat
+"""Several web processes (gunicorn with bot/gunicorn.conf.py, four workers) and the sandbox as
+a process of its own, as a county would run them: the webhook works from any worker, and one message that WeChat
 delivers three times at once, landing on different workers, is acted on once."""
 import os
 import socket
@@ -43,8 +43,7 @@ def _wait_for(url: str, process: subprocess.Popen) -> None:
             pytest.fail(f"{process.args} exited: {process.stdout.read()}")
         try:
             return requests.get(url, timeout=1).ok
-        except (requests.ConnectionError, requests.Timeout):
-            # A worker still booting on a loaded machine may take over a second to answer.
+        except requests.RequestException:  # not listening yet, or its workers still booting
             return False
 
     wait_until(up, timeout=60, interval=0.2)
@@ -59,11 +58,11 @@ def county(database_url, tmp_path):
     env = {**os.environ, "GOVPOST_CONFIG": str(config), "GOVPOST_DATABASE_URL": database_url,
            "GOVPOST_WECHAT_API_BASE": sandbox + "/", "GOVPOST_SANDBOX_PUSH_URL": web + "/wechat",
            "GOVPOST_SECRET_KEY": "shared-by-all-workers",
-           "GOVPOST_WEB_BIND": f"127.0.0.1:{web_port}", "GOVPOST_WEB_WORKERS": "4"}
+           "GOVPOST_BIND": f"127.0.0.1:{web_port}", "GOVPOST_WORKERS": "4"}
     subprocess.run([BIN / "govpost", "db", "upgrade"], env=env, check=True, capture_output=True, timeout=60)
     processes = [
         _start([BIN / "govpost", "sandbox", "--port", str(sandbox_port)], env),
-        _start([BIN / "gunicorn", "-c", str(GUNICORN_CONF)], env),
+        _start([BIN / "gunicorn", "-c", str(GUNICORN_CONF), "bot.wsgi:app"], env),
     ]
     try:
         _wait_for(sandbox + "/sandbox/state", processes[0])

@@ -41,3 +41,17 @@ def test_pictures_still_being_saved_block_and_a_default_cover_warns():
     found = codes(Draft(1, "t", paragraphs=("p",), images=(ImageState(saved=False),), has_cover=True,
                         default_cover_topic="乡村振兴", has_topic=False))
     assert {("image_pending", "block"), ("default_cover", "warn"), ("no_topic", "warn")} <= found
+
+
+def test_chinese_characters_count_as_two_against_wechats_limits():
+    # The stricter reading of draft/add's "32/16/128 个字", as the sandbox counts too.
+    from publisher.texts import chat as texts
+
+    findings = run_checks(Draft(1, "标" * 17, author="作" * 9, digest="摘" * 65, paragraphs=("正文。",),
+                                has_cover=True), WORDS)
+    messages = {f.code: f.message for f in findings}
+    assert messages["title_too_long"] == texts.CHECK_TITLE_TOO_LONG.format(length=34, limit=32, chinese=16)
+    assert {"author_too_long", "digest_too_long"} <= set(messages)
+    within = codes(Draft(1, "标" * 16, author="作" * 8, digest="摘" * 64, paragraphs=("正文。",), has_cover=True))
+    ascii_within = codes(Draft(1, "t" * 32, author="a" * 16, paragraphs=("正文。",), has_cover=True))
+    assert not {c for c, _ in within | ascii_within} & {"title_too_long", "author_too_long", "digest_too_long"}

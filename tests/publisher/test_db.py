@@ -1,80 +1,99 @@
-"""Database URLs and engine options: psycopg 3 for every spelling of PostgreSQL, one readable
-line for a URL govpost cannot use, pool size and statement timeout from the settings."""
+"""SQLite's write lock: taken only by transactions that may write, queued, always given back."""
 from __future__ import annotations
 
-import os
+import fcntl
+import threading
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
 
-from bot.cli import cli
-from publisher.db import DatabaseUrlError, database_url, make_engine
-from publisher.runtime import Runtime
-from publisher.settings import SettingsError, settings_from_mapping
-from publisher.texts import cli as texts
-
-# The machine's (and CI's) PostgreSQL server; the test database URL when one is given.
-SERVER = os.environ.get("GOVPOST_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+from publisher.db import make_engine, make_session_factory, read_only, transaction
 
 
-def postgres_engine(url: str, **kwargs):
-    engine = make_engine(url, **kwargs)
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path}/lock.db"
+
+
+def _flock_is_free(path) -> bool:
+    """Whether another process could take the writer lock now (a separate open file)."""
+    with open(path, "a+b") as other:
+        try:
+            fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(other.fileno(), fcntl.LOCK_UN)
+        return True
+
+
+def test_sqlite_commits_in_wal_mode_with_synchronous_normal(sqlite_url):
+    engine = make_engine(sqlite_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    engine.dispose()
+
+
+def test_a_read_only_session_reads_while_another_thread_holds_the_write_lock(sqlite_url):
+    engine = make_engine(sqlite_url)
+    factory = make_session_factory(engine)
+    with factory() as setup, setup.begin():
+        setup.execute(text("CREATE TABLE t (n INTEGER)"))
+        setup.execute(text("INSERT INTO t VALUES (1)"))
+    holding, done = threading.Event(), threading.Event()
+
+    def writer():
+        with transaction(factory) as session:
+            session.execute(text("INSERT INTO t VALUES (2)"))
+            holding.set()
+            done.wait(10)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert holding.wait(10)
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except OperationalError:
-        engine.dispose()
-        if os.environ.get("CI"):
-            pytest.fail(f"the PostgreSQL tests need the server at {SERVER}")
-        pytest.skip(f"no PostgreSQL server at {SERVER}")
-    return engine
-
-
-@pytest.mark.parametrize("spelling", ["postgresql://", "postgres://", "postgresql+psycopg2://", "postgresql+psycopg://"])
-def test_every_spelling_of_postgresql_uses_psycopg_3(spelling):
-    assert database_url(f"{spelling}u@h/db").drivername == "postgresql+psycopg"
-
-
-def test_plain_postgresql_url_connects():
-    plain = database_url(SERVER).set(drivername="postgresql").render_as_string(hide_password=False)
-    engine = postgres_engine(plain)
-    with engine.connect() as connection:
-        assert connection.execute(text("SELECT 1")).scalar() == 1
+        with read_only(factory)() as session:
+            # The committed snapshot, at once: the writer has not committed its row.
+            assert session.execute(text("SELECT count(*) FROM t")).scalar() == 1
+            assert not done.is_set()
+    finally:
+        done.set()
+        thread.join(10)
     engine.dispose()
 
 
-def test_statement_timeout_and_pool_size_reach_the_engine():
-    settings = settings_from_mapping(
-        {"database_url": SERVER, "database": {"pool_size": 3, "statement_timeout_ms": 250}}, {})
-    runtime = Runtime.build(settings)
-    engine = postgres_engine(runtime.engine.url.render_as_string(hide_password=False),
-                             pool_size=settings.database_pool_size,
-                             statement_timeout_ms=settings.database_statement_timeout_ms)
-    assert runtime.engine.pool.size() == 3
-    with runtime.engine.connect() as connection:
-        assert connection.execute(text("SHOW statement_timeout")).scalar() == "250ms"
-    with pytest.raises(OperationalError, match="statement timeout"), engine.connect() as connection:
-        connection.execute(text("SELECT pg_sleep(2)"))
+def test_the_write_lock_is_held_across_processes_until_commit_and_freed_after(sqlite_url, tmp_path):
+    engine = make_engine(sqlite_url)
+    lock_file = tmp_path / "lock.db-writer.lock"
+    with transaction(make_session_factory(engine)) as session:
+        session.execute(text("SELECT 1"))
+        assert not _flock_is_free(lock_file)
+    assert _flock_is_free(lock_file)
     engine.dispose()
-    runtime.engine.dispose()
 
 
-@pytest.mark.parametrize("url", ["mysql://u@h/db", "not a url", "postgresql+asyncpg://u@h/db"])
-def test_unusable_database_url_is_refused(url):
-    with pytest.raises(DatabaseUrlError):
-        database_url(url)
-    with pytest.raises(SettingsError) as refused:
-        settings_from_mapping({"database_url": url}, {})
-    assert [p for p in refused.value.problems if p.startswith("database_url")]
+def test_the_write_lock_is_given_back_by_a_rollback_and_by_a_dropped_session(sqlite_url, tmp_path):
+    engine = make_engine(sqlite_url)
+    factory = make_session_factory(engine)
+    lock_file = tmp_path / "lock.db-writer.lock"
+    with pytest.raises(ZeroDivisionError):
+        with transaction(factory) as session:
+            session.execute(text("SELECT 1"))
+            1 / 0
+    assert _flock_is_free(lock_file)
+    session = factory()
+    session.execute(text("SELECT 1"))  # autobegun, never committed
+    session.close()
+    assert _flock_is_free(lock_file)
+    # And another thread can write at once.
+    finished = []
 
+    def write():
+        with transaction(factory) as other:
+            finished.append(other.execute(text("SELECT 1")).scalar())
 
-def test_bad_database_url_is_one_configuration_line_not_a_traceback(tmp_path):
-    config = tmp_path / "bad.toml"
-    config.write_text('database_url = "mysql://u:secret@h/db"\n', encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--config", str(config), "db", "upgrade"])
-    assert result.exit_code == 2
-    assert [line for line in result.output.splitlines() if line.startswith("配置错误")] == [
-        texts.CONFIG_PROBLEM.format(problem="database_url: 'mysql' is not supported; use sqlite:/// or postgresql://")]
-    assert "secret" not in result.output and "Traceback" not in result.output
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join(5)
+    assert finished == [1]
+    engine.dispose()

@@ -276,3 +276,25 @@ def test_dropped_submit_never_found_fails_for_staff_to_check_instead_of_publishi
     row = post_row(runtime, post)
     assert row.status == "failed" and "发表记录" in row.failure_reason and "重复发布" in row.failure_reason
     assert any("农村饮水安全" in text and "发表记录" in text for text in _notices(runtime))
+
+
+def test_quota_refusing_the_poll_after_the_submit_waits_instead_of_publishing_twice(
+    make_runtime, sandbox_server, clock
+):
+    # Found by the reliability suite (tests/reliability, api_quota_45009-poll-*): the
+    # refused poll deferred the submitted bundle, and its posts went out again next day.
+    runtime = make_runtime()
+    author = add_staff(runtime)
+    post = queue_post(runtime, "防疫物资发放", author_id=author)
+    sandbox_server.fault(path="cgi-bin/freepublish/get", errcode=45009)
+    clock.set(NOON)
+
+    run_until_settled(runtime, clock)
+    sandbox_server.advance(24 * 3600)
+    clock.set(datetime(2024, 3, 2, 12, 0, tzinfo=BEIJING))
+    run_until_settled(runtime, clock)
+
+    assert sandbox_server.published_titles() == ["防疫物资发放"]
+    assert post_row(runtime, post).status == "published"
+    assert _ledger_titles(runtime) == ["防疫物资发放"]
+    assert [b.status for b in _bundles(runtime)] == ["published"]

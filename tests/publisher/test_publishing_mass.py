@@ -130,3 +130,24 @@ def test_a_repeat_refused_with_45066_is_retried_and_still_sends_once(make_runtim
     assert sandbox_server.published_titles() == ["秋冬季森林防火"]
     assert len(sandbox_server.state()["mass_sends"]) == 1
     assert post_row(runtime, post).status == "published"
+
+
+def test_repeat_of_an_unanswered_mass_send_refused_for_the_quota_is_not_sent_again_later(
+    make_runtime, sandbox_server, clock
+):
+    # Found by the reliability suite: the first send went out unanswered, its repeat met
+    # 45028, and deferring the bundle sent the posts a second time in a new one.
+    runtime = make_runtime(mode="mass")
+    post = queue_post(runtime, "群发配额")
+    sandbox_server.fault(path="cgi-bin/message/mass/sendall", after="drop")
+    sandbox_server.fault(path="cgi-bin/message/mass/sendall", errcode=45028)
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+
+    run_until_settled(runtime, clock)
+    sandbox_server.advance(24 * 3600)
+    clock.set(datetime(2024, 3, 2, 12, 0, tzinfo=BEIJING))
+    run_until_settled(runtime, clock)
+
+    assert sandbox_server.published_titles() == ["群发配额"]
+    assert len(sandbox_server.state()["mass_sends"]) == 1
+    assert post_row(runtime, post).status == "published"

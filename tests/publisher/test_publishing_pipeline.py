@@ -230,3 +230,77 @@ def test_a_bundle_that_raises_is_set_aside_and_the_next_one_still_publishes_in_t
     row = post_row(runtime, broken_post)
     assert row.status == "failed" and "内部错误" in row.failure_reason
     assert sandbox_server.published_titles() == ["好批次"]
+
+
+@pytest.mark.parametrize("mode", ["freepublish", "mass"])
+def test_post_out_at_23_59_59_on_31_december_but_polled_after_midnight_counts_in_the_old_year(
+    make_runtime, sandbox_server, clock, mode
+):
+    # Found by the reliability suite (tests/reliability/test_clocks.py): the poll's own time
+    # was recorded, so the article counted in the new year's report.
+    from publisher.ledger import local_day
+
+    sandbox_now = datetime.fromtimestamp(sandbox_server.app.extensions["sandbox"].clock.now(), BEIJING)
+    last_second = datetime(sandbox_now.year, 12, 31, 23, 59, 59, tzinfo=BEIJING)
+    if last_second - sandbox_now < timedelta(minutes=1):
+        last_second = last_second.replace(year=last_second.year + 1)
+    sandbox_server.advance((last_second - sandbox_now).total_seconds())  # both clocks agree
+    runtime = make_runtime(mode=mode)
+    post = queue_post(runtime, "岁末公告", scheduled_at=last_second)
+    clock.set(last_second)
+    sandbox_server.fault(path="cgi-bin/freepublish/get" if mode == "freepublish" else "cgi-bin/message/mass/get",
+                         errcode=-1)
+
+    run_until_settled(runtime, clock)
+
+    with runtime.session_factory() as session:
+        entry = session.scalar(select(LedgerEntry).where(LedgerEntry.post_id == post))
+    assert local_day(runtime.clock.now(), BEIJING).year == last_second.year + 1
+    assert entry.disclosed_on.year == last_second.year
+
+
+def test_a_posts_pictures_are_uploaded_without_a_commit_between_them(make_runtime, sandbox_server, clock,
+                                                                     monkeypatch):
+    from publisher.publishing import pipeline
+
+    runtime = make_runtime()
+    queue_post(runtime, "三张图的", body_picture=True)
+    units = []
+    unit = pipeline.BundleWork.unit
+    monkeypatch.setattr(pipeline.BundleWork, "unit", lambda self: units.append(1) or unit(self))
+    gateway = runtime._gateways["default"]
+    units_at_upload = []
+    for name in ("upload_thumb", "upload_body_image"):
+        original = getattr(gateway, name)
+
+        def counting(data, filename, original=original):
+            units_at_upload.append(len(units))
+            return original(data, filename)
+
+        setattr(gateway, name, counting)
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+    run_until_settled(runtime, clock)
+    assert sandbox_server.published_titles() == ["三张图的"]
+    # Each picture's result used to be its own unit (commit, row lock, lease renewal); now
+    # one unit after the uploads keeps them all.
+    assert len(units_at_upload) == 2 and len(set(units_at_upload)) == 1
+
+
+def test_an_upload_failing_half_way_keeps_the_pictures_uploaded_before_it(make_runtime, sandbox_server, clock):
+    from publisher.models import PostImage
+    from publisher.wechat import TransientError
+
+    runtime = make_runtime()
+    post = queue_post(runtime, "第二张传不上的", body_picture=True)
+    gateway = runtime._gateways["default"]
+
+    def failing(data, name):
+        raise TransientError(None, "connection reset")
+
+    gateway.upload_body_image = failing
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+    run_publishing_pass(runtime, "worker-a")
+    with runtime.session_factory() as session:
+        cover = session.scalar(select(PostImage).where(PostImage.post_id == post, PostImage.is_cover.is_(True)))
+        assert cover.thumb_media_id is not None
+    assert sandbox_server.published_titles() == []

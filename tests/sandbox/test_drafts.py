@@ -57,8 +57,18 @@ def test_field_limits_are_refused_with_wechat_errcodes(client, thumb, fields, er
 
 
 def test_limits_themselves_are_accepted(client, thumb):
-    assert client.draft.add([article(thumb, title="题" * 32, author="作" * 16, digest="摘" * 128,
+    # The stricter reading of "32/16/128 个字": a Chinese character counts as two (limits.py).
+    assert client.draft.add([article(thumb, title="题" * 16, author="作" * 8, digest="摘" * 64,
                                      content="字" * 19_999)])["media_id"]
+    assert client.draft.add([article(thumb, title="t" * 32, author="a" * 16, digest="d" * 128)])["media_id"]
+
+
+@pytest.mark.parametrize(("field", "text", "errcode"), [
+    ("title", "题" * 17, 45003), ("title", "题" * 15 + "ab" + "c", 45003),
+    ("author", "作" * 9, 45110), ("digest", "摘" * 65, 45004),
+])
+def test_chinese_characters_count_as_two_against_the_limits(client, thumb, field, text, errcode):
+    assert refused(client, article(thumb, **{field: text})) == errcode
 
 
 def test_nine_articles_are_too_many(client, thumb):
@@ -90,3 +100,18 @@ def test_foreign_images_are_stripped_from_content_as_wechat_filters_them(sandbox
 def test_empty_digest_of_a_single_article_is_taken_from_the_text(client, thumb):
     media_id = client.draft.add([article(thumb, digest="")])["media_id"]
     assert client.draft.get(media_id)["news_item"][0]["digest"] == "3月1日上午，我镇召开春耕备耕工作部署会。"
+
+
+@pytest.mark.parametrize("url", ["http://example.gov.cn/" + "a" * 1024, "not a url", "javascript:alert(1)"])
+def test_source_url_over_1kb_or_malformed_is_41039(client, thumb, url):
+    assert refused(client, article(thumb, content_source_url=url)) == 41039
+
+
+def test_scripts_are_stripped_from_content(client, thumb):
+    media_id = client.draft.add([article(thumb, content="<p>正文</p><script>alert(1)</script><p>后文</p>")])["media_id"]
+    assert client.draft.get(media_id)["news_item"][0]["content"] == "<p>正文</p><p>后文</p>"
+
+
+def test_a_multi_article_drafts_digests_are_empty(client, thumb):
+    media_id = client.draft.add([article(thumb, digest="第一篇摘要"), article(thumb, digest="第二篇摘要")])["media_id"]
+    assert [i["digest"] for i in client.draft.get(media_id)["news_item"]] == ["", ""]

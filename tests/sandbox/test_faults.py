@@ -107,3 +107,56 @@ def test_state_shows_accounts_without_secrets(sandbox):
 ])
 def test_malformed_fault_rules_are_refused(sandbox, rule):
     assert sandbox.control("POST", "sandbox/faults", json=rule).status_code == 400
+
+
+def test_drop_before_fault_closes_the_connection_without_applying_the_call(sandbox, client):
+    media_id = thumb_and_draft(client)
+    sandbox.fault(path="cgi-bin/freepublish/submit", before="drop")
+    with pytest.raises(requests.ConnectionError):
+        client.freepublish.submit(media_id)
+    assert sandbox.snapshot()["publish_jobs"] == []
+
+
+def test_garble_fault_applies_the_call_and_answers_a_body_that_is_not_json(sandbox, client):
+    media_id = thumb_and_draft(client)
+    sandbox.fault(path="cgi-bin/freepublish/submit", after="garble")
+    answer = client.freepublish.submit(media_id)
+    assert isinstance(answer, requests.Response)  # wechatpy hands back what it cannot decode
+    assert len(sandbox.snapshot()["publish_jobs"]) == 1
+
+
+@pytest.mark.parametrize("status", [5, 6])
+def test_injected_deleted_or_banned_status_goes_out_and_is_gone(sandbox, client, status):
+    media_id = thumb_and_draft(client)
+    sandbox.fault(path="cgi-bin/freepublish/submit", publish_status=status)
+    publish_id = client.freepublish.submit(media_id)["publish_id"]
+    job = wait_until(lambda: [j for j in sandbox.snapshot()["publish_jobs"] if j["publish_status"] == status])
+    answer = client.freepublish.get(publish_id)
+    assert job and answer["publish_status"] == status
+    items = client.freepublish.getarticle(answer["article_id"])["news_item"]
+    assert [i["is_deleted"] for i in items] == [True]
+
+
+def test_unknown_article_id_is_wechats_53600(sandbox, client):
+    with pytest.raises(WeChatClientException) as error:
+        client.freepublish.getarticle("no-such-article")
+    assert error.value.errcode == 53600
+
+
+def test_bad_draft_update_index_is_wechats_40114(sandbox, client):
+    media_id = thumb_and_draft(client)
+    thumb = client.material.add("thumb", ("cover.jpg", JPEG))["media_id"]
+    with pytest.raises(WeChatClientException) as error:
+        client.draft.update(media_id, 3, article(thumb))
+    assert error.value.errcode == 40114
+
+
+def test_malformed_datacube_date_is_61500_and_a_bad_range_61501(sandbox, client):
+    def errcode(begin, end):
+        with pytest.raises(WeChatClientException) as error:
+            client.post("datacube/getarticlesummary", data={"begin_date": begin, "end_date": end},
+                        api_base_url=client.API_BASE_URL.replace("cgi-bin/", ""))
+        return error.value.errcode
+
+    assert errcode("2024/03/01", "2024/03/01") == 61500
+    assert errcode("2024-03-01", "2024-03-02") == 61501

@@ -18,9 +18,10 @@ def errcode_of(call) -> int:
     return error.value.errcode
 
 
-def test_thumb_upload_returns_media_id_and_a_url_serving_the_bytes(sandbox, client):
+def test_thumb_upload_returns_only_a_media_id_whose_bytes_the_sandbox_serves(sandbox, client):
     answer = client.material.add("thumb", ("cover.jpg", JPEG, "image/jpeg"))
-    picture = requests.get(answer["url"], timeout=5)
+    assert "url" not in answer  # add_material: url "仅新增图片素材时会返回该字段"
+    picture = requests.get(sandbox.url + f"sandbox/media/{answer['media_id']}", timeout=5)
     assert picture.content == JPEG
     assert picture.headers["Content-Type"] == "image/jpeg"
     assert sandbox.snapshot()["materials"] == {"thumb": 1}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from wechatpy.exceptions import WeChatClientException
@@ -55,18 +55,42 @@ def test_custom_message_needs_a_recipient_and_content(client):
     assert errcode_of(lambda: client.message.send_text(STAFF, "")) == 44003
 
 
-def test_article_summary_lists_the_days_articles_deterministically(sandbox, client):
+def _published_on(sandbox, client, titles, *, mass: bool) -> date:
     thumb = client.material.add("thumb", ("c.jpg", JPEG))["media_id"]
-    media_id = client.draft.add([article(thumb, title="一"), article(thumb, title="二")])["media_id"]
-    publish_id = client.freepublish.submit(media_id)["publish_id"]
-    wait_until(lambda: client.freepublish.get(publish_id)["publish_status"] == 0)
-    ref = beijing(sandbox.snapshot()["published"][0]["published_at"]).date()
+    media_id = client.draft.add([article(thumb, title=t) for t in titles])["media_id"]
+    if mass:
+        msg_id = client.message.send_mass_article(media_id, is_to_all=True)["msg_id"]
+        wait_until(lambda: client.message.get_mass(msg_id)["msg_status"] == "SEND_SUCCESS")
+    else:
+        publish_id = client.freepublish.submit(media_id)["publish_id"]
+        wait_until(lambda: client.freepublish.get(publish_id)["publish_status"] == 0)
+    return beijing(sandbox.snapshot()["published"][-1]["published_at"]).date()
+
+
+def test_article_summary_lists_mass_sent_articles_deterministically_and_never_today(sandbox, client):
+    ref = _published_on(sandbox, client, ["一", "二"], mass=True)
+    assert errcode_of(lambda: client.datacube.get_article_summary(ref, ref)) == 61501  # today: not yet
+    sandbox.advance(24 * 3600)
     rows = client.datacube.get_article_summary(ref, ref)
     assert [r["title"] for r in rows] == ["一", "二"]
     assert rows[0]["msgid"].endswith("_1") and rows[0]["ref_date"] == ref.isoformat()
     assert rows == client.datacube.get_article_summary(ref, ref)
-    assert client.datacube.get_article_summary(ref + timedelta(days=1), ref + timedelta(days=1)) == []
     assert errcode_of(lambda: client.datacube.get_article_summary(ref, ref + timedelta(days=1))) == 61501
+
+
+def test_article_summary_lists_older_articles_read_that_day_and_only_with_three_interactions(sandbox, client):
+    ref = _published_on(sandbox, client, ["旧文"], mass=True)
+    sandbox.advance(40 * 24 * 3600)
+    later = ref + timedelta(days=1)
+    assert [r["title"] for r in client.datacube.get_article_summary(later, later)] == ["旧文"]
+    faded = ref + timedelta(days=39)  # read so little by now that WeChat lists no row
+    assert client.datacube.get_article_summary(faded, faded) == []
+
+
+def test_article_summary_has_no_rows_for_freepublish_articles(sandbox, client):
+    ref = _published_on(sandbox, client, ["发布的"], mass=False)
+    sandbox.advance(24 * 3600)
+    assert client.datacube.get_article_summary(ref, ref) == []
 
 
 def test_customservice_and_template_follow_the_api_base(sandbox, client):

@@ -117,3 +117,28 @@ def test_45009_reaches_wechatpy_as_api_limited(sandbox, client):
     sandbox.fault(path="cgi-bin/draft/count", errcode=45009)
     with pytest.raises(APILimitedException):
         client.draft.count()
+
+
+def test_missing_appid_or_secret_is_41002_or_41004(sandbox):
+    assert stable(sandbox, appid="")["errcode"] == 41002
+    assert stable(sandbox, secret="")["errcode"] == 41004
+    assert classic(sandbox, appid="")["errcode"] == 41002
+
+
+def test_a_second_forced_refresh_within_30_seconds_answers_the_same_token(sandbox):
+    first = stable(sandbox, force=True)["access_token"]
+    sandbox.advance(10)
+    assert stable(sandbox, force=True)["access_token"] == first
+    sandbox.advance(21)
+    assert stable(sandbox, force=True)["access_token"] != first
+
+
+def test_normal_renewal_in_the_last_five_minutes_keeps_the_old_token_valid_until_it_expires(sandbox):
+    old = stable(sandbox)["access_token"]
+    sandbox.advance(7200 - 299)
+    new = stable(sandbox)
+    assert new["access_token"] != old and new["expires_in"] == 7200
+    assert draft_count(sandbox, old) == {"total_count": 0}
+    assert draft_count(sandbox, new["access_token"]) == {"total_count": 0}
+    sandbox.advance(300)
+    assert draft_count(sandbox, old)["errcode"] == 42001

@@ -188,9 +188,15 @@ def test_draft_with_chinese_file_names_is_published_and_listed(gateway, sandbox)
 
 
 @pytest.mark.db
+def sandbox_media(gateway, media_id: str) -> str:
+    """Where the sandbox serves a material's bytes (its own control route, not WeChat's)."""
+    return gateway.client.api_root + f"sandbox/media/{media_id}"
+
+
 def test_uploaded_thumb_and_body_image_are_served_back_intact(gateway):
     thumb = gateway.upload_thumb(JPEG, "图片 1.JPG")
-    assert requests.get(thumb.url, timeout=5).content == JPEG
+    assert thumb.url == ""  # WeChat answers a thumb with its media_id only
+    assert requests.get(sandbox_media(gateway, thumb.media_id), timeout=5).content == JPEG
     assert requests.get(gateway.upload_body_image(PNG, "a.png"), timeout=5).content == PNG
 
 
@@ -276,7 +282,7 @@ def test_upload_retried_after_a_token_error_sends_the_whole_file(gateway, sandbo
     thumb = gateway.upload_thumb(JPEG, "cover.jpg")
     assert sandbox.calls("cgi-bin/material/add_material") == 2
     assert sandbox.state()["rejected_uploads"] == []
-    assert requests.get(thumb.url, timeout=5).content == JPEG
+    assert requests.get(sandbox_media(gateway, thumb.media_id), timeout=5).content == JPEG
 
 
 @pytest.mark.db
