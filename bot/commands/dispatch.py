@@ -86,7 +86,8 @@ def _answer_citizen(runtime: Runtime, account_id: int, message: Message, raw: st
         stored = session.execute(
             insert_ignoring_duplicates(session, InboundMessage).values(
                 account_id=account_id, dedup_key=message.dedup_key, from_openid=message.from_openid,
-                msg_type=message.msg_type, raw=raw, received_at=now, reply=reply or "", handled_at=now))
+                msg_type=message.msg_type, raw=_masked(message, raw), received_at=now, reply=reply or "",
+                handled_at=now))
         if stored.rowcount == 1:
             return reply
         first = session.scalar(select(InboundMessage.reply).where(

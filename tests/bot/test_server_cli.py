@@ -9,15 +9,15 @@ from tests.conftest import make_settings
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "govpost.example.cn"])
-def test_serving_the_sandbox_on_a_non_loopback_address_warns(host, capsys):
-    ctx = SimpleNamespace(runtime=SimpleNamespace(settings=make_settings("sqlite://")))
+def test_serving_the_sandbox_on_a_non_loopback_address_warns(host, runtime, capsys):
+    ctx = SimpleNamespace(runtime=runtime)  # a migrated database: the first start makes a console login
     _announce(ctx, host, 8000)
     assert texts.SANDBOX_NOT_LOOPBACK.format(host=host) in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1"])
-def test_serving_the_sandbox_on_loopback_does_not_warn(host, capsys):
-    ctx = SimpleNamespace(runtime=SimpleNamespace(settings=make_settings("sqlite://")))
+def test_serving_the_sandbox_on_loopback_does_not_warn(host, runtime, capsys):
+    ctx = SimpleNamespace(runtime=runtime)
     _announce(ctx, host, 8000)
     assert capsys.readouterr().err == ""
 
