@@ -41,14 +41,21 @@ def test_redis_killed_mid_run_tokens_come_from_the_database_without_a_new_fetch(
 
     own_redis.kill()
     with caplog.at_level(logging.WARNING, logger="publisher.redis_link"):
+        # A process started after Redis died finds the token in the database copy.
+        third = process_store(own_redis.url, session_factory, clock)
+        assert third.get(APPID, fetch) == "token-1"
+        assert len(fetch.calls) == 1
+        # WeChat refuses token-1: one process fetches token-2, the other finds it, no storm.
+        assert second.replace_rejected(APPID, "token-1", fetch) == "token-2"
+        assert first.replace_rejected(APPID, "token-1", fetch) == "token-2"
         for _ in range(5):
-            assert first.get(APPID, fetch) == "token-1"
-            assert second.get(APPID, fetch) == "token-1"
+            for store in (first, second, third):
+                assert store.replace_rejected(APPID, "token-1", fetch) == "token-2"
         clock.advance(seconds=int(RETRY_AFTER.total_seconds()) + 1)  # Redis tried again, still down
-        assert first.get(APPID, fetch) == "token-1"
-    assert len(fetch.calls) == 1
+        assert third.replace_rejected(APPID, "token-1", fetch) == "token-2"
+    assert len(fetch.calls) == 2 and fetches(session_factory) == 2
     lost = [r for r in caplog.records if LOST in r.getMessage()]
-    assert len(lost) == 2  # once per process, not once per call
+    assert len(lost) == 3  # once per process, not once per call
 
 
 @pytest.mark.db

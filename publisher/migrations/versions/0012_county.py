@@ -27,12 +27,13 @@ def upgrade() -> None:
         sa.Column("started_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("job", "period", name=op.f("pk_periodic_runs")),
     )
-    with op.batch_alter_table("accounts") as batch:
-        batch.add_column(sa.Column("managed", sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch.add_column(sa.Column("slots", sa.JSON(), nullable=True))
-        batch.add_column(sa.Column("account_type", sa.String(length=16), nullable=True))
-        batch.add_column(sa.Column("message_mode", sa.String(length=16), nullable=True))
-        batch.add_column(sa.Column("disabled_at", UTCDateTime(), nullable=True))
+    # Plain ADD COLUMN, not a batch copy: on SQLite a batch rebuilds the table, and dropping
+    # the old accounts table fails while posts, staff and the ledger refer to it.
+    op.add_column("accounts", sa.Column("managed", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column("accounts", sa.Column("slots", sa.JSON(), nullable=True))
+    op.add_column("accounts", sa.Column("account_type", sa.String(length=16), nullable=True))
+    op.add_column("accounts", sa.Column("message_mode", sa.String(length=16), nullable=True))
+    op.add_column("accounts", sa.Column("disabled_at", UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
