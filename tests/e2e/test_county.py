@@ -30,12 +30,12 @@ from publisher.runtime import Runtime
 from publisher.settings import load_settings
 from tests.publishing_support import JPEG, LiveSandbox
 
-pytestmark = pytest.mark.slow
-
 GOVPOST = str(Path(sys.executable).with_name("govpost"))
 ACCOUNTS = int(os.environ.get("GOVPOST_COUNTY_ACCOUNTS", "50"))
 PER_ACCOUNT = int(os.environ.get("GOVPOST_COUNTY_POSTS_PER_ACCOUNT", "8"))
 DEADLINE_SECONDS = 600
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(DEADLINE_SECONDS + 60)]
 
 
 def county_config(path: Path, database_url: str, sandbox_url: str | None) -> Path:
