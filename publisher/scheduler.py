@@ -20,6 +20,7 @@ from publisher.models import WECHAT_CHANNEL, LedgerEntry, SchedulerHeartbeat, St
 from publisher.notify import notify_staff
 from publisher.periodic import claim_period
 from publisher.publishing.runner import run_publishing_pass, worker_name
+from publisher.reach import PULL_AT, pull_every_account
 from publisher.runtime import Runtime
 from publisher.texts import publishing as texts
 from publisher.wechat.replay import prune_replays
@@ -142,6 +143,8 @@ def configure(scheduler: BaseScheduler, runtime: Runtime, *, interval: int | Non
     catch_up = {"next_run_time": local_now} if local_now.time() >= reminder else {}
     scheduler.add_job(_safely(remind_if_stale, runtime), "cron", hour=reminder.hour, minute=reminder.minute,
                       id="stale-reminder", name="stale-reminder", **catch_up, **common)
+    scheduler.add_job(_safely(pull_every_account, runtime), "cron", hour=PULL_AT[0], minute=PULL_AT[1],
+                      id="reach-pull", name="reach-pull", **common)
     return scheduler
 
 

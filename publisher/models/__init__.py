@@ -9,6 +9,7 @@ from .ledger import WECHAT_CHANNEL, LedgerEntry
 from .post import Post, PostBlock, PostImage
 from .periodic import PeriodicRun
 from .publishing import PublishQuota, SchedulerHeartbeat
+from .reach import ReachFigure, ReachPull
 from .replay import WebhookReplay
 from .registers import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
 from .staff import AdminUser, ConsoleLoginFailure, InviteCode, Role, Staff
@@ -38,6 +39,8 @@ __all__ = [
     "PostImage",
     "PublishBundle",
     "PublishQuota",
+    "ReachFigure",
+    "ReachPull",
     "RegisterOpening",
     "Role",
     "SchedulerHeartbeat",

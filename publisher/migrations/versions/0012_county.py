@@ -3,7 +3,7 @@ period's staleness reminder (and the other periodic jobs) once; accounts added w
 `govpost account add` keep their configuration (never their secrets) in the accounts row
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 """
 from alembic import op
 import sqlalchemy as sa
@@ -12,8 +12,7 @@ from publisher.models.base import UTCDateTime
 
 
 revision = "0012"
-# 0011 comes from another branch; the lead relinks this after it at merge time.
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
