@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from publisher.ledger import load_channels
 from publisher.models import WECHAT_CHANNEL, Account, LedgerEntry
 from stats.report import build_report
-from stats.report.checks import violations
+from stats.report.consistency import violations
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,21 @@ from sqlalchemy import text
 
 from publisher.models import PublishBundle
 from publisher.publishing import claim
-from publisher.tasks import enqueue, run_due_tasks, task_handler
+from publisher import tasks
+from publisher.tasks import enqueue
 
 RAN: list[int] = []
 
 
-@task_handler("test_skip_locked")
 def _record(ctx, payload):
     RAN.append(payload["n"])
+
+
+HANDLERS = {"test_skip_locked": _record}
+
+
+def run_due_tasks(runtime):
+    return tasks.run_due_tasks(runtime, HANDLERS)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from publisher.texts import county as texts
 from stats.county import build_county_rollup
 from stats.county.render import render_json, render_xlsx, rollup_dict
 from stats.report import build_report
-from stats.report.checks import violations
+from stats.report.consistency import violations
 from stats.report.render_json import report_dict
 from tests.conftest import BEIJING, make_settings
 
