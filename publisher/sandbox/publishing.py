@@ -3,10 +3,18 @@
 A submitted job stays "publishing" for `publish_delay` real seconds, then a timer
 finishes it: it becomes a Publication with pages, and the job-finish event is pushed.
 The articles are copied at submit time, as WeChat does, so later draft edits do not change
-what goes out. A submitted draft leaves the draft box at once (WeChat: "上传到草稿箱中的素材
-被群发或发布后，该素材将从草稿箱中移除"; the MP console shows it under 发表记录 as 发表中 from
-the moment it is submitted), and a job that fails puts it back ("若在发表过程中出现系统失败,
-草稿箱中会保留这份草稿的备份"). A mass send's draft still leaves only when the send succeeds.
+what goes out.
+
+When a submitted draft leaves the draft box is not documented. WeChat says only that a
+draft leaves once published ("上传到草稿箱中的素材被群发或发布后，该素材将从草稿箱中移除")
+and that a failed job keeps a backup ("若在发表过程中出现系统失败，草稿箱中会保留这份草稿的
+备份"). So by default the sandbox keeps the draft in the box until the job ends (it leaves
+when the job goes out, and stays when it fails): that is the stricter reading for govpost,
+whose reconcile must then not take "still in the box" to mean "never submitted" while a
+job may be running, and it is the reading under which a repeated submit would publish
+twice. `state.draft_leaves_at_submit` (create_blueprint's `draft_leaves_at_submit=True`)
+gives the other reading: the draft leaves at submit and a failed job puts it back. govpost
+is tested against both. A mass send's draft leaves only when the send succeeds.
 """
 
 from __future__ import annotations
@@ -75,8 +83,9 @@ def submit(state: SandboxState, appid: str, media_id: str, base_url: str, fault:
             job.final_status = fault.publish_status
             job.final_fail_idx = list(fault.fail_idx)
         state.jobs[job.publish_id] = job
-        state.drafts.pop(media_id, None)
-        state.submitted_drafts[job.publish_id] = draft
+        if state.draft_leaves_at_submit:
+            state.drafts.pop(media_id, None)
+            state.submitted_drafts[job.publish_id] = draft
     _later(state, _finish_job, job.publish_id)
     return {"errcode": 0, "errmsg": "ok", "publish_id": job.publish_id, "msg_data_id": job.msg_data_id}
 
@@ -94,6 +103,7 @@ def _finish_job(state: SandboxState, publish_id: str, generation: int) -> None:
             job.article_id = publication.article_id
             urls = [publication.url(i) for i in range(1, len(job.articles) + 1)]
             state.submitted_drafts.pop(publish_id, None)
+            state.drafts.pop(job.draft_media_id, None)  # published: it leaves the box (if still there)
             if job.status in (5, 6):
                 # 已被删除 / 已被封禁: it went out, and is gone from the account by the time
                 # the job is reported.

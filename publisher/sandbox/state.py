@@ -121,6 +121,9 @@ class SandboxState:
         self.clock = clock
         self.token_ttl = token_ttl
         self.publish_delay = publish_delay
+        # When a freepublish job's draft leaves the draft box: at submit, or (the default,
+        # the stricter reading) only when the job ends. See publisher/sandbox/publishing.py.
+        self.draft_leaves_at_submit = False
         self.faults = FaultBook()
         # Set by reset() so that requests hanging on a fault return at once.
         self.release = threading.Event()
