@@ -28,6 +28,7 @@ from publisher.runtime import Runtime
 from publisher.texts import publishing as texts
 from publisher.timeparse import format_beijing
 from publisher.wechat import (
+    ConfigurationError,
     DraftArticle,
     DuplicateClientMsgId,
     OutcomeUnknown,
@@ -145,11 +146,24 @@ def _advance(work: BundleWork) -> str:
         reason = texts.ERRCODE_REASONS.get(exc.errcode) or texts.REJECTED_REASON.format(
             errcode=exc.errcode, errmsg=exc.errmsg)
         status = _fail(work, reason, exc.errcode)
+    except ConfigurationError as exc:
+        if exc.errcode == 48001 and _refused_before_sending(work):
+            # An unverified account may not mass-send at all: retrying cannot help.
+            status = _fail(work, texts.MASS_UNVERIFIED_REASON, exc.errcode)
+        else:
+            status = _retry_later(work, exc)
     except WeChatError as exc:
         # Network trouble, -1, a token refused even after the one refresh, configuration:
         # try again with backoff, and give up with a reason after MAX_ATTEMPTS.
         status = _retry_later(work, exc)
     return status
+
+
+def _refused_before_sending(work: BundleWork) -> bool:
+    """The refused call was a mass send that certainly did not go out: _submit put the bundle
+    back to pending (a repeat after an unanswered send stays submitting, and is never failed)."""
+    with work.unit() as (_, bundle):
+        return bundle.mode == "mass" and bundle.status == "pending"
 
 
 def set_aside(runtime: Runtime, bundle_id: int, worker: str, error: Exception) -> None:

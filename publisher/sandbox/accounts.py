@@ -15,7 +15,8 @@ class SandboxAccount:
     `account_type` decides the mass-send quota: a subscription account (订阅号) may
     mass-send once per 北京时间 day, a service account (服务号) four times per month.
     `push_url` is where the sandbox delivers PUBLISHJOBFINISH / MASSSENDJOBFINISH
-    events (None: events are only recorded in the state).
+    events (None: events are only recorded in the state). `verified`: only a verified
+    (认证) account may mass-send (48001 otherwise).
     """
 
     appid: str
@@ -25,6 +26,7 @@ class SandboxAccount:
     push_url: str | None
     account_type: str = "subscription"
     name: str = "default"
+    verified: bool = True
 
     def __post_init__(self) -> None:
         if self.account_type not in ACCOUNT_TYPES:
@@ -51,4 +53,5 @@ class SandboxAccount:
             "event_sender": self.event_sender,
             "push_url": self.push_url,
             "safe_mode": self.aes_key is not None,
+            "verified": self.verified,
         }

@@ -210,13 +210,18 @@ def send_all(state: SandboxState, appid: str, payload: dict, base_url: str, faul
                 if (earlier.appid == appid and earlier.clientmsgid == clientmsgid
                         and now - earlier.sent_at < CLIENTMSGID_WINDOW):
                     raise WeChatError(45065, msg_id=earlier.msg_id)
-        draft = drafts.find(state, appid, media_id)
         account = state.accounts[appid]
-        period, allowed = _quota_period(account.account_type, now)
-        used = sum(1 for m in state.mass_sends.values()
-                   if m.appid == appid and _quota_period(account.account_type, m.sent_at)[0] == period)
-        if used >= allowed:
-            raise WeChatError(45028)
+        if not account.verified:
+            raise WeChatError(48001)  # 群发 is for verified (认证) accounts only: api unauthorized
+        draft = drafts.find(state, appid, media_id)
+        if account.account_type == "subscription":
+            # A subscription account's one send a day is refused at the API. A service
+            # account's four a month are counted per follower instead (see _audience).
+            period, allowed = _quota_period(account.account_type, now)
+            used = sum(1 for m in state.mass_sends.values()
+                       if m.appid == appid and _quota_period(account.account_type, m.sent_at)[0] == period)
+            if used >= allowed:
+                raise WeChatError(45028)
         number = state.next_number()
         send = MassSend(msg_id=MSG_ID_BASE + number, msg_data_id=PUBLISH_ID_BASE + number, appid=appid,
                         media_id=media_id, articles=[dict(a) for a in draft.articles], base_url=base_url,
@@ -238,7 +243,9 @@ def _finish_mass(state: SandboxState, msg_id: int, generation: int) -> None:
         send.finished_at = state.clock.now()
         succeeded = send.final_status == "send success"
         audience = FOLLOWERS if send.is_to_all else TAG_MEMBERS
-        counts = {"total": audience, "filter": audience, "sent": audience if succeeded else 0, "error": 0}
+        reachable = _audience(state, send) if succeeded else audience
+        counts = {"total": audience, "filter": reachable, "sent": reachable if succeeded else 0, "error": 0}
+        send.sent_count = counts["sent"]
         urls: list[str] = []
         if succeeded:
             publication = _publication(state, send.appid, "mass", send.articles, send.base_url, send.msg_data_id)
@@ -249,6 +256,30 @@ def _finish_mass(state: SandboxState, msg_id: int, generation: int) -> None:
         account = state.accounts[send.appid]
         xml = events.mass_send_job_finish(account, send.finished_at, send.msg_id, send.final_status, counts, urls)
     events.push(state, account, "MASSSENDJOBFINISH", xml, generation)
+
+
+def _audience(state: SandboxState, send: MassSend) -> int:
+    """How many followers this successful send reaches, counting it against each one.
+
+    A service account (服务号) may reach each follower four times a month; a send beyond
+    that still succeeds at the API and silently skips the followers who have had their
+    four ("每个用户每月只能接收4条群发消息，多于4条的群发将对该用户发送失败"). Tag sends
+    reach the first TAG_MEMBERS followers. A subscription account's limit is the API's
+    (45028 at send time), so it reaches everyone.
+    """
+    audience = FOLLOWERS if send.is_to_all else TAG_MEMBERS
+    account = state.accounts[send.appid]
+    if account.account_type != "service":
+        return audience
+    month = _quota_period("service", send.sent_at)[0]
+    received = state.follower_receipts.setdefault((send.appid, month), [0] * FOLLOWERS)
+    allowed = MASS_QUOTA["service"][1]
+    reached = 0
+    for follower in range(audience):
+        if received[follower] < allowed:
+            received[follower] += 1
+            reached += 1
+    return reached
 
 
 def _find_mass(state: SandboxState, appid: str, msg_id) -> MassSend:

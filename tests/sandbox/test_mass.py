@@ -58,12 +58,30 @@ def test_subscription_account_has_one_mass_send_per_beijing_day(sandbox, client)
     assert send(client, make_draft(client))["errcode"] == 0
 
 
-def test_service_account_has_four_mass_sends_per_month(sandbox):
+def test_service_account_followers_receive_four_mass_sends_a_month_and_later_sends_skip_them(sandbox):
     client = sandbox.client(PLAIN_APPID)
-    for _ in range(4):
-        send(client, make_draft(client))
-    assert errcode_of(lambda: send(client, make_draft(client))).errcode == 45028
-    assert len(sandbox.snapshot()["mass_sends"]) == 4
+    for _ in range(5):  # the fifth is not refused at the API
+        msg_id = send(client, make_draft(client))["msg_id"]
+        wait_until(lambda: client.message.get_mass(msg_id)["msg_status"] == "SEND_SUCCESS")
+    assert [m["sent_count"] for m in sandbox.snapshot()["mass_sends"]] == [1000, 1000, 1000, 1000, 0]
+    sandbox.advance(31 * DAY)
+    msg_id = send(client, make_draft(client))["msg_id"]
+    wait_until(lambda: client.message.get_mass(msg_id)["msg_status"] == "SEND_SUCCESS")
+    assert sandbox.snapshot()["mass_sends"][-1]["sent_count"] == 1000
+
+
+def test_an_unverified_account_may_not_mass_send(accounts):
+    from dataclasses import replace
+
+    from .conftest import Sandbox
+
+    sandbox = Sandbox([replace(a, verified=False) for a in accounts], publish_delay=0)
+    try:
+        client = sandbox.client()
+        assert errcode_of(lambda: send(client, make_draft(client))).errcode == 48001
+        assert sandbox.snapshot()["mass_sends"] == []
+    finally:
+        sandbox.live.close()
 
 
 def test_repeated_clientmsgid_answers_45065_with_the_first_msg_id(sandbox, client):
