@@ -385,7 +385,9 @@ def _poll(work: BundleWork, gateway) -> str:
                 outcome.complete_published(session, bundle, article_id=None, urls={},
                                            published_at=sent_at or now, clock=work.clock, timezone=work.tz)
             else:
-                outcome.fail_bundle(session, bundle, texts.MASS_FAILED_REASON.format(status=state), clock=work.clock)
+                reason = (texts.MASS_PLAIN_FAILURE if state.lower() in texts.MASS_PLAIN_FAILURE_STATUSES
+                          else texts.MASS_FAILED_REASON)
+                outcome.fail_bundle(session, bundle, reason.format(status=state), clock=work.clock)
             return bundle.status
     result = gateway.publish_status(publish_id)
     if result.status == PublishState.PUBLISHING:

@@ -229,6 +229,10 @@ def send_all(state: SandboxState, appid: str, payload: dict, base_url: str, faul
                         tag_id=None if is_to_all else target.get("tag_id"))
         if fault is not None and fault.mass_status:
             send.final_status = fault.mass_status
+        if account.mass_protection and is_to_all and fault is not None and fault.protection == "refuse":
+            # Refused by the administrator, or not confirmed within 30 minutes: it stays
+            # SENDING until then (the delay below) and fails; WeChat gives no errcode.
+            send.final_status = "send fail"
         state.mass_sends[send.msg_id] = send
     _later(state, _finish_mass, send.msg_id)
     return {"errcode": 0, "errmsg": "send job submission success", "msg_id": send.msg_id,

@@ -171,3 +171,27 @@ def test_an_unverified_account_fails_its_mass_send_and_tells_the_author_why(make
     assert sandbox_server.published_titles() == [] and sandbox_server.state()["mass_sends"] == []
     row = post_row(runtime, post)
     assert row.status == "failed" and row.failure_reason == texts.MASS_UNVERIFIED_REASON
+
+
+def test_a_mass_send_refused_under_mass_protection_fails_and_tells_the_author_why(
+    make_runtime, sandbox_server, clock
+):
+    from dataclasses import replace
+
+    from publisher.texts import publishing as texts
+
+    state = sandbox_server.app.extensions["sandbox"]
+    with state.lock:
+        state.accounts = {appid: replace(a, mass_protection=True) for appid, a in state.accounts.items()}
+    runtime = make_runtime(mode="mass")
+    author = add_staff(runtime)
+    post = queue_post(runtime, "群发保护", author_id=author)
+    sandbox_server.fault(path="cgi-bin/message/mass/sendall", protection="refuse")
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+
+    run_until_settled(runtime, clock)
+
+    assert sandbox_server.published_titles() == []
+    row = post_row(runtime, post)
+    assert row.status == "failed"
+    assert row.failure_reason == texts.MASS_PLAIN_FAILURE.format(status="SEND_FAIL")

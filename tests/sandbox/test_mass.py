@@ -152,3 +152,27 @@ def test_successful_mass_send_takes_the_draft_out_of_the_draft_box(sandbox, clie
     sandbox.advance(61)
     # A retry of the same send still learns the first msg_id, though its draft is gone.
     assert errcode_of(lambda: send(client, media_id, clientmsgid="post-18")).response.json()["msg_id"] == msg_id
+
+
+def test_with_mass_protection_a_send_to_all_waits_for_the_administrator_and_fails_if_refused(accounts):
+    from dataclasses import replace
+
+    from .conftest import Sandbox
+
+    sandbox = Sandbox([replace(a, mass_protection=True) for a in accounts], publish_delay=0.3)
+    try:
+        client = sandbox.client()
+        confirmed = send(client, make_draft(client))["msg_id"]
+        assert client.message.get_mass(confirmed)["msg_status"] == "SENDING"  # waiting for the administrator
+        wait_until(lambda: client.message.get_mass(confirmed)["msg_status"] == "SEND_SUCCESS")
+
+        sandbox.advance(DAY)
+        sandbox.control("POST", "sandbox/faults", json={"path": "cgi-bin/message/mass/sendall",
+                                                       "protection": "refuse"}).raise_for_status()
+        media_id = make_draft(client, "被拒绝")
+        refused = send(client, media_id)["msg_id"]
+        wait_until(lambda: client.message.get_mass(refused)["msg_status"] == "SEND_FAIL")
+        assert sandbox.snapshot()["mass_sends"][-1]["status"] == "send fail"
+        assert client.draft.get(media_id)["news_item"][0]["title"] == "被拒绝"  # nothing went out
+    finally:
+        sandbox.live.close()
