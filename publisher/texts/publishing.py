@@ -20,12 +20,14 @@ ERRCODE_REASONS = {
 }
 REJECTED_REASON = "微信拒绝了这篇文章（错误码 {errcode}）：{errmsg}"
 MASS_FAILED_REASON = "群发失败（{status}）"
-# A plain failure without an err(...) code: what WeChat reports when 群发保护 (API 群发保护)
-# is on and the administrator refused the send or did not confirm it within 30 minutes.
-MASS_PLAIN_FAILURE = (
-    "群发失败（{status}）：公众号开启了「API 群发保护」时，管理员拒绝或 30 分钟内未确认即会失败。"
+# A failure without an err(...) code: the event's "send fail" (what a send refused under
+# API 群发保护 ends with: the administrator refused it or did not confirm within 30 minutes),
+# and mass/get's SEND_FAIL, which gives no reason at all.
+MASS_PROTECTION_HINT = (
+    "若公众号开启了「API 群发保护」，管理员拒绝或 30 分钟内未确认即会失败；"
     "请管理员在微信中确认群发或在公众号后台关闭该保护，再用「定时」重新排队"
 )
+MASS_PLAIN_FAILURE = "群发失败（{status}），微信未说明原因。" + MASS_PROTECTION_HINT
 MASS_PLAIN_FAILURE_STATUSES = {"send fail", "send_fail"}
 SUBMIT_UNCONFIRMED_REASON = (
     "已提交微信发布，但微信没有返回结果；草稿已离开草稿箱（说明提交已生效），发表记录中却一直查不到这篇文章。"
