@@ -86,9 +86,9 @@ def _world(make_runtime, mode: str):
 
 
 def _settle_and_check(runtime, sandbox_server, clock, posts, *, expect_reason=None):
-    # Past RECONCILE_JOB_END: an unanswered submit whose draft is still in the box is
-    # submitted again only an hour after it was made.
-    run_until_settled(runtime, clock, passes=100)
+    # Past RECONCILE_JOB_END, for each of a burst of three: an unanswered submit whose draft
+    # is still in the box is submitted again only an hour after it was made.
+    run_until_settled(runtime, clock, passes=250)
     drain_tasks(runtime, clock)
     return end_state_problems(runtime, sandbox_server.app.extensions["sandbox"], posts,
                               expect_reason=expect_reason)
