@@ -7,10 +7,12 @@ from .chat import Approval, BindFailure, DraftSession
 from .inbound import InboundMessage
 from .ledger import WECHAT_CHANNEL, LedgerEntry
 from .post import Post, PostBlock, PostImage
+from .periodic import PeriodicRun
 from .publishing import PublishQuota, SchedulerHeartbeat
+from .reach import ReachFigure, ReachPull
 from .replay import WebhookReplay
 from .registers import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
-from .staff import AdminUser, ConsoleLoginFailure, InviteCode, Role, Staff
+from .staff import REVIEWER_ROLES, ROLES, AdminUser, ConsoleLoginFailure, InviteCode, Role, Staff
 from .task import Task
 from .token import WeChatToken
 from .topic import Topic
@@ -31,12 +33,17 @@ __all__ = [
     "InboundMessage",
     "InviteCode",
     "LedgerEntry",
+    "PeriodicRun",
     "Post",
     "PostBlock",
     "PostImage",
     "PublishBundle",
     "PublishQuota",
+    "ReachFigure",
+    "ReachPull",
     "RegisterOpening",
+    "REVIEWER_ROLES",
+    "ROLES",
     "Role",
     "SchedulerHeartbeat",
     "Staff",

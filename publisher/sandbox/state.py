@@ -125,6 +125,7 @@ class SandboxState:
         # When a freepublish job's draft leaves the draft box: at submit, or (the default,
         # the stricter reading) only when the job ends. See publisher/sandbox/publishing.py.
         self.draft_leaves_at_submit = False
+        self.datacube_seed = 0  # mixed into every datacube figure: another seed, other numbers
         self.faults = FaultBook()
         # Set by reset() so that requests hanging on a fault return at once.
         self.release = threading.Event()
@@ -157,6 +158,7 @@ class SandboxState:
         self.templates: list[dict] = []
         self.events: list[dict] = []
         self.calls: Counter = Counter()
+        self.datacube_queries: list[dict] = []
         self._ids = itertools.count(1)
 
     def reset(self) -> None:
@@ -201,6 +203,7 @@ class SandboxState:
                 "events": list(self.events),
                 "faults": self.faults.view(),
                 "calls": dict(self.calls),
+                "datacube_queries": list(self.datacube_queries),
             }
 
 
