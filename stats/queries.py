@@ -101,7 +101,7 @@ def year_counts(session: Session, account_id: int, year: int, channel_order: lis
 ENTRY_COLUMNS = (LedgerEntry.disclosed_on, LedgerEntry.channel, LedgerEntry.topic, LedgerEntry.title,
                  LedgerEntry.url, LedgerEntry.source, LedgerEntry.topic_guessed,
                  LedgerEntry.deleted_at.is_not(None).label("deleted"))
-ENTRY_BATCH = 2000
+ENTRY_BATCH = 500  # rows held at once: a few hundred kB whatever the ledger's size
 
 
 @dataclass(frozen=True)
