@@ -8,9 +8,10 @@ from .inbound import InboundMessage
 from .ledger import WECHAT_CHANNEL, LedgerEntry
 from .post import Post, PostBlock, PostImage
 from .publishing import PublishQuota, SchedulerHeartbeat
+from .reach import ReachFigure, ReachPull
 from .replay import WebhookReplay
 from .registers import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
-from .staff import AdminUser, ConsoleLoginFailure, InviteCode, Role, Staff
+from .staff import REVIEWER_ROLES, ROLES, AdminUser, ConsoleLoginFailure, InviteCode, Role, Staff
 from .task import Task
 from .token import WeChatToken
 from .topic import Topic
@@ -36,7 +37,11 @@ __all__ = [
     "PostImage",
     "PublishBundle",
     "PublishQuota",
+    "ReachFigure",
+    "ReachPull",
     "RegisterOpening",
+    "REVIEWER_ROLES",
+    "ROLES",
     "Role",
     "SchedulerHeartbeat",
     "Staff",

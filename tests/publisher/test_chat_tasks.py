@@ -10,8 +10,6 @@ from publisher.jobs import run_due_tasks
 from publisher.models import PostImage, Staff, Task
 from publisher.wechat import TransientError
 
-import publisher.chat_tasks  # noqa: F401  (registers the handlers)
-
 
 class Unreachable:
     """A gateway whose every call fails as when WeChat cannot be reached."""

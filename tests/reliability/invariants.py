@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from publisher.models import LedgerEntry, Post, PublishBundle, Task
 from publisher.publishing.claim import ACTIVE
-from publisher.tasks import run_due_tasks
+from publisher.jobs import run_due_tasks
 
 
 def went_out(sandbox_state) -> Counter:
