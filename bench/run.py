@@ -59,8 +59,12 @@ def main() -> int:
     else:
         ok &= step("webhook", [PYTHON, "bench/webhook_bench.py"])
         ok &= step("worker memory", [PYTHON, "bench/webhook_bench.py", "--memory"])
+        ok &= step("webhook with every WeChat call 3 s slow", [PYTHON, "bench/webhook_bench.py", "--slow-sandbox"])
         ok &= step("publishing", [PYTHON, "bench/publishing_bench.py"])
         ok &= step("report files", [PYTHON, "bench/report_formats_bench.py"])
+        # A million rows take minutes a file: the XLSX and its limit only, two rounds.
+        ok &= step("XLSX over 1,000,000 ledger rows", [PYTHON, "bench/report_formats_bench.py", "--sizes", "1000000",
+                                                     "--kinds", "bare-openpyxl", "xlsx", "--rounds", "2"])
         ok &= step("JSON report over 1,000,000 ledger rows (SQLite)", [PYTHON, "bench/report_bench.py", "--repeat", "21"])
     return 0 if ok else 1
 

@@ -108,5 +108,7 @@ def _last_heard(session: Session, account_id: int, openids: set[str]) -> dict[st
         return {}
     return dict(session.execute(
         select(InboundMessage.from_openid, func.max(InboundMessage.received_at))
-        .where(InboundMessage.account_id == account_id, InboundMessage.from_openid.in_(openids))
+        # Only a message opens the 48-hour window; an event's is one minute (publisher/notify.py).
+        .where(InboundMessage.account_id == account_id, InboundMessage.from_openid.in_(openids),
+               InboundMessage.msg_type != "event")
         .group_by(InboundMessage.from_openid)).all())

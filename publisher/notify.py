@@ -22,8 +22,8 @@ MESSAGES_PER_WINDOW = 5
 
 
 def reachable_staff(session: Session, account_id: int, staff_ids: Iterable[int], now: datetime) -> set[int]:
-    """Those of `staff_ids` a notice can reach now: bound, active, written to the account within
-    the last 48 hours, and sent fewer than five notices since (queued ones count: they will go)."""
+    """Those of `staff_ids` a notice can reach now: bound, active, sent the account a message
+    (not only an event) within the last 48 hours, and sent fewer than five notices since (queued ones count: they will go)."""
     ids = set(staff_ids)
     if not ids:
         return set()
@@ -34,7 +34,10 @@ def reachable_staff(session: Session, account_id: int, staff_ids: Iterable[int],
         return set()
     last_heard = dict(session.execute(
         select(InboundMessage.from_openid, func.max(InboundMessage.received_at))
-        .where(InboundMessage.account_id == account_id, InboundMessage.from_openid.in_(openids))
+        # Only a message opens the 48-hour window; a click, follow or scan opens one minute
+        # (publisher/sandbox/messages.py), too short for a queued notice to count on.
+        .where(InboundMessage.account_id == account_id, InboundMessage.from_openid.in_(openids),
+               InboundMessage.msg_type != "event")
         .group_by(InboundMessage.from_openid)
     ).all())
     reachable = set()

@@ -7,10 +7,11 @@ articles stay in the ledger but are not counted as disclosed; they are counted a
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, bindparam, case, extract, func, literal, null, select, union_all
+from sqlalchemy import Row, and_, bindparam, case, extract, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from publisher.models import WECHAT_CHANNEL, LedgerEntry
@@ -96,14 +97,40 @@ def year_counts(session: Session, account_id: int, year: int, channel_order: lis
     )
 
 
-def year_entries(session: Session, account_id: int, year: int) -> list[LedgerEntry]:
-    """The ledger rows of a year, deleted ones included (flagged): the XLSX lists them all."""
-    start, end = year_range(year)
-    return list(session.scalars(
-        select(LedgerEntry)
-        .where(LedgerEntry.account_id == account_id, LedgerEntry.disclosed_on >= start, LedgerEntry.disclosed_on < end)
-        .order_by(LedgerEntry.published_at, LedgerEntry.id)
-    ))
+# The XLSX ledger sheet's columns, in its order; whether a row is deleted is all it shows.
+ENTRY_COLUMNS = (LedgerEntry.disclosed_on, LedgerEntry.channel, LedgerEntry.topic, LedgerEntry.title,
+                 LedgerEntry.url, LedgerEntry.source, LedgerEntry.topic_guessed,
+                 LedgerEntry.deleted_at.is_not(None).label("deleted"))
+ENTRY_BATCH = 500  # rows held at once: a few hundred kB whatever the ledger's size
+
+
+@dataclass(frozen=True)
+class YearEntries:
+    """The ledger rows of a year, deleted ones included (flagged): the XLSX lists them all.
+
+    Iterating runs the query and yields plain Core rows (the columns of `ENTRY_COLUMNS`) a
+    batch at a time, so a million-row year is never in memory at once, and no ORM object is
+    built for a row that is only written out. It reads through the session it was made with,
+    so iterate it before that session is gone.
+    """
+    session: Session
+    account_id: int
+    year: int
+
+    def __iter__(self) -> Iterator[Row]:
+        start, end = year_range(self.year)
+        statement = (
+            select(*ENTRY_COLUMNS)
+            .where(LedgerEntry.account_id == self.account_id,
+                   LedgerEntry.disclosed_on >= start, LedgerEntry.disclosed_on < end)
+            .order_by(LedgerEntry.published_at, LedgerEntry.id)
+        )
+        # yield_per streams the cursor (a server-side cursor on PostgreSQL) in batches.
+        yield from self.session.connection().execute(statement.execution_options(yield_per=ENTRY_BATCH))
+
+
+def year_entries(session: Session, account_id: int, year: int) -> YearEntries:
+    return YearEntries(session, account_id, year)
 
 
 def _by_count(counter: Counter[str]) -> dict[str, int]:

@@ -34,7 +34,7 @@ def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, accou
         today = runtime.clock.now().astimezone(runtime.settings.timezone).date()
         report = build_report(session, account, year, settings=runtime.settings, today=today,
                               with_entries=fmt == "xlsx")
-    data = render(report, fmt)
+        data = render(report, fmt)  # in the session: the XLSX streams the ledger rows from it
     if out is None:
         if fmt in ("docx", "xlsx"):
             raise click.UsageError("--out FILE is needed for docx and xlsx")

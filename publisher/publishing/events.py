@@ -59,4 +59,6 @@ def handle_mass_send_finished(
                                    published_at=clock.now(), clock=clock, timezone=timezone)
     else:
         log.warning("bundle %s: mass send %s ended %s", bundle.id, event.msg_id, event.status)
-        outcome.fail_bundle(session, bundle, texts.MASS_FAILED_REASON.format(status=event.status), clock=clock)
+        reason = (texts.MASS_PLAIN_FAILURE if event.status.lower() in texts.MASS_PLAIN_FAILURE_STATUSES
+                  else texts.MASS_FAILED_REASON)
+        outcome.fail_bundle(session, bundle, reason.format(status=event.status), clock=clock)

@@ -7,7 +7,7 @@ after a crash anywhere, the recorded state says what to do next:
     pending      nothing irreversible done: (re)use recorded uploads and draft, then submit
     submitting   a submit or send may have been applied: reconcile, never repeat blindly
                  (freepublish: find the draft's articles among the published, and submit
-                 again only if, after RECONCILE_WAIT, the draft is still in the draft box;
+                 again only if, after RECONCILE_JOB_END, the draft is still in the draft box;
                  mass: send again with the same clientmsgid, a minute later, which WeChat
                  answers 45065 + the first msg_id)
     submitted    publish_id / msg_id known: wait for the event, or poll
@@ -29,6 +29,7 @@ from publisher.runtime import Runtime
 from publisher.texts import publishing as texts
 from publisher.timeparse import format_beijing
 from publisher.wechat import (
+    ConfigurationError,
     DraftArticle,
     DuplicateClientMsgId,
     OutcomeUnknown,
@@ -59,6 +60,12 @@ RECONCILE_PAGES = 3
 # submitted or published draft out of the box): it is never submitted again, only looked
 # for among the published this long, after which staff are asked to check the account.
 RECONCILE_GIVE_UP = timedelta(hours=6)
+# WeChat documents only that a draft leaves the box once published and that a failed job
+# keeps a backup, not when it leaves: it may stay in the box while its job is still
+# publishing. So a draft still in the box proves the unanswered submit was not applied
+# (or that its job failed, keeping the draft) only once any job it started would have
+# ended: freepublish jobs end within minutes, so an hour is taken as that bound.
+RECONCILE_JOB_END = timedelta(hours=1)
 # WeChat refuses a repeat of a mass send's clientmsgid within a minute of the last (45066).
 MASS_REPEAT_SPACING = timedelta(seconds=61)
 # How far WeChat's clock may be behind this server's before its times are not believed.
@@ -143,11 +150,24 @@ def _advance(work: BundleWork) -> str:
         reason = texts.ERRCODE_REASONS.get(exc.errcode) or texts.REJECTED_REASON.format(
             errcode=exc.errcode, errmsg=exc.errmsg)
         status = _fail(work, reason, exc.errcode)
+    except ConfigurationError as exc:
+        if exc.errcode == 48001 and _refused_before_sending(work):
+            # An unverified account may not mass-send at all: retrying cannot help.
+            status = _fail(work, texts.MASS_UNVERIFIED_REASON, exc.errcode)
+        else:
+            status = _retry_later(work, exc)
     except WeChatError as exc:
         # Network trouble, -1, a token refused even after the one refresh, configuration:
         # try again with backoff, and give up with a reason after MAX_ATTEMPTS.
         status = _retry_later(work, exc)
     return status
+
+
+def _refused_before_sending(work: BundleWork) -> bool:
+    """The refused call was a mass send that certainly did not go out: _submit put the bundle
+    back to pending (a repeat after an unanswered send stays submitting, and is never failed)."""
+    with work.unit() as (_, bundle):
+        return bundle.mode == "mass" and bundle.status == "pending"
 
 
 def set_aside(runtime: Runtime, bundle_id: int, worker: str, error: Exception) -> None:
@@ -296,7 +316,8 @@ def _reconcile(work: BundleWork, gateway) -> str:
         return "submitting"
     # Not listed (yet): the list may lag, or the job may still be publishing. The draft box
     # tells: a draft that has left it was submitted, and submitting it again would publish
-    # the articles twice.
+    # the articles twice. A draft still in it may belong to a job still publishing, so it is
+    # trusted only after RECONCILE_JOB_END (see there).
     if media_id and not gateway.draft_exists(media_id):
         if now - marked_at >= RECONCILE_GIVE_UP:
             log.error("bundle %s: the unanswered submit took draft %s out of the draft box, but nothing was "
@@ -305,6 +326,8 @@ def _reconcile(work: BundleWork, gateway) -> str:
             return _fail(work, texts.SUBMIT_UNCONFIRMED_REASON, None)
         log.info("bundle %s: draft %s has left the draft box, so the unanswered submit went through; "
                  "waiting for it among the published", work.bundle_id, media_id)
+        return _wait(work)
+    if now - marked_at < RECONCILE_JOB_END:
         return _wait(work)
     log.warning("bundle %s: the unanswered submit is not among the published and draft %s is still in the "
                 "draft box; submitting again", work.bundle_id, media_id)
@@ -362,7 +385,9 @@ def _poll(work: BundleWork, gateway) -> str:
                 outcome.complete_published(session, bundle, article_id=None, urls={},
                                            published_at=sent_at or now, clock=work.clock, timezone=work.tz)
             else:
-                outcome.fail_bundle(session, bundle, texts.MASS_FAILED_REASON.format(status=state), clock=work.clock)
+                reason = (texts.MASS_PLAIN_FAILURE if state.lower() in texts.MASS_PLAIN_FAILURE_STATUSES
+                          else texts.MASS_FAILED_REASON)
+                outcome.fail_bundle(session, bundle, reason.format(status=state), clock=work.clock)
             return bundle.status
     result = gateway.publish_status(publish_id)
     if result.status == PublishState.PUBLISHING:

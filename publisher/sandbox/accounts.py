@@ -15,7 +15,11 @@ class SandboxAccount:
     `account_type` decides the mass-send quota: a subscription account (订阅号) may
     mass-send once per 北京时间 day, a service account (服务号) four times per month.
     `push_url` is where the sandbox delivers PUBLISHJOBFINISH / MASSSENDJOBFINISH
-    events (None: events are only recorded in the state).
+    events (None: events are only recorded in the state). `verified`: only a verified
+    (认证) account may mass-send (48001 otherwise). `mass_protection`: API 群发保护 is on,
+    so a send to all waits for an administrator ("如管理员拒绝或30分钟内没有确认，该次群发
+    失败"): the sandbox's administrator confirms after `publish_delay` unless a fault
+    rule `protection="refuse"` makes them refuse.
     """
 
     appid: str
@@ -25,6 +29,8 @@ class SandboxAccount:
     push_url: str | None
     account_type: str = "subscription"
     name: str = "default"
+    verified: bool = True
+    mass_protection: bool = False
 
     def __post_init__(self) -> None:
         if self.account_type not in ACCOUNT_TYPES:
@@ -51,4 +57,6 @@ class SandboxAccount:
             "event_sender": self.event_sender,
             "push_url": self.push_url,
             "safe_mode": self.aes_key is not None,
+            "verified": self.verified,
+            "mass_protection": self.mass_protection,
         }

@@ -64,7 +64,8 @@ def register_control(bp: Blueprint, state: SandboxState) -> None:
     def user_activity():
         body = _body()
         try:
-            activity = messages.record_activity(state, body.get("appid", ""), body.get("openid", ""))
+            activity = messages.record_activity(state, body.get("appid", ""), body.get("openid", ""),
+                                                body.get("kind") or "message")
         except WeChatError as error:
             return json_response({"error": error.errmsg}, 404 if error.errcode == 40013 else 400)
         return json_response({"ok": True, **activity})

@@ -26,6 +26,8 @@ from typing import Protocol
 import requests
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from .messages import activity_kind
+
 BLOCK_SIZE = 32
 MODES = ("plain", "compatible", "safe")
 
@@ -146,7 +148,9 @@ def wechat_post(url: str, xml: str, account: Credentials, *, mode: str = "plain"
     a test simulating WeChat's retries calls this again.
 
     `sandbox_url` (the sandbox's base URL) first tells the sandbox that this user just
-    wrote to the account, opening the 48-hour customer-service window as WeChat would.
+    wrote to the account (or clicked, followed, scanned), opening the customer-service
+    window that WeChat opens for it (publisher/sandbox/messages.py); an event that opens
+    none (unsubscribe, VIEW, …) tells it nothing.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
@@ -173,8 +177,9 @@ def wechat_post(url: str, xml: str, account: Credentials, *, mode: str = "plain"
         else:
             body = xml[: xml.rindex("</xml>")] + f"<Encrypt>{_cdata(encrypted)}</Encrypt></xml>"
     http = session or requests
-    if sandbox_url:
-        activity = {"appid": account.appid, "openid": params["openid"]}
+    kind = activity_kind(_field(xml, "MsgType"), _field(xml, "Event"))
+    if sandbox_url and kind is not None:
+        activity = {"appid": account.appid, "openid": params["openid"], "kind": kind}
         http.post(sandbox_url.rstrip("/") + "/sandbox/user_activity", json=activity, timeout=timeout).raise_for_status()
     return http.post(url, params=params, data=body.encode("utf-8"),
                      headers={"Content-Type": "text/xml"}, timeout=timeout)

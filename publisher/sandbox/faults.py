@@ -15,7 +15,10 @@ on the real platform) and applies to its next `times` matching calls. Kinds:
   (the client cannot tell this from after="drop", which is the point);
 - publish_status (+fail_idx): the submitted freepublish job ends with that status
   (2, 3, 4 fail; 5 and 6 go out, then are deleted or banned, as WeChat reports them);
-- mass_status: the mass send ends with that Status text (e.g. "err(30003)").
+- mass_status: the mass send ends with that Status text (e.g. "err(30003)");
+- protection="refuse": on an account with 群发保护 on, the administrator refuses the send
+  to all (or lets the 30 minutes pass): it ends SEND_FAIL, Status "send fail" (the
+  documentation names no errcode for it).
 
 One call consumes at most one rule: the oldest matching rule with calls left.
 """
@@ -44,6 +47,7 @@ class FaultRule:
     publish_status: int | None = None
     fail_idx: list[int] = field(default_factory=list)
     mass_status: str | None = None
+    protection: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.path, str) or not self.path:
@@ -57,6 +61,8 @@ class FaultRule:
             raise ValueError(f"before must be one of {BEFORE_KINDS}")
         if self.publish_status is not None and self.publish_status not in (2, 3, 4, 5, 6):
             raise ValueError("publish_status must be 2, 3, 4, 5 or 6")
+        if self.protection is not None and self.protection != "refuse":
+            raise ValueError('protection must be "refuse"')
         if self.http_status is not None and not 400 <= self.http_status <= 599:
             raise ValueError("http_status must be an HTTP error status")
         if self.delay < 0 or self.hang < 0:

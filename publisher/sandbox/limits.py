@@ -27,18 +27,26 @@ EXTENSIONS = {"jpeg": {"jpg", "jpeg"}, "png": {"png"}, "gif": {"gif"}, "bmp": {"
 
 
 class MediaRule:
-    """Formats and the size ceiling for one kind of upload."""
+    """Formats, the size ceiling and WeChat's errcode for going over it, for one kind of upload."""
 
-    def __init__(self, formats: set[str], max_bytes: int) -> None:
+    def __init__(self, formats: set[str], max_bytes: int, oversize_errcode: int) -> None:
         self.formats = formats
         self.max_bytes = max_bytes
+        self.oversize_errcode = oversize_errcode
 
 
+# The oversize errcodes are WeChat's global return codes as the platform answers them:
+# a thumb is 40012 (不合法的缩略图文件大小, "invalid thumb size"), a temporary image
+# 40006 (不合法的文件大小, "invalid media size", the answer reported for media/upload),
+# an uploadimg picture 40009 (不合法的图片文件大小, reported for an 8 MB uploadimg), and
+# permanent image material, whose documented answer is not recorded anywhere we can
+# read, 45001 (多媒体文件大小超过限制). publisher/wechat/errors.py refuses all four alike,
+# so govpost does not depend on which one WeChat picks.
 MEDIA_RULES = {
-    "thumb": MediaRule({"jpeg"}, 64 * KB),
-    "image": MediaRule({"jpeg", "png", "gif", "bmp"}, 10 * MB),
-    "uploadimg": MediaRule({"jpeg", "png"}, 1 * MB - 1),
-    "temp_image": MediaRule({"jpeg", "png", "gif"}, 10 * MB),
+    "thumb": MediaRule({"jpeg"}, 64 * KB, 40012),
+    "image": MediaRule({"jpeg", "png", "gif", "bmp"}, 10 * MB, 45001),
+    "uploadimg": MediaRule({"jpeg", "png"}, 1 * MB - 1, 40009),
+    "temp_image": MediaRule({"jpeg", "png", "gif"}, 10 * MB, 40006),
 }
 
 MAX_ARTICLES = 8
@@ -80,7 +88,7 @@ def check_upload(kind: str, filename: str, data: bytes) -> str:
     if extension not in set().union(*(EXTENSIONS[f] for f in rule.formats)):
         raise WeChatError(40005)
     if len(data) > rule.max_bytes:
-        raise WeChatError(40009)
+        raise WeChatError(rule.oversize_errcode)
     return sniffed[1]
 
 

@@ -3,10 +3,18 @@
 A submitted job stays "publishing" for `publish_delay` real seconds, then a timer
 finishes it: it becomes a Publication with pages, and the job-finish event is pushed.
 The articles are copied at submit time, as WeChat does, so later draft edits do not change
-what goes out. A submitted draft leaves the draft box at once (WeChat: "上传到草稿箱中的素材
-被群发或发布后，该素材将从草稿箱中移除"; the MP console shows it under 发表记录 as 发表中 from
-the moment it is submitted), and a job that fails puts it back ("若在发表过程中出现系统失败,
-草稿箱中会保留这份草稿的备份"). A mass send's draft still leaves only when the send succeeds.
+what goes out.
+
+When a submitted draft leaves the draft box is not documented. WeChat says only that a
+draft leaves once published ("上传到草稿箱中的素材被群发或发布后，该素材将从草稿箱中移除")
+and that a failed job keeps a backup ("若在发表过程中出现系统失败，草稿箱中会保留这份草稿的
+备份"). So by default the sandbox keeps the draft in the box until the job ends (it leaves
+when the job goes out, and stays when it fails): that is the stricter reading for govpost,
+whose reconcile must then not take "still in the box" to mean "never submitted" while a
+job may be running, and it is the reading under which a repeated submit would publish
+twice. `state.draft_leaves_at_submit` (create_blueprint's `draft_leaves_at_submit=True`)
+gives the other reading: the draft leaves at submit and a failed job puts it back. govpost
+is tested against both. A mass send's draft leaves only when the send succeeds.
 """
 
 from __future__ import annotations
@@ -75,8 +83,9 @@ def submit(state: SandboxState, appid: str, media_id: str, base_url: str, fault:
             job.final_status = fault.publish_status
             job.final_fail_idx = list(fault.fail_idx)
         state.jobs[job.publish_id] = job
-        state.drafts.pop(media_id, None)
-        state.submitted_drafts[job.publish_id] = draft
+        if state.draft_leaves_at_submit:
+            state.drafts.pop(media_id, None)
+            state.submitted_drafts[job.publish_id] = draft
     _later(state, _finish_job, job.publish_id)
     return {"errcode": 0, "errmsg": "ok", "publish_id": job.publish_id, "msg_data_id": job.msg_data_id}
 
@@ -94,6 +103,7 @@ def _finish_job(state: SandboxState, publish_id: str, generation: int) -> None:
             job.article_id = publication.article_id
             urls = [publication.url(i) for i in range(1, len(job.articles) + 1)]
             state.submitted_drafts.pop(publish_id, None)
+            state.drafts.pop(job.draft_media_id, None)  # published: it leaves the box (if still there)
             if job.status in (5, 6):
                 # 已被删除 / 已被封禁: it went out, and is gone from the account by the time
                 # the job is reported.
@@ -200,13 +210,18 @@ def send_all(state: SandboxState, appid: str, payload: dict, base_url: str, faul
                 if (earlier.appid == appid and earlier.clientmsgid == clientmsgid
                         and now - earlier.sent_at < CLIENTMSGID_WINDOW):
                     raise WeChatError(45065, msg_id=earlier.msg_id)
-        draft = drafts.find(state, appid, media_id)
         account = state.accounts[appid]
-        period, allowed = _quota_period(account.account_type, now)
-        used = sum(1 for m in state.mass_sends.values()
-                   if m.appid == appid and _quota_period(account.account_type, m.sent_at)[0] == period)
-        if used >= allowed:
-            raise WeChatError(45028)
+        if not account.verified:
+            raise WeChatError(48001)  # 群发 is for verified (认证) accounts only: api unauthorized
+        draft = drafts.find(state, appid, media_id)
+        if account.account_type == "subscription":
+            # A subscription account's one send a day is refused at the API. A service
+            # account's four a month are counted per follower instead (see _audience).
+            period, allowed = _quota_period(account.account_type, now)
+            used = sum(1 for m in state.mass_sends.values()
+                       if m.appid == appid and _quota_period(account.account_type, m.sent_at)[0] == period)
+            if used >= allowed:
+                raise WeChatError(45028)
         number = state.next_number()
         send = MassSend(msg_id=MSG_ID_BASE + number, msg_data_id=PUBLISH_ID_BASE + number, appid=appid,
                         media_id=media_id, articles=[dict(a) for a in draft.articles], base_url=base_url,
@@ -214,6 +229,10 @@ def send_all(state: SandboxState, appid: str, payload: dict, base_url: str, faul
                         tag_id=None if is_to_all else target.get("tag_id"))
         if fault is not None and fault.mass_status:
             send.final_status = fault.mass_status
+        if account.mass_protection and is_to_all and fault is not None and fault.protection == "refuse":
+            # Refused by the administrator, or not confirmed within 30 minutes: it stays
+            # SENDING until then (the delay below) and fails; WeChat gives no errcode.
+            send.final_status = "send fail"
         state.mass_sends[send.msg_id] = send
     _later(state, _finish_mass, send.msg_id)
     return {"errcode": 0, "errmsg": "send job submission success", "msg_id": send.msg_id,
@@ -228,7 +247,9 @@ def _finish_mass(state: SandboxState, msg_id: int, generation: int) -> None:
         send.finished_at = state.clock.now()
         succeeded = send.final_status == "send success"
         audience = FOLLOWERS if send.is_to_all else TAG_MEMBERS
-        counts = {"total": audience, "filter": audience, "sent": audience if succeeded else 0, "error": 0}
+        reachable = _audience(state, send) if succeeded else audience
+        counts = {"total": audience, "filter": reachable, "sent": reachable if succeeded else 0, "error": 0}
+        send.sent_count = counts["sent"]
         urls: list[str] = []
         if succeeded:
             publication = _publication(state, send.appid, "mass", send.articles, send.base_url, send.msg_data_id)
@@ -239,6 +260,30 @@ def _finish_mass(state: SandboxState, msg_id: int, generation: int) -> None:
         account = state.accounts[send.appid]
         xml = events.mass_send_job_finish(account, send.finished_at, send.msg_id, send.final_status, counts, urls)
     events.push(state, account, "MASSSENDJOBFINISH", xml, generation)
+
+
+def _audience(state: SandboxState, send: MassSend) -> int:
+    """How many followers this successful send reaches, counting it against each one.
+
+    A service account (服务号) may reach each follower four times a month; a send beyond
+    that still succeeds at the API and silently skips the followers who have had their
+    four ("每个用户每月只能接收4条群发消息，多于4条的群发将对该用户发送失败"). Tag sends
+    reach the first TAG_MEMBERS followers. A subscription account's limit is the API's
+    (45028 at send time), so it reaches everyone.
+    """
+    audience = FOLLOWERS if send.is_to_all else TAG_MEMBERS
+    account = state.accounts[send.appid]
+    if account.account_type != "service":
+        return audience
+    month = _quota_period("service", send.sent_at)[0]
+    received = state.follower_receipts.setdefault((send.appid, month), [0] * FOLLOWERS)
+    allowed = MASS_QUOTA["service"][1]
+    reached = 0
+    for follower in range(audience):
+        if received[follower] < allowed:
+            received[follower] += 1
+            reached += 1
+    return reached
 
 
 def _find_mass(state: SandboxState, appid: str, msg_id) -> MassSend:

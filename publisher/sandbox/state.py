@@ -98,6 +98,7 @@ class MassSend:
     msg_status: str = "SENDING"
     article_id: str | None = None
     finished_at: float | None = None
+    sent_count: int | None = None
 
 
 @dataclass
@@ -121,6 +122,9 @@ class SandboxState:
         self.clock = clock
         self.token_ttl = token_ttl
         self.publish_delay = publish_delay
+        # When a freepublish job's draft leaves the draft box: at submit, or (the default,
+        # the stricter reading) only when the job ends. See publisher/sandbox/publishing.py.
+        self.draft_leaves_at_submit = False
         self.datacube_seed = 0  # mixed into every datacube figure: another seed, other numbers
         self.faults = FaultBook()
         # Set by reset() so that requests hanging on a fault return at once.
@@ -144,6 +148,9 @@ class SandboxState:
         self.mass_sends: dict[int, MassSend] = {}
         # When each (appid, clientmsgid) was last tried: a repeat within a minute is 45066.
         self.clientmsgid_tried: dict[tuple[str, str], float] = {}
+        # How many mass sends each follower received, per (appid, month): a service account's
+        # four a month are counted per follower.
+        self.follower_receipts: dict[tuple[str, str], list[int]] = {}
         self.previews: dict[str, list[dict]] = defaultdict(list)
         self.custom_messages: dict[str, list[dict]] = defaultdict(list)
         self.user_activity: dict[tuple[str, str], dict] = {}
@@ -224,4 +231,4 @@ def _mass_view(m: MassSend) -> dict:
     return {"msg_id": m.msg_id, "msg_data_id": m.msg_data_id, "appid": m.appid, "media_id": m.media_id,
             "clientmsgid": m.clientmsgid, "msg_status": m.msg_status, "status": m.final_status,
             "article_id": m.article_id, "sent_at": m.sent_at, "is_to_all": m.is_to_all,
-            "tag_id": m.tag_id}
+            "tag_id": m.tag_id, "sent_count": m.sent_count}

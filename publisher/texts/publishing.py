@@ -9,6 +9,10 @@ PUBLISH_STATUS_REASONS = {
     6: "发布成功后被微信平台封禁",
 }
 SUBMIT_CHECK_FAILED = "草稿未通过微信发布检查（53503），请检查标题、正文和封面后用「定时」重新排队"
+MASS_UNVERIFIED_REASON = (
+    "公众号尚未通过微信认证，微信不允许群发（48001）。请管理员在公众号后台完成认证，"
+    "或把发布方式改为「发布」，再用「定时」重新排队"
+)
 ERRCODE_REASONS = {
     53503: SUBMIT_CHECK_FAILED,
     53504: "草稿正被其他操作使用（53504），请稍后用「定时」重新排队",
@@ -16,6 +20,15 @@ ERRCODE_REASONS = {
 }
 REJECTED_REASON = "微信拒绝了这篇文章（错误码 {errcode}）：{errmsg}"
 MASS_FAILED_REASON = "群发失败（{status}）"
+# A failure without an err(...) code: the event's "send fail" (what a send refused under
+# API 群发保护 ends with: the administrator refused it or did not confirm within 30 minutes),
+# and mass/get's SEND_FAIL, which gives no reason at all.
+MASS_PROTECTION_HINT = (
+    "若公众号开启了「API 群发保护」，管理员拒绝或 30 分钟内未确认即会失败；"
+    "请管理员在微信中确认群发或在公众号后台关闭该保护，再用「定时」重新排队"
+)
+MASS_PLAIN_FAILURE = "群发失败（{status}），微信未说明原因。" + MASS_PROTECTION_HINT
+MASS_PLAIN_FAILURE_STATUSES = {"send fail", "send_fail"}
 SUBMIT_UNCONFIRMED_REASON = (
     "已提交微信发布，但微信没有返回结果；草稿已离开草稿箱（说明提交已生效），发表记录中却一直查不到这篇文章。"
     "为避免重复发布，系统没有再次提交。请到公众号后台「发表记录」核实是否已发出，如未发出，再用「定时」重新排队"

@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from publisher.models import WECHAT_CHANNEL, Account, LedgerEntry
+from publisher.models import WECHAT_CHANNEL, Account
 from publisher.settings import Settings
 from publisher.texts import report as texts
-from stats.queries import YearCounts, year_counts, year_entries
+from stats.queries import YearCounts, YearEntries, year_counts, year_entries
 from stats.reach import section_one_figures, year_articles
 
 from .consistency import Check, check_tables
@@ -28,7 +28,7 @@ class Report:
     tables: Tables
     checks: list[Check]
     signed_on: date
-    entries: list[LedgerEntry] = field(default_factory=list)  # only when asked for (the XLSX lists them)
+    entries: YearEntries | list = field(default_factory=list)  # streamed, only when asked for (the XLSX lists them)
     reads: list = field(default_factory=list)  # stats.reach.ArticleRow, with the entries
 
     @property

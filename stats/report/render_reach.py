@@ -1,6 +1,7 @@
 """The report XLSX's sheet of WeChat articles with their reads (SPEC §7a)."""
 from __future__ import annotations
 
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from publisher.texts import reach as texts
@@ -11,16 +12,20 @@ from .build import Report
 
 def reads_sheet(sheet, report: Report) -> None:
     """One row per article; the figure cells stay empty where WeChat measured nothing, with
-    the reason beside them, so a sum over the column never counts a guess."""
-    sheet.append(list(texts.SHEET_HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in report.reads:
-        sheet.append(_row(row))
-    for row in sheet.iter_rows(min_row=2, max_col=1):
-        row[0].number_format = "yyyy-mm-dd"
+    the reason beside them, so a sum over the column never counts a guess. The sheet is
+    write-only (the report's workbook is): widths first, then rows in order; date cells get
+    openpyxl's yyyy-mm-dd format by themselves."""
     sheet.column_dimensions["B"].width = 40
     sheet.column_dimensions["H"].width = 36
+    sheet.append([_bold(sheet, header) for header in texts.SHEET_HEADERS])
+    for row in report.reads:
+        sheet.append(_row(row))
+
+
+def _bold(sheet, value) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = Font(bold=True)
+    return cell
 
 
 def _row(row: ArticleRow) -> list:

@@ -252,6 +252,23 @@ def test_a_citizens_message_is_answered_within_the_window_and_refused_after(sign
         assert len(session.scalars(select(Task).where(Task.recipient == "oCitizen")).all()) == 1
 
 
+def test_a_citizens_menu_click_does_not_reopen_the_48_hour_reply_window(signed_in, runtime, account, clock):
+    # WeChat opens only a one-minute window for a click, follow or scan.
+    with transaction(runtime.session_factory) as session:
+        session.add(InboundMessage(account_id=account.id, dedup_key="c1", from_openid="oCitizen", msg_type="text",
+                                   raw=_text_xml("oCitizen", "路灯坏了"), received_at=clock.now()))
+    clock.advance(hours=47)
+    with transaction(runtime.session_factory) as session:
+        session.add(InboundMessage(account_id=account.id, dedup_key="c2", from_openid="oCitizen", msg_type="event",
+                                   raw="", received_at=clock.now()))
+    clock.advance(hours=2)
+    response = post_form(signed_in, "/messages/1/reply", {"text": "已安排维修"}, page_path="/messages",
+                         follow_redirects=True)
+    assert texts.REPLY_WINDOW_CLOSED.format(hours=48) in response.get_data(as_text=True)
+    with runtime.session_factory() as session:
+        assert session.scalars(select(Task).where(Task.recipient == "oCitizen")).all() == []
+
+
 def _wechat_article(runtime, account, days_ago: int) -> None:
     from publisher.audit import SYSTEM
     from publisher.ledger import add_entry

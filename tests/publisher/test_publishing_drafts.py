@@ -140,8 +140,9 @@ def test_the_draft_of_a_bundle_ended_at_submit_is_removed(make_runtime, sandbox_
 
 
 def test_an_unanswered_submit_keeps_its_draft_until_it_is_known_to_be_unused(make_runtime, sandbox_server, clock):
-    """The draft of a submit with no answer may still be submitted again (after the reconcile
-    wait): it is never deleted while the bundle is in flight, and it goes out once."""
+    """The draft of a submit with no answer may still be submitted again (once any job it
+    started would have ended): it is never deleted while the bundle is in flight, and it
+    goes out once."""
     runtime = make_runtime()
     queue_post(runtime, "冬季防火提示")
     sandbox_server.fault(path=SUBMIT, http_status=502)
@@ -154,7 +155,7 @@ def test_an_unanswered_submit_keeps_its_draft_until_it_is_known_to_be_unused(mak
         assert session.scalars(select(PublishBundle.status)).all() == ["submitting"]
     assert _draft_box(sandbox_server) == [["冬季防火提示"]]
 
-    _settle(runtime, clock, passes=20)
+    _settle(runtime, clock, passes=30, step_seconds=300)
 
     assert sandbox_server.published_titles() == ["冬季防火提示"]
     assert _draft_box(sandbox_server) == []

@@ -159,7 +159,7 @@ def test_draft_failing_the_publish_check_fails_the_bundle_in_chinese(make_runtim
     assert _bundles(runtime)[0].last_errcode == 53503
 
 
-def test_submit_unanswered_and_never_applied_is_submitted_again_after_the_reconcile_wait(
+def test_submit_unanswered_and_never_applied_is_submitted_again_once_any_job_would_have_ended(
     make_runtime, sandbox_server, clock
 ):
     runtime = make_runtime()
@@ -167,7 +167,7 @@ def test_submit_unanswered_and_never_applied_is_submitted_again_after_the_reconc
     sandbox_server.fault(path=SUBMIT, http_status=502)  # a gateway error: the submit was not applied
     clock.set(NOON)
 
-    run_until_settled(runtime, clock, passes=20)
+    run_until_settled(runtime, clock, passes=30, step_seconds=300)
 
     assert sandbox_server.published_titles() == ["冬季防火提示"]
     assert post_row(runtime, post).status == "published"
@@ -257,6 +257,74 @@ def test_dropped_submit_still_publishing_after_the_wait_is_not_submitted_again(
     run_until_settled(runtime, clock, step_seconds=300)
     assert sandbox_server.published_titles() == ["森林防火宣传"]
     assert post_row(runtime, post).status == "published"
+
+
+def _dropped_submit_still_publishing(runtime, sandbox_server, clock, title: str, minutes: int):
+    state = sandbox_server.app.extensions["sandbox"]
+    state.publish_delay = 3600  # the job stays "publishing" (status 1), so it is not listed
+    sandbox_server.fault(path=SUBMIT, after="drop")
+    clock.set(NOON)
+    for _ in range(minutes):
+        run_publishing_pass(runtime, "w")
+        clock.advance(minutes=1)
+    return state
+
+
+def test_dropped_submit_whose_draft_stays_in_the_box_while_publishing_is_not_submitted_again(
+    make_runtime, sandbox_server, clock
+):
+    # The sandbox's default, the stricter reading: the draft leaves only when the job ends.
+    runtime = make_runtime()
+    post = queue_post(runtime, "耕地保护宣传")
+    state = _dropped_submit_still_publishing(runtime, sandbox_server, clock, "耕地保护宣传", minutes=40)
+
+    jobs = sandbox_server.state()["publish_jobs"]
+    assert len(jobs) == 1 and [b.status for b in _bundles(runtime)] == ["submitting"]
+    assert [d["titles"] for d in sandbox_server.state()["drafts"]] == [["耕地保护宣传"]]
+
+    publishing._finish_job(state, jobs[0]["publish_id"], state.generation)
+    run_until_settled(runtime, clock, step_seconds=300)
+    assert sandbox_server.published_titles() == ["耕地保护宣传"]
+    assert post_row(runtime, post).status == "published"
+    assert sandbox_server.state()["drafts"] == []
+
+
+def test_dropped_submit_whose_draft_leaves_the_box_at_submit_is_not_submitted_again(
+    make_runtime, sandbox_server, clock
+):
+    runtime = make_runtime()
+    post = queue_post(runtime, "耕地保护宣传")
+    sandbox_server.app.extensions["sandbox"].draft_leaves_at_submit = True
+    state = _dropped_submit_still_publishing(runtime, sandbox_server, clock, "耕地保护宣传", minutes=40)
+
+    jobs = sandbox_server.state()["publish_jobs"]
+    assert len(jobs) == 1 and [b.status for b in _bundles(runtime)] == ["submitting"]
+    assert sandbox_server.state()["drafts"] == []
+
+    publishing._finish_job(state, jobs[0]["publish_id"], state.generation)
+    run_until_settled(runtime, clock, step_seconds=300)
+    assert sandbox_server.published_titles() == ["耕地保护宣传"]
+    assert post_row(runtime, post).status == "published"
+
+
+def test_dropped_submit_whose_job_failed_is_submitted_again_in_either_draft_box_reading(
+    make_runtime, sandbox_server, clock
+):
+    for leaves_at_submit in (False, True):
+        state = sandbox_server.app.extensions["sandbox"]
+        state.reset()
+        state.draft_leaves_at_submit = leaves_at_submit
+        runtime = make_runtime()
+        title = f"秋收安全提示{int(leaves_at_submit)}"
+        post = queue_post(runtime, title)
+        # Applied, unanswered, and the job fails: the draft stays (or comes back) as its backup.
+        sandbox_server.fault(path=SUBMIT, after="drop", publish_status=3)
+        clock.set(NOON)
+
+        run_until_settled(runtime, clock, passes=40, step_seconds=300)
+
+        assert sandbox_server.published_titles() == [title]
+        assert post_row(runtime, post).status == "published"
 
 
 def test_dropped_submit_never_found_fails_for_staff_to_check_instead_of_publishing_twice(

@@ -151,3 +151,47 @@ def test_repeat_of_an_unanswered_mass_send_refused_for_the_quota_is_not_sent_aga
     assert sandbox_server.published_titles() == ["群发配额"]
     assert len(sandbox_server.state()["mass_sends"]) == 1
     assert post_row(runtime, post).status == "published"
+
+
+def test_an_unverified_account_fails_its_mass_send_and_tells_the_author_why(make_runtime, sandbox_server, clock):
+    from dataclasses import replace
+
+    from publisher.texts import publishing as texts
+
+    state = sandbox_server.app.extensions["sandbox"]
+    with state.lock:
+        state.accounts = {appid: replace(a, verified=False) for appid, a in state.accounts.items()}
+    runtime = make_runtime(mode="mass")
+    author = add_staff(runtime)
+    post = queue_post(runtime, "未认证群发", author_id=author)
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+
+    run_until_settled(runtime, clock)
+
+    assert sandbox_server.published_titles() == [] and sandbox_server.state()["mass_sends"] == []
+    row = post_row(runtime, post)
+    assert row.status == "failed" and row.failure_reason == texts.MASS_UNVERIFIED_REASON
+
+
+def test_a_mass_send_refused_under_mass_protection_fails_and_tells_the_author_why(
+    make_runtime, sandbox_server, clock
+):
+    from dataclasses import replace
+
+    from publisher.texts import publishing as texts
+
+    state = sandbox_server.app.extensions["sandbox"]
+    with state.lock:
+        state.accounts = {appid: replace(a, mass_protection=True) for appid, a in state.accounts.items()}
+    runtime = make_runtime(mode="mass")
+    author = add_staff(runtime)
+    post = queue_post(runtime, "群发保护", author_id=author)
+    sandbox_server.fault(path="cgi-bin/message/mass/sendall", protection="refuse")
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+
+    run_until_settled(runtime, clock)
+
+    assert sandbox_server.published_titles() == []
+    row = post_row(runtime, post)
+    assert row.status == "failed"
+    assert row.failure_reason == texts.MASS_PLAIN_FAILURE.format(status="SEND_FAIL")

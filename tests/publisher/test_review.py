@@ -35,9 +35,9 @@ def team(runtime, account):
         return {openid: member.id for openid, member in members.items()}
 
 
-def wrote(session, account_id: int, openid: str, at) -> None:
+def wrote(session, account_id: int, openid: str, at, msg_type: str = "text") -> None:
     session.add(InboundMessage(account_id=account_id, dedup_key=f"{openid}:{at.isoformat()}", from_openid=openid,
-                               msg_type="text", raw="", received_at=at))
+                               msg_type=msg_type, raw="", received_at=at))
 
 
 def with_review(runtime, **changes):
@@ -278,6 +278,20 @@ def test_reviewers_silent_for_48_hours_are_named_not_sent_a_notice_wechat_would_
     assert result.told == ["王镇长"] and sorted(result.unreachable) == ["李书记", "赵主任"]
     assert len(notices_to(runtime, SECOND)) == 1
     assert notices_to(runtime, FIRST) == [] and notices_to(runtime, THIRD) == []
+
+
+def test_a_reviewer_whose_only_recent_contact_is_a_menu_click_is_not_counted_reachable(runtime, team, account):
+    # WeChat opens only a one-minute window for a click, follow or scan, not 48 hours.
+    runtime.clock.advance(hours=49)
+    with transaction(runtime.session_factory) as session:
+        wrote(session, account.id, AUTHOR, runtime.clock.now())
+        wrote(session, account.id, SECOND, runtime.clock.now() - timedelta(hours=1), msg_type="event")
+    post_id = draft(runtime, team[AUTHOR])
+
+    result = submit(runtime, post_id, team[AUTHOR])
+
+    assert "王镇长" in result.unreachable
+    assert notices_to(runtime, SECOND) == []
 
 
 def test_a_return_to_an_author_silent_for_48_hours_names_them_to_the_reviewer(runtime, team, account):

@@ -10,7 +10,8 @@ from sqlalchemy import text
 
 from publisher.models import PublishBundle
 from publisher.publishing import claim
-from publisher.tasks import enqueue, run_due_tasks
+from publisher import tasks
+from publisher.tasks import enqueue
 
 RAN: list[int] = []
 
@@ -20,6 +21,10 @@ def _record(ctx, payload):
 
 
 HANDLERS = {"test_skip_locked": _record}
+
+
+def run_due_tasks(runtime):
+    return tasks.run_due_tasks(runtime, HANDLERS)
 
 
 @pytest.fixture
@@ -54,12 +59,12 @@ def test_a_task_held_by_another_worker_is_skipped_not_waited_for(postgres, accou
         held_id = held.id
     connection, transaction = holding_row_lock(postgres.engine, "tasks", held_id)
     try:
-        assert finishes_within(5, lambda: run_due_tasks(postgres, HANDLERS)) == [1]
+        assert finishes_within(5, lambda: run_due_tasks(postgres)) == [1]
         assert RAN == [2]
     finally:
         transaction.rollback()
         connection.close()
-    assert run_due_tasks(postgres, HANDLERS) == 1 and RAN == [2, 1]
+    assert run_due_tasks(postgres) == 1 and RAN == [2, 1]
 
 
 def test_a_bundle_held_by_another_worker_is_skipped_not_waited_for(postgres, account):

@@ -41,8 +41,26 @@ def test_submitted_draft_publishes_after_the_delay_with_article_pages(make_sandb
     assert client.draft.count() == {"total_count": 0}
 
 
-def test_a_submitted_draft_leaves_the_draft_box_at_once_and_a_failed_job_puts_it_back(make_sandbox):
+def test_a_draft_stays_in_the_draft_box_until_its_job_ends_by_default(make_sandbox):
+    # The stricter reading of what WeChat documents (see publisher/sandbox/publishing.py).
     sandbox = make_sandbox(publish_delay=0.3)
+    client = sandbox.client()
+    media_id = publish_draft(client, "春耕备耕")
+    publish_id = client.freepublish.submit(media_id)["publish_id"]
+    assert client.freepublish.get(publish_id)["publish_status"] == 1
+    assert client.draft.get(media_id)["news_item"][0]["title"] == "春耕备耕"  # 发表中, still in the box
+    assert finished(client, publish_id)["publish_status"] == 0
+    assert client.draft.count() == {"total_count": 0}  # published: it has left
+
+    sandbox.fault(path="cgi-bin/freepublish/submit", publish_status=3)
+    failing = publish_draft(client, "防汛演练")
+    publish_id = client.freepublish.submit(failing)["publish_id"]
+    assert finished(client, publish_id)["publish_status"] == 3
+    assert client.draft.get(failing)["news_item"][0]["title"] == "防汛演练"  # the failed job's backup
+
+
+def test_with_draft_leaves_at_submit_the_draft_leaves_at_once_and_a_failed_job_puts_it_back(make_sandbox):
+    sandbox = make_sandbox(publish_delay=0.3, draft_leaves_at_submit=True)
     client = sandbox.client()
     media_id = publish_draft(client, "春耕备耕")
     publish_id = client.freepublish.submit(media_id)["publish_id"]

@@ -58,12 +58,30 @@ def test_subscription_account_has_one_mass_send_per_beijing_day(sandbox, client)
     assert send(client, make_draft(client))["errcode"] == 0
 
 
-def test_service_account_has_four_mass_sends_per_month(sandbox):
+def test_service_account_followers_receive_four_mass_sends_a_month_and_later_sends_skip_them(sandbox):
     client = sandbox.client(PLAIN_APPID)
-    for _ in range(4):
-        send(client, make_draft(client))
-    assert errcode_of(lambda: send(client, make_draft(client))).errcode == 45028
-    assert len(sandbox.snapshot()["mass_sends"]) == 4
+    for _ in range(5):  # the fifth is not refused at the API
+        msg_id = send(client, make_draft(client))["msg_id"]
+        wait_until(lambda: client.message.get_mass(msg_id)["msg_status"] == "SEND_SUCCESS")
+    assert [m["sent_count"] for m in sandbox.snapshot()["mass_sends"]] == [1000, 1000, 1000, 1000, 0]
+    sandbox.advance(31 * DAY)
+    msg_id = send(client, make_draft(client))["msg_id"]
+    wait_until(lambda: client.message.get_mass(msg_id)["msg_status"] == "SEND_SUCCESS")
+    assert sandbox.snapshot()["mass_sends"][-1]["sent_count"] == 1000
+
+
+def test_an_unverified_account_may_not_mass_send(accounts):
+    from dataclasses import replace
+
+    from .conftest import Sandbox
+
+    sandbox = Sandbox([replace(a, verified=False) for a in accounts], publish_delay=0)
+    try:
+        client = sandbox.client()
+        assert errcode_of(lambda: send(client, make_draft(client))).errcode == 48001
+        assert sandbox.snapshot()["mass_sends"] == []
+    finally:
+        sandbox.live.close()
 
 
 def test_repeated_clientmsgid_answers_45065_with_the_first_msg_id(sandbox, client):
@@ -134,3 +152,27 @@ def test_successful_mass_send_takes_the_draft_out_of_the_draft_box(sandbox, clie
     sandbox.advance(61)
     # A retry of the same send still learns the first msg_id, though its draft is gone.
     assert errcode_of(lambda: send(client, media_id, clientmsgid="post-18")).response.json()["msg_id"] == msg_id
+
+
+def test_with_mass_protection_a_send_to_all_waits_for_the_administrator_and_fails_if_refused(accounts):
+    from dataclasses import replace
+
+    from .conftest import Sandbox
+
+    sandbox = Sandbox([replace(a, mass_protection=True) for a in accounts], publish_delay=0.3)
+    try:
+        client = sandbox.client()
+        confirmed = send(client, make_draft(client))["msg_id"]
+        assert client.message.get_mass(confirmed)["msg_status"] == "SENDING"  # waiting for the administrator
+        wait_until(lambda: client.message.get_mass(confirmed)["msg_status"] == "SEND_SUCCESS")
+
+        sandbox.advance(DAY)
+        sandbox.control("POST", "sandbox/faults", json={"path": "cgi-bin/message/mass/sendall",
+                                                       "protection": "refuse"}).raise_for_status()
+        media_id = make_draft(client, "被拒绝")
+        refused = send(client, media_id)["msg_id"]
+        wait_until(lambda: client.message.get_mass(refused)["msg_status"] == "SEND_FAIL")
+        assert sandbox.snapshot()["mass_sends"][-1]["status"] == "send fail"
+        assert client.draft.get(media_id)["news_item"][0]["title"] == "被拒绝"  # nothing went out
+    finally:
+        sandbox.live.close()

@@ -29,7 +29,7 @@ def test_thumb_upload_returns_only_a_media_id_whose_bytes_the_sandbox_serves(san
 
 def test_thumb_must_be_a_jpeg_of_at_most_64kb(client):
     assert client.material.add("thumb", ("cover.jpg", jpeg_of(64 * KB), "image/jpeg"))["media_id"]
-    assert errcode_of(lambda: client.material.add("thumb", ("cover.jpg", jpeg_of(64 * KB + 1)))) == 40009
+    assert errcode_of(lambda: client.material.add("thumb", ("cover.jpg", jpeg_of(64 * KB + 1)))) == 40012
     assert errcode_of(lambda: client.material.add("thumb", ("cover.png", PNG))) == 40005
 
 
@@ -87,3 +87,11 @@ def test_temporary_media_of_another_account_or_unknown_is_40007(sandbox, client)
     other = sandbox.control("POST", "sandbox/user_media", params={"appid": PLAIN_APPID}, data=JPEG).json()
     assert errcode_of(lambda: client.media.download(other["media_id"])) == 40007
     assert errcode_of(lambda: client.media.download("nope")) == 40007
+
+
+def test_oversized_upload_is_refused_with_wechats_errcode_for_its_media_type(client):
+    big = jpeg_of(10 * 1024 * KB + 1)
+    assert errcode_of(lambda: client.material.add("thumb", ("cover.jpg", jpeg_of(64 * KB + 1)))) == 40012
+    assert errcode_of(lambda: client.material.add("image", ("photo.jpg", big))) == 45001
+    assert errcode_of(lambda: client.media.upload("image", ("photo.jpg", big))) == 40006
+    assert errcode_of(lambda: client.media.upload_image(("photo.jpg", jpeg_of(1024 * KB)))) == 40009

@@ -24,7 +24,13 @@ def errcode_of(call) -> int:
     return error.value.errcode
 
 
+def _wrote(sandbox, openid: str = STAFF, kind: str = "message") -> None:
+    sandbox.control("POST", "sandbox/user_activity",
+                    json={"appid": SAFE_APPID, "openid": openid, "kind": kind}).raise_for_status()
+
+
 def test_custom_messages_are_recorded_per_openid(sandbox, client):
+    _wrote(sandbox)
     client.message.send_text(STAFF, "您的稿件已发布")
     client.message.send_articles(STAFF, [{"title": "春耕", "description": "d", "url": "http://x/1", "image": ""}])
     recorded = sandbox.snapshot()["custom_messages"][STAFF]
@@ -51,7 +57,41 @@ def test_at_most_five_messages_per_window_until_the_user_writes_again(sandbox, c
     client.message.send_text(STAFF, "新窗口")
 
 
-def test_custom_message_needs_a_recipient_and_content(client):
+def test_an_openid_the_sandbox_never_heard_from_is_outside_the_window(sandbox, client):
+    assert errcode_of(lambda: client.message.send_text(STAFF, "您好")) == 45015
+    assert sandbox.snapshot()["custom_messages"] == {}
+
+
+def test_a_menu_click_follow_or_scan_opens_three_messages_in_one_minute(sandbox, client):
+    _wrote(sandbox, kind="interaction")
+    for n in range(3):
+        client.message.send_text(STAFF, f"第{n}条")
+    assert errcode_of(lambda: client.message.send_text(STAFF, "第四条")) == 45047
+    _wrote(sandbox, kind="interaction")
+    sandbox.advance(61)
+    assert errcode_of(lambda: client.message.send_text(STAFF, "一分钟后")) == 45015
+
+
+def test_an_interaction_does_not_shorten_an_open_48_hour_window(sandbox, client):
+    _wrote(sandbox)
+    _wrote(sandbox, kind="interaction")
+    sandbox.advance(3600)
+    client.message.send_text(STAFF, "一小时后")
+
+
+def test_pushed_events_open_the_short_window_or_none_as_wechat_does(sandbox, client, receiver):
+    account = sandbox.accounts[SAFE_APPID]
+    unsubscribe = (f"<xml><ToUserName>{account.original_id}</ToUserName><FromUserName>{STAFF}</FromUserName>"
+                   "<CreateTime>1</CreateTime><MsgType>event</MsgType><Event>unsubscribe</Event></xml>")
+    wechat_post(receiver.url + "wechat", unsubscribe, account, mode="safe", sandbox_url=sandbox.url)
+    assert errcode_of(lambda: client.message.send_text(STAFF, "x")) == 45015
+    click = unsubscribe.replace("unsubscribe", "CLICK")
+    wechat_post(receiver.url + "wechat", click, account, mode="safe", sandbox_url=sandbox.url)
+    assert sandbox.snapshot()["user_activity"][0]["kind"] == "interaction"
+
+
+def test_custom_message_needs_a_recipient_and_content(sandbox, client):
+    _wrote(sandbox)
     assert errcode_of(lambda: client.message.send_text("", "x")) == 40003
     assert errcode_of(lambda: client.message.send_text(STAFF, "")) == 44003
 

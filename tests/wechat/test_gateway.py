@@ -152,6 +152,7 @@ def test_token_cgi_bin_datacube_customservice_and_template_calls_all_reach_the_s
     gateway.article_summary(date(2025, 3, 1))
     gateway.client.customservice.add_account("kf2001@township", "值班", "pw")
     gateway.client.template.get("TM00015")
+    sandbox.control("sandbox/user_activity", {"appid": ACCOUNT.appid, "openid": OPENID})  # the user wrote
     gateway.send_text(OPENID, "你好")
     calls = sandbox.state()["calls"]
     assert calls["cgi-bin/stable_token"] == 1
@@ -248,10 +249,16 @@ def test_mass_status_and_delete(gateway):
 @pytest.mark.db
 def test_preview_and_customer_service_text_reach_the_user(gateway, sandbox):
     gateway.preview(cover_and_draft(gateway), OPENID)
+    sandbox.control("sandbox/user_activity", {"appid": ACCOUNT.appid, "openid": OPENID})  # the user wrote
     gateway.send_text(OPENID, "您的稿件已发布")
     state = sandbox.state()
     assert len(state["previews"][OPENID]) == 1
     assert state["custom_messages"][OPENID][0]["text"]["content"] == "您的稿件已发布"
+
+
+def test_text_to_a_user_who_never_wrote_is_refused_as_outside_the_window(gateway, sandbox):
+    with pytest.raises(CustomerWindowClosed):
+        gateway.send_text(OPENID, "从未留言")
 
 
 @pytest.mark.db
