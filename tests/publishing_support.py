@@ -14,6 +14,7 @@ from publisher.db import transaction
 from publisher.lifecycle import Status
 from publisher.models import Post, PostBlock, PostImage, Staff
 from publisher.publishing.runner import run_publishing_pass
+from publisher.publishing.states import ACTIVE_VALUES
 from publisher.runtime import Runtime
 from publisher.sandbox import create_app as create_sandbox_app
 from tests.conftest import make_settings
@@ -96,7 +97,7 @@ def run_until_settled(runtime: Runtime, clock, *, passes: int = 12, step_seconds
         worked = run_publishing_pass(runtime, "test-worker")
         with runtime.session_factory() as session:
             active = session.scalar(select(func.count()).select_from(PublishBundle).where(
-                PublishBundle.status.in_(("pending", "submitting", "submitted"))))
+                PublishBundle.status.in_(ACTIVE_VALUES)))
         if not active and not worked:
             return
         if active:

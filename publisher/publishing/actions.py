@@ -24,6 +24,7 @@ from publisher.wechat import Rejected
 from .claim import is_held
 from .outcome import bundle_posts, ledger_key
 from .queue import current_plan
+from .states import ACTIVE_VALUES, BundleEvent, BundleStatus, move
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +46,13 @@ def _leave_bundle(session: Session, post: Post, clock: Clock) -> None:
     """
     now = clock.now()
     bundle = session.get(PublishBundle, post.bundle_id)
-    if bundle.status != "pending":
+    if bundle.status != BundleStatus.PENDING:
         raise Refused(texts.TOO_LATE.format(post_id=post.id, title=post.title))
     if is_held(bundle, now):
         raise Refused(texts.BUSY.format(post_id=post.id, title=post.title))
     locked = session.execute(
         update(PublishBundle)
-        .where(PublishBundle.id == bundle.id, PublishBundle.status == "pending",
+        .where(PublishBundle.id == bundle.id, PublishBundle.status == BundleStatus.PENDING.value,
                (PublishBundle.claim_expires_at.is_(None)) | (PublishBundle.claim_expires_at < now))
         .values(updated_at=now)
         .execution_options(synchronize_session=False)
@@ -71,7 +72,7 @@ def _leave_bundle(session: Session, post: Post, clock: Clock) -> None:
                 dedup_key=f"delete_draft:{bundle.draft_media_id}")
         bundle.draft_media_id = None
     if not remaining:
-        bundle.status, bundle.finished_at = "cancelled", now
+        move(bundle, BundleEvent.CANCELLED, now)
 
 
 def withdraw(session: Session, post: Post, *, actor: Actor, clock: Clock) -> str:
@@ -158,7 +159,7 @@ def queue_text(session: Session, account, settings, now: datetime) -> str:
     plan, posts = current_plan(session, account, settings, now)
     lines = []
     in_progress = session.scalars(select(PublishBundle).where(
-        PublishBundle.account_id == account.id, PublishBundle.status.in_(("pending", "submitting", "submitted"))))
+        PublishBundle.account_id == account.id, PublishBundle.status.in_(ACTIVE_VALUES)))
     for bundle in in_progress:
         lines.append(texts.QUEUE_IN_PROGRESS.format(count=len(bundle_posts(session, bundle)), bundle_id=bundle.id))
     for planned in plan:

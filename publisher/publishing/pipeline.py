@@ -2,7 +2,9 @@
 
 Each WeChat id is committed in its own transaction the moment it is returned, and a
 non-idempotent call (submit, mass send) is preceded by a committed "submitting" mark. So
-after a crash anywhere, the recorded state says what to do next:
+after a crash anywhere, the recorded state says what to do next (the states and every
+legal move between them are declared in states.py; `states.move` is the only way a
+bundle's status changes):
 
     pending      nothing irreversible done: (re)use recorded uploads and draft, then submit
     submitting   a submit or send may have been applied: reconcile, never repeat blindly
@@ -43,6 +45,7 @@ from . import outcome, quota
 from .claim import LEASE
 from .crashpoints import crash_point
 from .queue import account_plan
+from .states import FINAL_VALUES, BundleEvent, move
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +158,7 @@ def set_aside(runtime: Runtime, bundle_id: int, worker: str, error: Exception) -
     try:
         with runtime.session_factory.begin() as session:
             bundle = session.get(PublishBundle, bundle_id, with_for_update=True)
-            if bundle is None or bundle.claimed_by != worker or bundle.status in outcome.FINAL:
+            if bundle is None or bundle.claimed_by != worker or bundle.status in FINAL_VALUES:
                 return
             now = runtime.clock.now()
             bundle.attempts += 1
@@ -175,7 +178,7 @@ def _prepare_and_submit(work: BundleWork, gateway) -> str:
     with work.unit() as (session, bundle):
         posts = outcome.bundle_posts(session, bundle)
         if not posts:
-            bundle.status, bundle.finished_at = "cancelled", work.clock.now()
+            move(bundle, BundleEvent.CANCELLED, work.clock.now())
             return "cancelled"
         post_ids = [p.id for p in posts]
     crash_point("after_claim")
@@ -211,7 +214,8 @@ def _submit(work: BundleWork, gateway) -> str:
         # and only a repeat with the same clientmsgid can tell (45065), so a refusal of the
         # repeat must not turn the bundle back into "nothing sent".
         sent_maybe = bundle.status == "submitting" and bundle.mode == "mass"
-        bundle.status, bundle.submitting_since = "submitting", work.clock.now()
+        move(bundle, BundleEvent.MARK_SUBMITTING, work.clock.now())
+        bundle.submitting_since = work.clock.now()
         mode, media_id, client_msg_id = bundle.mode, bundle.draft_media_id, bundle.client_msg_id
     try:
         if mode == "mass":
@@ -242,12 +246,12 @@ def _submit(work: BundleWork, gateway) -> str:
         if not sent_maybe:
             # Refused, so certainly not applied: the bundle is back to plain pending.
             with work.unit() as (session, bundle):
-                bundle.status = "pending"
+                move(bundle, BundleEvent.REFUSED, work.clock.now())
         raise
     except (QuotaExceeded, Rejected):
         if not sent_maybe:
             with work.unit() as (session, bundle):
-                bundle.status = "pending"
+                move(bundle, BundleEvent.REFUSED, work.clock.now())
         raise
     except WeChatError as exc:
         # Any other errcode (a token refused even after the client's refresh, 42001/40001/
@@ -256,14 +260,15 @@ def _submit(work: BundleWork, gateway) -> str:
         # of waiting out the reconcile meant for calls whose outcome is unknown.
         if exc.errcode is not None and not sent_maybe:
             with work.unit() as (session, bundle):
-                bundle.status = "pending"
+                move(bundle, BundleEvent.REFUSED, work.clock.now())
         raise
     crash_point("after_submit")
     return "submitted"
 
 
 def _submitted(bundle: PublishBundle, now: datetime) -> None:
-    bundle.status, bundle.attempts, bundle.next_attempt_at = "submitted", 0, now
+    move(bundle, BundleEvent.SUBMITTED, now)
+    bundle.attempts, bundle.next_attempt_at = 0, now
     bundle.last_error = bundle.last_errcode = None
 
 
