@@ -166,7 +166,7 @@ def test_worker_whose_lease_ran_out_mid_upload_stops_instead_of_publishing_a_sec
 ):
     runtime = make_runtime()
     post = queue_post(runtime, "慢上传的")
-    gateway = runtime._gateways["default"]
+    gateway = runtime.gateway("default")
     upload = gateway.upload_thumb
     stalled = []
 
