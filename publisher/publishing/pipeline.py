@@ -20,11 +20,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from publisher.content import Block, render_article
-from publisher.models import Account, PostBlock, PostImage, PublishBundle
+from publisher.models import Account, PublishBundle
 from publisher.planning import next_day_first_slot
 from publisher.runtime import Runtime
 from publisher.texts import publishing as texts
@@ -41,7 +39,7 @@ from publisher.wechat import (
     WeChatError,
 )
 
-from . import outcome, quota
+from . import article, outcome, quota
 from .claim import LEASE
 from .crashpoints import crash_point
 from .queue import account_plan
@@ -188,7 +186,7 @@ def _prepare_and_submit(work: BundleWork, gateway) -> str:
     with work.unit() as (session, bundle):
         media_id = bundle.draft_media_id
         if media_id is None:
-            articles = [_article(session, post) for post in outcome.bundle_posts(session, bundle)]
+            articles = [article.draft_article(session, post) for post in outcome.bundle_posts(session, bundle)]
             # Asked before and never recorded: that answer was lost, or the worker died.
             unrecorded = bundle.draft_requested_at is not None
             bundle.draft_requested_at = work.clock.now()
@@ -282,7 +280,7 @@ def _reconcile(work: BundleWork, gateway) -> str:
             bundle.submitting_since = work.clock.now()
         mode, marked_at, media_id = bundle.mode, bundle.submitting_since, bundle.draft_media_id
         due = bundle.next_attempt_at
-        thumbs = [_cover(session, p.id).thumb_media_id for p in outcome.bundle_posts(session, bundle)]
+        thumbs = [article.cover(session, p.id).thumb_media_id for p in outcome.bundle_posts(session, bundle)]
     if mode == "mass":
         if due is not None and work.clock.now() < due:
             return "submitting"  # the send just went unanswered: its repeat waits out the minute
@@ -462,57 +460,15 @@ def _fail(work: BundleWork, reason: str, errcode: int | None) -> str:
         return "failed"
 
 
-# -- images and articles -----------------------------------------------------------------
-
-
-def _cover(session: Session, post_id: int) -> PostImage | None:
-    return session.scalar(
-        select(PostImage).where(PostImage.post_id == post_id).order_by(PostImage.is_cover.desc(), PostImage.id)
-    )
+# -- images ------------------------------------------------------------------------------
 
 
 def _upload_images(work: BundleWork, gateway, post_id: int) -> None:
     """Upload what is not uploaded yet, committing each result at once, so that a resumed
     pipeline never uploads the same picture twice."""
     with work.unit() as (session, _):
-        cover = _cover(session, post_id)
-        body_ids = list(session.scalars(
-            select(PostBlock.image_id).where(PostBlock.post_id == post_id, PostBlock.kind == "image",
-                                             PostBlock.image_id.is_not(None))
-        ))
-        jobs = []
-        if cover is not None and cover.thumb_media_id is None:
-            jobs.append(("thumb", cover.id, cover.data))
-        for image in session.scalars(select(PostImage).where(PostImage.id.in_(body_ids))):
-            if image.body_url is None:
-                jobs.append(("body", image.id, image.data))
-    for kind, image_id, data in jobs:
-        name = f"post{post_id}-{image_id}"
-        if kind == "thumb":
-            uploaded = gateway.upload_thumb(data, name)
-            with work.unit() as (session, _):
-                image = session.get(PostImage, image_id)
-                image.thumb_media_id, image.thumb_url = uploaded.media_id, uploaded.url
-        else:
-            url = gateway.upload_body_image(data, name)
-            with work.unit() as (session, _):
-                session.get(PostImage, image_id).body_url = url
-
-
-def _article(session: Session, post) -> DraftArticle:
-    cover = _cover(session, post.id)
-    return DraftArticle(
-        title=post.title,
-        content=_content(session, post.id),
-        thumb_media_id=cover.thumb_media_id if cover is not None else "",
-        author=post.author_name,
-        digest=post.digest,
-    )
-
-
-def _content(session: Session, post_id: int) -> str:
-    blocks = session.scalars(select(PostBlock).where(PostBlock.post_id == post_id).order_by(PostBlock.position))
-    urls = dict(session.execute(
-        select(PostImage.id, PostImage.body_url).where(PostImage.post_id == post_id)
-    ).all())
-    return render_article([Block(b.kind, b.text, b.image_id) for b in blocks], urls.get)
+        uploads = article.pending_uploads(session, post_id)
+    for pending in uploads:
+        uploaded = article.upload(gateway, pending)
+        with work.unit() as (session, _):
+            article.record(session, pending, uploaded)
