@@ -37,3 +37,11 @@ def test_an_unknown_account_has_no_gateway(runtime):
 def test_sandbox_credentials_never_reach_the_real_wechat_api(runtime):
     with pytest.raises(LookupError, match="GOVPOST_WECHAT_API_BASE"):
         runtime.gateway("default")
+
+
+def test_the_real_gateway_and_the_fakes_offer_every_call_of_the_gateway_seam(clock):
+    from publisher.wechat import Gateway
+    from tests.fakes import FakeWeChat
+
+    assert issubclass(WeChatGateway, Gateway)
+    assert isinstance(FakeWeChat(clock), Gateway)

@@ -30,6 +30,7 @@ from publisher.timeparse import format_beijing
 from publisher.wechat import (
     DraftArticle,
     DuplicateClientMsgId,
+    Gateway,
     OutcomeUnknown,
     PublishState,
     PublishStatus,
@@ -172,7 +173,7 @@ def set_aside(runtime: Runtime, bundle_id: int, worker: str, error: Exception) -
         log.exception("bundle %s: could not record the error on it", bundle_id)
 
 
-def _prepare_and_submit(work: BundleWork, gateway) -> str:
+def _prepare_and_submit(work: BundleWork, gateway: Gateway) -> str:
     with work.unit() as (session, bundle):
         posts = outcome.bundle_posts(session, bundle)
         if not posts:
@@ -206,7 +207,7 @@ def _prepare_and_submit(work: BundleWork, gateway) -> str:
     return _submit(work, gateway)
 
 
-def _submit(work: BundleWork, gateway) -> str:
+def _submit(work: BundleWork, gateway: Gateway) -> str:
     with work.unit() as (session, bundle):
         # A mass send repeated after one that got no answer: that first one may have gone out,
         # and only a repeat with the same clientmsgid can tell (45065), so a refusal of the
@@ -274,7 +275,7 @@ def _account_name(session: Session, bundle: PublishBundle) -> str:
     return session.get(Account, bundle.account_id).name
 
 
-def _reconcile(work: BundleWork, gateway) -> str:
+def _reconcile(work: BundleWork, gateway: Gateway) -> str:
     with work.unit() as (session, bundle):
         if bundle.submitting_since is None:  # marked before this was recorded: the wait starts now
             bundle.submitting_since = work.clock.now()
@@ -315,7 +316,7 @@ def _reconcile(work: BundleWork, gateway) -> str:
     return _submit(work, gateway)
 
 
-def _find_published(gateway, thumbs: list[str]):
+def _find_published(gateway: Gateway, thumbs: list[str]):
     """The published item whose articles carry exactly this bundle's covers (thumb media ids
     are unique to the bundle's uploads), with its URLs."""
     for page in range(RECONCILE_PAGES):
@@ -328,7 +329,7 @@ def _find_published(gateway, thumbs: list[str]):
     return None
 
 
-def _remove_unrecorded_drafts(work: BundleWork, gateway, articles: list[DraftArticle]) -> None:
+def _remove_unrecorded_drafts(work: BundleWork, gateway: Gateway, articles: list[DraftArticle]) -> None:
     """Delete the drafts a draft/add of this bundle made without govpost learning their
     media_id: those with exactly this bundle's articles (title and cover, in order; the
     covers' media ids are this bundle's own uploads). None of them can be submitted by
@@ -350,7 +351,7 @@ def _remove_unrecorded_drafts(work: BundleWork, gateway, articles: list[DraftArt
                  media_id)
 
 
-def _poll(work: BundleWork, gateway) -> str:
+def _poll(work: BundleWork, gateway: Gateway) -> str:
     with work.unit() as (session, bundle):
         mode, publish_id, msg_id = bundle.mode, bundle.publish_id, bundle.msg_id
         sent_at = bundle.submitting_since
@@ -383,7 +384,7 @@ def _poll(work: BundleWork, gateway) -> str:
         return bundle.status
 
 
-def _listed_at(gateway, article_id: str | None) -> datetime | None:
+def _listed_at(gateway: Gateway, article_id: str | None) -> datetime | None:
     """When WeChat says the job went out (freepublish/batchget's update_time): freepublish/get
     gives no time, and the time of the poll that saw it done may fall in the next day, or
     the next year."""
@@ -463,7 +464,7 @@ def _fail(work: BundleWork, reason: str, errcode: int | None) -> str:
 # -- images ------------------------------------------------------------------------------
 
 
-def _upload_images(work: BundleWork, gateway, post_id: int) -> None:
+def _upload_images(work: BundleWork, gateway: Gateway, post_id: int) -> None:
     """Upload what is not uploaded yet, committing each result at once, so that a resumed
     pipeline never uploads the same picture twice."""
     with work.unit() as (session, _):

@@ -8,7 +8,7 @@ implements them.
 """
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from publisher.settings import AccountSettings, Settings
 
@@ -25,6 +25,7 @@ from .client import (
 from .tokens import TokenStore
 
 
+@runtime_checkable
 class Gateway(Protocol):
     # Media: the cover as a permanent thumb, body pictures as article images, and the
     # pictures staff send (temporary media, kept three days by WeChat).
