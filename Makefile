@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-postgres test-reliability reliability-report clean
+# Tests run on every core (pytest-xdist): each worker has its own databases and free ports.
+PYTEST_WORKERS ?= auto
+
+.PHONY: install run test test-postgres test-reliability reliability-report bench bench-quick clean
 
 install: $(VENV)/.installed
 
@@ -20,12 +23,20 @@ run: install
 	$(BIN)/govpost serve --host $(HOST) --port $(PORT)
 
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS)
 
 # The database tests again, against the PostgreSQL server of this machine (and CI's).
 test-postgres: install
 	GOVPOST_TEST_DATABASE_URL=$${GOVPOST_TEST_DATABASE_URL:-postgresql+psycopg2://postgres@127.0.0.1:5432/test} \
-		$(BIN)/pytest -q -m db
+		$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m db
+
+# Benchmarks (docs/benchmarks.md). They print figures and ratios and never fail on a slow
+# machine. bench: all of them (about 15 minutes on 2 cores); bench-quick: a minute, for CI.
+bench: install
+	$(BIN)/python bench/run.py
+
+bench-quick: install
+	$(BIN)/python bench/run.py --quick
 
 # The reliability suite (tests/reliability, issue 16): faults, kills, contention, clocks,
 # hostile input. Not in `make test`; GOVPOST_SOAK=1 tries longer. pytest's exit status 5

@@ -3,14 +3,25 @@ process and handed to the web app, the scheduler and the CLI alike."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.clock import Clock, SystemClock
 from publisher.db import make_engine, make_session_factory
-from publisher.settings import Settings
-from publisher.wechat import Gateway, GatewayFactory, token_store_for, wechat_gateway
+from publisher.settings import AccountSettings, Settings
+
+if TYPE_CHECKING:
+    from publisher.wechat import Gateway, GatewayFactory, TokenStore
+
+
+def real_gateway(settings: Settings, account: AccountSettings, token_store: TokenStore) -> Gateway:
+    """The default gateway factory: the wechatpy-backed gateway, imported when the first
+    gateway is made, so that commands which never call WeChat (`govpost --help`) load none of it."""
+    from publisher.wechat import wechat_gateway
+
+    return wechat_gateway(settings, account, token_store)
 
 
 @dataclass
@@ -20,7 +31,7 @@ class Runtime:
     session_factory: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
     # How an account's gateway is made: the wechatpy-backed one, or a test's fake.
-    gateway_factory: GatewayFactory = wechat_gateway
+    gateway_factory: GatewayFactory = real_gateway
     _gateways: dict[str, Gateway] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
@@ -34,6 +45,8 @@ class Runtime:
             account = self.settings.account(account_name)
             if account is None:
                 raise LookupError(f"no configured account named {account_name!r}")
+            from publisher.wechat import token_store_for
+
             store = token_store_for(self.settings, self.session_factory, self.clock)
             self._gateways[account_name] = self.gateway_factory(self.settings, account, store)
         return self._gateways[account_name]

@@ -5,13 +5,10 @@ import sys
 from datetime import datetime
 
 import click
-from tqdm import tqdm
 
 from bot.cli.context import CliContext, pass_cli
 from publisher.audit import CLI
-from publisher.history import import_history
 from publisher.texts import ledger as texts
-from publisher.wechat import WeChatError, make_gateway, token_store_for
 
 
 @click.command("import-history")
@@ -20,6 +17,12 @@ from publisher.wechat import WeChatError, make_gateway, token_store_for
 @pass_cli
 def import_history_command(ctx: CliContext, since: datetime | None, account_name: str | None) -> None:
     """Read published articles (freepublish/batchget) into the ledger; safe to run again."""
+    # Imported here: wechatpy and tqdm would slow every other command's start.
+    from tqdm import tqdm
+
+    from publisher.history import import_history
+    from publisher.wechat import WeChatError, make_gateway, token_store_for
+
     runtime = ctx.runtime
     settings = runtime.settings
     with runtime.session_factory() as session:

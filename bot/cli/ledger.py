@@ -12,7 +12,6 @@ from bot.cli.context import CliContext, pass_cli
 from publisher.audit import CLI
 from publisher.db import transaction
 from publisher.ledger import LedgerError, add_entry, correct_entry, flag_deleted, load_channels, resolve_channel, resolve_topic
-from publisher.ledger_import import ImportRejected, import_file
 from publisher.models import AppealCase, DisclosureApplication, LedgerEntry
 from publisher.registers import (
     ACTIONS_BY_KIND, APPLICANT_TYPES, CASE_KINDS, CASE_RESULTS, OPENING_KEYS, OUTCOMES, RegisterError,
@@ -63,6 +62,8 @@ def ledger_add(ctx: CliContext, day: datetime, at_time: datetime, channel: str, 
 @pass_cli
 def ledger_import(ctx: CliContext, file: Path, account_name: str | None) -> None:
     """Import FILE (.csv or .xlsx with 日期, 渠道, 话题, 标题, 链接); all rows or none."""
+    from publisher.ledger_import import ImportRejected, import_file  # openpyxl: only for this command
+
     runtime = ctx.runtime
     try:
         with transaction(runtime.session_factory) as session:

@@ -6,9 +6,7 @@ from pathlib import Path
 import click
 
 from bot.cli.context import CliContext, pass_cli
-from stats.report import build_report
-from stats.report.checks import violations
-from stats.report.render import FORMATS, render
+from stats.report.render import FORMATS
 
 
 @click.command("report")
@@ -21,6 +19,10 @@ from stats.report.render import FORMATS, render
 @pass_cli
 def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, account_name: str | None, strict: bool) -> None:
     """The annual report of YEAR (政府信息公开工作年度报告)."""
+    from stats.report import build_report
+    from stats.report.checks import violations
+    from stats.report.render import render
+
     runtime = ctx.runtime
     with runtime.session_factory() as session:
         account = ctx.account(session, account_name)

@@ -8,12 +8,8 @@ import click
 from sqlalchemy import select
 
 from bot.cli.context import CliContext, pass_cli
-from bot.sandbox_chat import ChatFailed, default_mode, openid_for, say as say_to_webhook, upload_picture
 from publisher.models import Staff
 from publisher.texts import cli as cli_texts
-
-__all__ = ["openid_for", "register"]
-
 
 @click.command("say")
 @click.argument("text", nargs=-1)
@@ -29,6 +25,9 @@ __all__ = ["openid_for", "register"]
 def say(cli: CliContext, text, name, openid, mode, url, account_name, image) -> None:
     """Send TEXT to the webhook as staff member NAME and print the reply, e.g.
     `govpost say --as 张三 投稿 #乡村振兴 合作社分红大会召开`."""
+    # Imported here: the sandbox and requests would slow every other command's start.
+    from bot.sandbox_chat import ChatFailed, default_mode, openid_for, say as say_to_webhook, upload_picture
+
     settings = cli.settings
     account = settings.account(account_name) if account_name else settings.default_account
     if account is None:

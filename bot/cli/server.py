@@ -1,8 +1,17 @@
+"""`govpost serve`, `web` and `sandbox`: the web app under gunicorn (bot/gunicorn.conf.py),
+with the scheduler in the same command for `serve`."""
+import ipaddress
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import click
-from werkzeug.serving import run_simple
 
 from bot.cli.context import CliContext, pass_cli
-from publisher.jobs import start_task_runner
+from publisher.texts import cli as texts
+
+GUNICORN_CONF = Path(__file__).resolve().parents[1] / "gunicorn.conf.py"
 
 
 def _web_app(ctx: CliContext, host: str, port: int):
@@ -28,6 +37,53 @@ def _announce(ctx: CliContext, host: str, port: int) -> None:
         click.echo(f"                .venv/bin/govpost say --url {url} --as 张三 绑定 <code>  (README: Try the bot)")
     click.echo(_console_login(ctx, url))
     click.echo("  stop with Ctrl-C")
+    if settings.sandbox_mode and not _is_loopback(host):
+        click.echo(texts.SANDBOX_NOT_LOOPBACK.format(host=host), err=True)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _run_gunicorn(app, host: str, port: int) -> None:
+    """Serve `app` with the settings of bot/gunicorn.conf.py (workers × threads, timeouts).
+
+    The workers are forked from this process after the app is built, so this process starts
+    no thread (a lock a thread holds at the fork stays held in the child for ever); each
+    worker opens its own database connections and runs due background tasks itself, within
+    a second of the message that queued them."""
+    from gunicorn.app.base import Application
+
+    from publisher.jobs import start_task_runner
+
+    class Server(Application):
+        def init(self, parser, opts, args):
+            return None
+
+        def load_config(self):
+            self.load_config_from_module_name_or_filename(str(GUNICORN_CONF))
+            self.cfg.set("bind", [f"{host}:{port}"])
+            # Connections the master's scheduler opened stay the master's (SQLAlchemy's
+            # advice for forked processes): each worker opens its own.
+            self.cfg.set("post_fork", lambda server, worker: runtime.engine.dispose(close=False))
+            self.cfg.set("post_worker_init", lambda worker: start_task_runner(runtime))
+
+        def load(self):
+            return app
+
+    runtime = app.extensions["govpost"]
+    runtime.engine.dispose()
+    # gunicorn's Application reads sys.argv in its constructor; it gets none of govpost's.
+    argv, sys.argv = sys.argv, sys.argv[:1]
+    try:
+        Server().run()
+    finally:
+        sys.argv = argv
 
 
 def _console_login(ctx: CliContext, url: str) -> str:
@@ -52,19 +108,23 @@ def _console_login(ctx: CliContext, url: str) -> str:
 @click.option("--port", default=8000, show_default=True, type=int)
 @pass_cli
 def serve(ctx: CliContext, host: str, port: int) -> None:
-    """Web app and scheduler in one process (sandbox mode without WeChat credentials)."""
-    from publisher.scheduler import background_scheduler
-
+    """Web app and scheduler in one command (sandbox mode without WeChat credentials)."""
     app = _web_app(ctx, host, port)
     _announce(ctx, host, port)
-    scheduler = background_scheduler(ctx.runtime)
-    scheduler.start()
-    stop_tasks = start_task_runner(ctx.runtime)
+    # The scheduler is `govpost worker`, started and stopped with this command: the web app's
+    # gunicorn workers are forked from this process, which must start no thread of its own.
+    env = {**os.environ, "GOVPOST_WECHAT_API_BASE": ctx.runtime.settings.wechat_api_base}
+    if ctx.config_path:
+        env["GOVPOST_CONFIG"] = ctx.config_path
+    scheduler = subprocess.Popen([sys.executable, "-c", "from bot.cli import main; main()", "worker"], env=env)
     try:
-        run_simple(host, port, app, threaded=True, use_reloader=False)
+        _run_gunicorn(app, host, port)
     finally:
-        stop_tasks.set()
-        scheduler.shutdown(wait=False)
+        scheduler.terminate()
+        try:
+            scheduler.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            scheduler.kill()
 
 
 @click.command("web")
@@ -75,13 +135,9 @@ def web(ctx: CliContext, host: str, port: int) -> None:
     """The web app alone (webhook, health, metrics); run `govpost worker` for publishing."""
     app = _web_app(ctx, host, port)
     _announce(ctx, host, port)
-    # Slow chat work (image fetches, previews, notices) runs here within a second of the
-    # message that asked for it, instead of waiting for a worker's next tick.
-    stop_tasks = start_task_runner(ctx.runtime)
-    try:
-        run_simple(host, port, app, threaded=True, use_reloader=False)
-    finally:
-        stop_tasks.set()
+    # Slow chat work (image fetches, previews, notices) runs in the web workers within a
+    # second of the message that asked for it, instead of waiting for a worker's next tick.
+    _run_gunicorn(app, host, port)
 
 
 @click.command("sandbox")
@@ -90,9 +146,10 @@ def web(ctx: CliContext, host: str, port: int) -> None:
 @pass_cli
 def sandbox(ctx: CliContext, host: str, port: int) -> None:
     """The sandbox WeChat API alone, knowing the accounts of this configuration."""
-    from publisher.sandbox import create_app as create_sandbox_app
+    from werkzeug.serving import run_simple
 
     from bot.sandbox_accounts import sandbox_accounts
+    from publisher.sandbox import create_app as create_sandbox_app
 
     settings = ctx.settings
     app = create_sandbox_app(

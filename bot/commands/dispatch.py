@@ -16,10 +16,10 @@ from bot.commands.registry import COMMANDS, CommandContext
 from publisher import drafting
 from publisher.accounts import account_by_name
 from publisher.audit import Actor, record
-from publisher.db import transaction
+from publisher.db import insert_ignoring_duplicates, read_only, transaction
 from publisher.drafting import ChatError
 from publisher.lifecycle import IllegalTransition
-from publisher.models import Account, InboundMessage
+from publisher.models import Account, InboundMessage, Staff
 from publisher.runtime import Runtime
 from publisher.staff import StaffError, staff_by_openid
 from publisher.texts import chat as texts
@@ -46,6 +46,10 @@ EVENT_HANDLERS: dict[str, EventHandler] = {}
 
 def handle_message(runtime: Runtime, account_name: str, message: Message, raw: str) -> str | None:
     """The reply to `message` (None: nothing to say). A retried message gets the first reply."""
+    with read_only(runtime.session_factory)() as session:
+        account_id, staff_id = _sender(session, account_name, message.from_openid)
+    if staff_id is None and message.msg_type != "event" and _split(message.content or "")[0] != BIND_WORD:
+        return _answer_citizen(runtime, account_id, message, raw)
     with transaction(runtime.session_factory) as session:
         account = account_by_name(session, account_name)
         now = runtime.clock.now()
@@ -64,6 +68,31 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
         inbound.reply = reply or ""
         inbound.handled_at = now
         return reply
+
+
+def _sender(session: Session, account_name: str, openid: str) -> tuple[int, int | None]:
+    """The account's id and the sender's staff id (None: not staff), in one statement."""
+    staff = (select(Staff.id).where(Staff.account_id == Account.id, Staff.openid == openid,
+                                    Staff.active.is_(True)).scalar_subquery())
+    return session.execute(select(Account.id, staff).where(Account.name == account_name)).one()
+
+
+def _answer_citizen(runtime: Runtime, account_id: int, message: Message, raw: str) -> str | None:
+    """A citizen's message changes nothing but its own row: the write is one statement, and
+    a retry (the row is there) gets the answer stored the first time."""
+    reply = runtime.settings.citizen_auto_reply or None
+    now = runtime.clock.now()
+    with transaction(runtime.session_factory) as session:
+        stored = session.execute(
+            insert_ignoring_duplicates(session, InboundMessage).values(
+                account_id=account_id, dedup_key=message.dedup_key, from_openid=message.from_openid,
+                msg_type=message.msg_type, raw=_masked(message, raw), received_at=now, reply=reply or "",
+                handled_at=now))
+        if stored.rowcount == 1:
+            return reply
+        first = session.scalar(select(InboundMessage.reply).where(
+            InboundMessage.account_id == account_id, InboundMessage.dedup_key == message.dedup_key))
+        return first or None
 
 
 def _respond(session, runtime, account, staff, message: Message, inbound_id: int) -> str | None:

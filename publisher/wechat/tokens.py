@@ -59,6 +59,11 @@ class TokenStore:
 
     def __init__(self, clock: Clock | None = None):
         self.clock = clock or SystemClock()
+        # The last token this process read or wrote, per appid. wechatpy reads `access_token`
+        # twice per API call; without this each call cost two store round trips. It is only a
+        # copy: a token refused by WeChat (`replace_rejected`) or near expiry is read again from
+        # the store, which stays the one place processes share tokens through.
+        self._memory: dict[str, _Cached] = {}
 
     def get(self, appid: str, fetch: Fetch) -> str:
         """A token with more than a minute left, fetching it (once, under the lock) if needed."""
@@ -84,16 +89,25 @@ class TokenStore:
                 # forcing is kept for this case because it is limited to 20 a day and revokes the
                 # old token for every process at once.
                 token = fetch(True)
-            self._write(appid, token.access_token, self.clock.now() + timedelta(seconds=token.expires_in))
+            self._remember_written(appid, token.access_token, self.clock.now() + timedelta(seconds=token.expires_in))
             return token.access_token
 
     def _fresh(self, appid: str, rejected: str | None) -> str | None:
+        remembered = self._memory.get(appid)
+        if remembered is not None and self._usable(remembered, rejected):
+            return remembered.access_token
         cached = self._read(appid)
-        if cached is None or cached.access_token == rejected:
+        if cached is None:
             return None
-        if cached.expires_at - self.clock.now() <= EXPIRY_MARGIN:
-            return None
-        return cached.access_token
+        self._memory[appid] = cached
+        return cached.access_token if self._usable(cached, rejected) else None
+
+    def _usable(self, cached: _Cached, rejected: str | None) -> bool:
+        return cached.access_token != rejected and cached.expires_at - self.clock.now() > EXPIRY_MARGIN
+
+    def _remember_written(self, appid: str, access_token: str, expires_at: datetime) -> None:
+        self._write(appid, access_token, expires_at)
+        self._memory[appid] = _Cached(access_token, expires_at)
 
     def _read(self, appid: str) -> _Cached | None:
         raise NotImplementedError

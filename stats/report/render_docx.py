@@ -200,10 +200,16 @@ def _put(cell, value, *, bold: bool = False, size: float = 10.5) -> None:
     run.font.bold = bold
 
 
+def _cell(table, row: int, column: int):
+    """The cell at (row, column). python-docx's `Table.cell()` rebuilds the whole table's grid
+    on every call (seconds over a chart's few hundred cells); a row's cells cost one row."""
+    return table.rows[row].cells[column]
+
+
 def _merge(table, top: int, left: int, bottom: int, right: int, value, **style) -> None:
-    cell = table.cell(top, left)
+    cell = _cell(table, top, left)
     if (bottom, right) != (top, left):
-        cell = cell.merge(table.cell(bottom, right))
+        cell = cell.merge(_cell(table, bottom, right))
     _put(cell, value, **style)
 
 
@@ -213,19 +219,19 @@ def _article20_table(document, report: Report) -> None:
     row = 0
     for block in blocks:
         _merge(table, row, 0, row, 3, block.heading, bold=True)
-        _put(table.cell(row + 1, 0), block.columns[0], bold=True)
+        _put(_cell(table, row + 1, 0), block.columns[0], bold=True)
         if len(block.columns) == 2:
             _merge(table, row + 1, 1, row + 1, 3, block.columns[1], bold=True)
         else:
             for i, label in enumerate(block.columns[1:], start=1):
-                _put(table.cell(row + 1, i), label, bold=True)
+                _put(_cell(table, row + 1, i), label, bold=True)
         for offset, (label, values) in enumerate(block.rows, start=2):
-            _put(table.cell(row + offset, 0), label)
+            _put(_cell(table, row + offset, 0), label)
             if len(values) == 1:
                 _merge(table, row + offset, 1, row + offset, 3, values[0])
             else:
                 for i, value in enumerate(values, start=1):
-                    _put(table.cell(row + offset, i), value)
+                    _put(_cell(table, row + offset, i), value)
         row += 2 + len(block.rows)
 
 
@@ -240,7 +246,7 @@ def _applications_table(document, report: Report) -> None:
     _merge(table, 1, 3, 2, 3, columns[0], size=size)
     _merge(table, 1, 4, 1, 8, texts.APPLICANT_GROUP, size=size)
     for i, label in enumerate(columns[1:-1], start=4):
-        _put(table.cell(2, i), label, size=size)
+        _put(_cell(table, 2, i), label, size=size)
     _merge(table, 1, 9, 2, 9, columns[-1], size=size)
 
     result_rows = [i for i, r in enumerate(rows) if r.outer]
@@ -253,7 +259,7 @@ def _applications_table(document, report: Report) -> None:
             members = [j for j, m in enumerate(rows) if m.group == r.group]
             _merge(table, at, 1, header + members[-1], 1, r.group, size=size)
             for j in members:
-                _put(table.cell(header + j, 2), rows[j].label, size=size)
+                _put(_cell(table, header + j, 2), rows[j].label, size=size)
                 _values(table, header + j, rows[j].values, size)
             i = members[-1] + 1
             continue
@@ -272,8 +278,9 @@ def _repeat_header(table, rows: int) -> None:
 
 
 def _values(table, row: int, values, size) -> None:
+    cells = table.rows[row].cells
     for k, value in enumerate(values, start=3):
-        _put(table.cell(row, k), value, size=size)
+        _put(cells[k], value, size=size)
 
 
 def _appeals_table(document, report: Report) -> None:
@@ -288,9 +295,9 @@ def _appeals_table(document, report: Report) -> None:
     _merge(table, 1, 5, 1, 9, kinds[1], size=size)
     _merge(table, 1, 10, 1, 14, kinds[2], size=size)
     for i, label in enumerate(results * 2, start=5):
-        _put(table.cell(2, i), label, size=size)
+        _put(_cell(table, 2, i), label, size=size)
     for i, value in enumerate(appeal_values(report.tables)):
-        _put(table.cell(3, i), value, size=size)
+        _put(_cell(table, 3, i), value, size=size)
     _fixed_widths(table, [Cm(1.04)] * 15)
 
 
@@ -316,16 +323,17 @@ def _bar_chart(document, caption: str, label_header: str, items: list[tuple[str,
     table = document.add_table(rows=1 + len(items), cols=2 + BAR_CELLS)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    _put(table.cell(0, 0), label_header, bold=True, size=9)
-    _put(table.cell(0, 1), texts.CHART_COUNT, bold=True, size=9)
+    _put(_cell(table, 0, 0), label_header, bold=True, size=9)
+    _put(_cell(table, 0, 1), texts.CHART_COUNT, bold=True, size=9)
     _merge(table, 0, 2, 0, 1 + BAR_CELLS, "", size=9)
     peak = max((n for _, n in items), default=0) or 1
     for row, (label, count) in enumerate(items, start=1):
-        _put(table.cell(row, 0), label, size=9)
-        _put(table.cell(row, 1), count, size=9)
+        cells = table.rows[row].cells
+        _put(cells[0], label, size=9)
+        _put(cells[1], count, size=9)
         filled = round(count / peak * BAR_CELLS)
         for k in range(BAR_CELLS):
-            cell = table.cell(row, 2 + k)
+            cell = cells[2 + k]
             _put(cell, "", size=9)
             borders = {"top": ("single", BAR_GAP, "FFFFFF"), "bottom": ("single", BAR_GAP, "FFFFFF")}
             if k == 0:

@@ -2,7 +2,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from bot.cli.say import openid_for
+from bot.sandbox_chat import openid_for
 
 
 def test_say_binds_and_drafts_against_a_running_webhook(live, tmp_path):

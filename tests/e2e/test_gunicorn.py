@@ -19,6 +19,8 @@ from publisher.staff import invite, invite_key
 from tests.support import BIN, free_port, start_process, wait_for_http
 
 pytestmark = pytest.mark.slow
+
+
 @pytest.fixture
 def county(database_url, tmp_path):
     web_port, sandbox_port = free_port(), free_port()

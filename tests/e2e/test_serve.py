@@ -36,7 +36,7 @@ def served(tmp_path):
         try:
             if requests.get(f"{url}/healthz", timeout=1).ok:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or its workers still booting
             time.sleep(0.2)
     else:
         process.kill()

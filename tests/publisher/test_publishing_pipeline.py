@@ -257,3 +257,50 @@ def test_post_out_at_23_59_59_on_31_december_but_polled_after_midnight_counts_in
         entry = session.scalar(select(LedgerEntry).where(LedgerEntry.post_id == post))
     assert local_day(runtime.clock.now(), BEIJING).year == last_second.year + 1
     assert entry.disclosed_on.year == last_second.year
+
+
+def test_a_posts_pictures_are_uploaded_without_a_commit_between_them(make_runtime, sandbox_server, clock,
+                                                                     monkeypatch):
+    from publisher.publishing import pipeline
+
+    runtime = make_runtime()
+    queue_post(runtime, "三张图的", body_picture=True)
+    units = []
+    unit = pipeline.BundleWork.unit
+    monkeypatch.setattr(pipeline.BundleWork, "unit", lambda self: units.append(1) or unit(self))
+    gateway = runtime.gateway("default")
+    units_at_upload = []
+    for name in ("upload_thumb", "upload_body_image"):
+        original = getattr(gateway, name)
+
+        def counting(data, filename, original=original):
+            units_at_upload.append(len(units))
+            return original(data, filename)
+
+        setattr(gateway, name, counting)
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+    run_until_settled(runtime, clock)
+    assert sandbox_server.published_titles() == ["三张图的"]
+    # Each picture's result used to be its own unit (commit, row lock, lease renewal); now
+    # one unit after the uploads keeps them all.
+    assert len(units_at_upload) == 2 and len(set(units_at_upload)) == 1
+
+
+def test_an_upload_failing_half_way_keeps_the_pictures_uploaded_before_it(make_runtime, sandbox_server, clock):
+    from publisher.models import PostImage
+    from publisher.wechat import TransientError
+
+    runtime = make_runtime()
+    post = queue_post(runtime, "第二张传不上的", body_picture=True)
+    gateway = runtime.gateway("default")
+
+    def failing(data, name):
+        raise TransientError(None, "connection reset")
+
+    gateway.upload_body_image = failing
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+    run_publishing_pass(runtime, "worker-a")
+    with runtime.session_factory() as session:
+        cover = session.scalar(select(PostImage).where(PostImage.post_id == post, PostImage.is_cover.is_(True)))
+        assert cover.thumb_media_id is not None
+    assert sandbox_server.published_titles() == []

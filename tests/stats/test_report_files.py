@@ -23,9 +23,18 @@ def report(runtime, account, example_year):
                             today=date(2024, 2, 22), with_entries=True)
 
 
+@pytest.fixture(scope="module")
+def _rendered() -> dict[str, bytes]:
+    return {}
+
+
 @pytest.fixture
-def document(report):
-    return Document(io.BytesIO(render(report, "docx")))
+def document(request, _rendered):
+    """The example year's DOCX, rendered once per module: its input is the same for every test,
+    and each test reads its own copy."""
+    if "docx" not in _rendered:
+        _rendered["docx"] = render(request.getfixturevalue("report"), "docx")
+    return Document(io.BytesIO(_rendered["docx"]))
 
 
 def test_docx_has_title_and_the_six_national_headings_in_order(document):

@@ -240,3 +240,38 @@ def test_token_row_creation_tolerates_concurrent_inserts(db_store, session_facto
     assert errors == []
     with session_factory() as session:
         assert session.scalars(select(WeChatToken.appid)).all() == [APPID]
+
+
+class CountingReads(DatabaseTokenStore):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reads = 0
+
+    def _read(self, appid):
+        self.reads += 1
+        return super()._read(appid)
+
+
+@pytest.mark.db
+def test_a_valid_token_is_served_from_process_memory_without_reading_the_store(session_factory):
+    store = CountingReads(session_factory, clock=FixedClock(T0))
+    fetch = CountingFetch()
+    assert store.get(APPID, fetch) == "token-1"
+    reads_after_fetch = store.reads
+    for _ in range(50):  # wechatpy reads the token twice per API call
+        assert store.get(APPID, fetch) == "token-1"
+    assert store.reads == reads_after_fetch
+    assert fetch.calls == [False]
+
+
+@pytest.mark.db
+def test_a_token_another_process_replaced_after_a_refusal_is_read_from_the_store(session_factory):
+    clock = FixedClock(T0)
+    ours, theirs = DatabaseTokenStore(session_factory, clock=clock), DatabaseTokenStore(session_factory, clock=clock)
+    fetch = StableFetch()
+    stale = ours.get(APPID, fetch)
+    newer = theirs.replace_rejected(APPID, stale, fetch)
+    # Until WeChat refuses it, our process keeps its copy; once refused, it takes the shared one.
+    assert ours.replace_rejected(APPID, stale, fetch) == newer
+    assert ours.get(APPID, fetch) == newer
+    assert fetch.calls == [False, False, True]
