@@ -144,7 +144,7 @@ def prepare(url: str, aes_key: str) -> None:
     from publisher.migrate import upgrade
     from publisher.runtime import Runtime
     from publisher.settings import load_settings
-    from publisher.staff import bind, invite
+    from publisher.staff import bind, invite, invite_key
 
     runtime = Runtime.build(load_settings(environ=_govpost_env(url, aes_key)))
     upgrade(runtime.engine)
@@ -152,8 +152,9 @@ def prepare(url: str, aes_key: str) -> None:
         sync_accounts(session, runtime.settings, runtime.clock)
         account = account_by_name(session, "default")
         for n in range(STAFF):
-            code = invite(session, account, f"员工{n}", "admin", clock=runtime.clock, actor=CLI).code
-            bind(session, account, openid(n), code, clock=runtime.clock, actor=CLI)
+            key = invite_key(runtime.settings)
+            code = invite(session, account, f"员工{n}", "admin", clock=runtime.clock, actor=CLI, key=key).code
+            bind(session, account, openid(n), code, clock=runtime.clock, actor=CLI, key=key)
     runtime.engine.dispose()
 
 

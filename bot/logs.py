@@ -46,3 +46,7 @@ def configure_logging() -> None:
     # Every command checks the schema first, and Alembic announces its context at INFO each
     # time; `govpost db upgrade` says itself what it did.
     logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+    # Newer Alembic lists every plugin it sets up, at INFO, on each of those checks.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # APScheduler says "Adding job tentatively" for each job before it starts: noise at start-up.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.WARNING)

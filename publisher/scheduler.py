@@ -19,6 +19,7 @@ from publisher.jobs import run_due_tasks
 from publisher.models import WECHAT_CHANNEL, LedgerEntry, SchedulerHeartbeat, Staff
 from publisher.notify import notify_staff
 from publisher.publishing.runner import run_publishing_pass, worker_name
+from publisher.reach import PULL_AT, pull_every_account
 from publisher.runtime import Runtime
 from publisher.texts import publishing as texts
 from publisher.wechat.replay import prune_replays
@@ -133,6 +134,8 @@ def configure(scheduler: BaseScheduler, runtime: Runtime, *, interval: int | Non
     reminder = settings.reminder_time
     scheduler.add_job(_safely(remind_if_stale, runtime), "cron", hour=reminder.hour, minute=reminder.minute,
                       id="stale-reminder", name="stale-reminder", **common)
+    scheduler.add_job(_safely(pull_every_account, runtime), "cron", hour=PULL_AT[0], minute=PULL_AT[1],
+                      id="reach-pull", name="reach-pull", **common)
     return scheduler
 
 

@@ -6,6 +6,7 @@ import re
 from bot.commands.registry import CommandContext, command
 from publisher.ledger import LedgerError, add_entry, load_channels, resolve_channel, resolve_topic
 from publisher.texts import ledger as texts
+from stats import reach
 from stats.queries import year_counts
 
 _YEAR = re.compile(r"^(\d{4})年?$")
@@ -31,6 +32,7 @@ def statistics(ctx: CommandContext, args: str) -> str:
         lines.append(texts.STATS_GUESSED.format(count=counts.guessed))
     if counts.deleted:
         lines.append(texts.STATS_DELETED.format(count=counts.deleted))
+    lines += reach.describe_year(reach.year_reach(ctx.session, ctx.account.id, year))
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ from publisher.tasks import enqueue
 from publisher.texts import chat as texts
 from publisher.texts import lifecycle as status_texts
 from publisher.timeparse import format_beijing
+from stats import reach
 
 HISTORY_LINES = 10
 
@@ -35,6 +36,7 @@ def view(ctx: CommandContext, args: str) -> str:
         lines.append(texts.VIEW_PUBLISHED.format(when=format_beijing(post.published_at, tz)))
     if post.article_url:
         lines.append(texts.VIEW_URL.format(url=post.article_url))
+    lines += reach.describe_article(reach.post_reach(ctx.session, post))
     approvals = review.approvals_of(ctx.session, post)
     if approvals:
         names = "、".join(ctx.session.get(Staff, a.reviewer_id).name for a in approvals)

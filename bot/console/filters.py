@@ -12,6 +12,7 @@ from bot.console import blueprint
 from bot.console.web import runtime
 from publisher.models import WECHAT_CHANNEL
 from publisher.texts import console as console_texts
+from publisher.texts import reach as reach_texts
 from publisher.texts import lifecycle as lifecycle_texts
 from publisher.texts import staff as staff_texts
 
@@ -78,7 +79,7 @@ def _globals(state) -> None:
     # Globals rather than a context processor: imported macros see globals, not the context.
     state.app.jinja_env.globals.update(
         t=console_texts, nav_items=nav_items, post_ref=post_ref, wechat_channel=WECHAT_CHANNEL,
-        nav_endpoints=lambda: current_app.view_functions,
+        nav_endpoints=lambda: current_app.view_functions, reach_t=reach_texts,
     )
 
 

@@ -8,6 +8,7 @@ from .inbound import InboundMessage
 from .ledger import WECHAT_CHANNEL, LedgerEntry
 from .post import Post, PostBlock, PostImage
 from .publishing import PublishQuota, SchedulerHeartbeat
+from .reach import ReachFigure, ReachPull
 from .replay import WebhookReplay
 from .registers import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
 from .staff import AdminUser, ConsoleLoginFailure, InviteCode, Role, Staff
@@ -36,6 +37,8 @@ __all__ = [
     "PostImage",
     "PublishBundle",
     "PublishQuota",
+    "ReachFigure",
+    "ReachPull",
     "RegisterOpening",
     "Role",
     "SchedulerHeartbeat",

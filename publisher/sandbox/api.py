@@ -130,6 +130,21 @@ def register_api(bp: Blueprint, state: SandboxState) -> None:
         body = call.payload()
         return datacube.article_summary(state, call.appid, body.get("begin_date"), body.get("end_date"))
 
+    @route("datacube/getarticletotal")
+    def article_total(call: Call):
+        body = call.payload()
+        return datacube.article_total(state, call.appid, body.get("begin_date"), body.get("end_date"))
+
+    @route("datacube/getuserread")
+    def user_read(call: Call):
+        body = call.payload()
+        return datacube.user_read(state, call.appid, body.get("begin_date"), body.get("end_date"))
+
+    @route("datacube/getusershare")
+    def user_share(call: Call):
+        body = call.payload()
+        return datacube.user_share(state, call.appid, body.get("begin_date"), body.get("end_date"))
+
     @route("customservice/kfaccount/add")
     def kf_add(call: Call):
         body = call.payload()

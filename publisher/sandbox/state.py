@@ -121,6 +121,7 @@ class SandboxState:
         self.clock = clock
         self.token_ttl = token_ttl
         self.publish_delay = publish_delay
+        self.datacube_seed = 0  # mixed into every datacube figure: another seed, other numbers
         self.faults = FaultBook()
         # Set by reset() so that requests hanging on a fault return at once.
         self.release = threading.Event()
@@ -150,6 +151,7 @@ class SandboxState:
         self.templates: list[dict] = []
         self.events: list[dict] = []
         self.calls: Counter = Counter()
+        self.datacube_queries: list[dict] = []
         self._ids = itertools.count(1)
 
     def reset(self) -> None:
@@ -194,6 +196,7 @@ class SandboxState:
                 "events": list(self.events),
                 "faults": self.faults.view(),
                 "calls": dict(self.calls),
+                "datacube_queries": list(self.datacube_queries),
             }
 
 

@@ -490,6 +490,10 @@ class WeChatGateway:
         """A customer-service text message (the user must have written in the last 48 hours)."""
         self._call(lambda: self.client.message.send_text(openid, text), repeatable=False)
 
+    def datacube(self, method: str, begin: date, end: date) -> list:
+        """The rows of one datacube answer (`get_user_read` …), read by `publisher.wechat.datacube`."""
+        return _as_list(self._call(lambda: getattr(self.client.datacube, method)(begin, end), repeatable=True))
+
     def article_summary(self, day: date) -> list[ArticleSummary]:
         rows = self._call(lambda: self.client.datacube.get_article_summary(day, day), repeatable=True)
         try:

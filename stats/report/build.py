@@ -11,6 +11,7 @@ from publisher.ledger import load_channels
 from publisher.models import WECHAT_CHANNEL, Account, LedgerEntry
 from publisher.texts import report as texts
 from stats.queries import YearCounts, year_counts, year_entries
+from stats.reach import section_one_figures, year_articles
 
 from .checks import Check, check_tables
 from .narrative import fill, load_template
@@ -29,6 +30,7 @@ class Report:
     checks: list[Check]
     signed_on: date
     entries: list[LedgerEntry] = field(default_factory=list)  # only when asked for (the XLSX lists them)
+    reads: list = field(default_factory=list)  # stats.reach.ArticleRow, with the entries
 
     @property
     def title(self) -> str:
@@ -44,7 +46,7 @@ def build_report(
     tables = build_tables(registers, year)
     previous = build_tables(registers, year - 1)
     checks = check_tables(tables, previous)
-    figures = _figures(account, year, counts, tables)
+    figures = {**_figures(account, year, counts, tables), **section_one_figures(session, account.id, year)}
     return Report(
         year=year,
         account_name=account.name,
@@ -56,6 +58,7 @@ def build_report(
         checks=checks,
         signed_on=today,
         entries=year_entries(session, account.id, year) if with_entries else [],
+        reads=year_articles(session, account.id, year) if with_entries else [],
     )
 
 

@@ -9,11 +9,13 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from publisher.texts import reach as reach_texts
 from publisher.texts import report as texts
 
 from .build import Report
 from .checks import violations
 from .layout import appeal_result_labels, appeal_values, application_column_labels, application_rows, article20_blocks
+from .render_reach import reads_sheet
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -27,6 +29,7 @@ def render_xlsx(report: Report) -> bytes:
     _applications(book.create_sheet(texts.TABLE_SHEETS["applications"]), report)
     _appeals(book.create_sheet(texts.TABLE_SHEETS["appeals"]), report)
     _ledger(book.create_sheet(texts.LEDGER_SHEET), report)
+    reads_sheet(book.create_sheet(reach_texts.SHEET_READS), report)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -20,7 +20,7 @@ T0 = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
 def test_jobs_survive_a_restart_and_never_run_twice_at_once(runtime):
     scheduler = configure(BackgroundScheduler(timezone=runtime.settings.timezone), runtime, interval=15)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"tick", "stale-reminder"}
+    assert set(jobs) == {"tick", "stale-reminder", "reach-pull"}
     for job in jobs.values():
         assert job.misfire_grace_time >= 24 * 3600
         assert job.coalesce is True

@@ -11,6 +11,7 @@ from publisher.sandbox import build_text_message, wechat_post
 from publisher.sandbox.clock import beijing
 
 from .conftest import SAFE_APPID, wait_until
+from .mornings import next_morning
 from .samples import JPEG, article
 
 STAFF = "oStaff0000000000000000000001"
@@ -70,7 +71,7 @@ def _published_on(sandbox, client, titles, *, mass: bool) -> date:
 def test_article_summary_lists_mass_sent_articles_deterministically_and_never_today(sandbox, client):
     ref = _published_on(sandbox, client, ["一", "二"], mass=True)
     assert errcode_of(lambda: client.datacube.get_article_summary(ref, ref)) == 61501  # today: not yet
-    sandbox.advance(24 * 3600)
+    next_morning(sandbox)  # yesterday's figures exist from 08:00
     rows = client.datacube.get_article_summary(ref, ref)
     assert [r["title"] for r in rows] == ["一", "二"]
     assert rows[0]["msgid"].endswith("_1") and rows[0]["ref_date"] == ref.isoformat()
@@ -80,7 +81,7 @@ def test_article_summary_lists_mass_sent_articles_deterministically_and_never_to
 
 def test_article_summary_lists_older_articles_read_that_day_and_only_with_three_interactions(sandbox, client):
     ref = _published_on(sandbox, client, ["旧文"], mass=True)
-    sandbox.advance(40 * 24 * 3600)
+    next_morning(sandbox, days=40)
     later = ref + timedelta(days=1)
     assert [r["title"] for r in client.datacube.get_article_summary(later, later)] == ["旧文"]
     faded = ref + timedelta(days=39)  # read so little by now that WeChat lists no row
@@ -89,7 +90,7 @@ def test_article_summary_lists_older_articles_read_that_day_and_only_with_three_
 
 def test_article_summary_has_no_rows_for_freepublish_articles(sandbox, client):
     ref = _published_on(sandbox, client, ["发布的"], mass=False)
-    sandbox.advance(24 * 3600)
+    next_morning(sandbox)  # yesterday's figures exist from 08:00
     assert client.datacube.get_article_summary(ref, ref) == []
 
 

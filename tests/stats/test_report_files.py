@@ -136,7 +136,7 @@ def test_docx_numbers_pages_and_names_chinese_fonts_for_east_asian_text(document
 
 def test_xlsx_opens_with_a_sheet_per_table_and_the_ledger_rows(report):
     book = load_workbook(io.BytesIO(render(report, "xlsx")))
-    assert book.sheetnames == ["主动公开统计", "表二 主动公开", "表三 依申请公开", "表四 复议诉讼", "公开台账"]
+    assert book.sheetnames == ["主动公开统计", "表二 主动公开", "表三 依申请公开", "表四 复议诉讼", "公开台账", "文章阅读"]
     ledger = book["公开台账"]
     assert ledger.max_row == 1 + 122
     channels = [row[1] for row in ledger.iter_rows(min_row=2, values_only=True)]

@@ -16,6 +16,7 @@ from publisher.publishing.queue import current_plan
 from publisher.scheduler import last_wechat_article_at, staleness
 from publisher.texts import report as report_texts
 from stats.queries import year_counts
+from stats import reach
 
 NEXT_SLOTS = 5
 
@@ -46,4 +47,8 @@ def dashboard():
         in_progress=[(b, bundle_posts(session, b)) for b in in_progress],
         plan=[(p, [queued[i] for i in p.post_ids]) for p in plan[:NEXT_SLOTS]],
         unanswered=citizen_messages.unanswered_count(session, account.id),
+        # Only months WeChat gave figures for: a month with none gets no column, not a 0.
+        reads_chart=charts.columns(reads) if (reads := {
+            report_texts.MONTH_LABEL.format(month=int(key[5:])): n
+            for key, n in reach.monthly_reads(session, account.id, year).items() if n is not None}) else None,
     )

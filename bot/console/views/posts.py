@@ -13,6 +13,7 @@ from publisher.console_users import actor_of, linked_staff
 from publisher.lifecycle import Status
 from publisher.models import Post, PostImage, PublishBundle
 from publisher.texts import console as texts
+from stats import reach
 
 
 def _day(name: str) -> date | None:
@@ -32,7 +33,7 @@ def posts():
         since=_day("since"), until=_day("until"))
     found = browse.list_posts(session, account.id, wanted, page=request.args.get("page", 1, type=int),
                               timezone=runtime().settings.timezone)
-    return render_template("console/posts.html", found=found, wanted=wanted,
+    return render_template("console/posts.html", found=found, wanted=wanted, reach=reach.posts_reach(session, found.posts),
                            statuses=[s.value for s in Status if s != Status.DISCARDED],
                            topics=browse.topic_names(session, account.id),
                            authors=browse.staff_names(session, account.id))
@@ -56,6 +57,7 @@ def post_detail(post_id: int):
     names = browse.staff_names(session, g.account.id)
     return render_template(
         "console/post.html", post=post, body=body, cover=cover, findings=findings, bundle=bundle,
+        reach=reach.post_reach(session, post),
         approvals=approvals, names=names, trail=browse.trail(session, post),
         reviewers=review.eligible_reviewers(session, post, rt.settings), levels=rt.settings.review_levels,
         me=linked_staff(session, g.user), can_review=post.status == Status.SUBMITTED.value)
