@@ -87,6 +87,7 @@ class FakeWeChat:
         self.mass: dict[str, tuple[str, object]] = {}  # clientmsgid -> (msg_id, when)
         self.texts: list[tuple[str, str]] = []
         self.media: dict[str, DownloadedMedia] = {}
+        self.datacube_rows: dict[str, list[dict]] = {}  # datacube method -> its rows
         self.lists_published = True
         self._faults: dict[str, list[tuple[Exception, bool]]] = defaultdict(list)
         self._ids = itertools.count(1)
@@ -240,3 +241,10 @@ class FakeWeChat:
         if error:
             raise error
         self.texts.append((openid, text))
+
+    def datacube(self, method: str, begin, end) -> list:
+        error, applied = self._enter("datacube")
+        if error:
+            raise error
+        span = (begin.isoformat(), end.isoformat())
+        return [row for row in self.datacube_rows.get(method, []) if span[0] <= row["ref_date"] <= span[1]]

@@ -8,6 +8,7 @@ implements them.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Protocol, runtime_checkable
 
 from publisher.settings import AccountSettings, Settings
@@ -53,6 +54,9 @@ class Gateway(Protocol):
 
     # Customer-service text to a member who wrote within the last 48 hours.
     def send_text(self, openid: str, text: str) -> None: ...
+
+    # The rows of one datacube answer, read by datacube.py (the daily reach pull).
+    def datacube(self, method: str, begin: date, end: date) -> list: ...
 
 
 class GatewayFactory(Protocol):
