@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 
 from flask import Blueprint, Response, abort, current_app, request
 
@@ -46,8 +45,6 @@ from publisher.wechat import (
     verify_signature,
 )
 from publisher.wechat.replay import replay_key
-
-import bot.commands  # noqa: F401  (registers the commands)
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("webhook", __name__)
@@ -98,9 +95,10 @@ def wechat(account_name: str | None):
     reply = dispatch.handle_message(runtime, account.name, message, opened.xml.decode("utf-8"))
     if not reply:
         return Response("success", mimetype="text/plain")
-    xml = text_reply(message.from_openid, message.to_user, reply, create_time=int(time.time()))
+    created = int(runtime.clock.now().timestamp())
+    xml = text_reply(message.from_openid, message.to_user, reply, create_time=created)
     if opened.encrypted:
-        xml = encrypt_reply(account, xml, secrets.token_hex(8), int(time.time()))
+        xml = encrypt_reply(account, xml, secrets.token_hex(8), created)
     return Response(xml, mimetype="application/xml")
 
 

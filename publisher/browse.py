@@ -1,4 +1,5 @@
-"""Read-side queries the admin console lists from: posts by filter, a post's trail."""
+"""Read-side queries the admin console lists from (posts by filter, a post's trail) and the
+chat's 查看 reads (`post_view`). They return plain values; `bot/` words them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,6 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from publisher import drafting, review
+from publisher.checks import Finding
 from publisher.lifecycle import Status
 from publisher.models import AuditEntry, Post, Staff, Topic
 
@@ -54,6 +57,67 @@ def list_posts(session: Session, account_id: int, wanted: PostFilter, *, page: i
 def trail(session: Session, post: Post) -> list[AuditEntry]:
     return list(session.scalars(select(AuditEntry).where(AuditEntry.post_id == post.id)
                                 .order_by(AuditEntry.at, AuditEntry.id)))
+
+
+@dataclass(frozen=True)
+class BlockView:
+    kind: str  # "text" or "image"
+    text: str = ""
+    is_cover: bool = False
+    pending: bool = False  # a picture whose bytes are not saved yet
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    who: str | None  # None: the system
+    action: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class PostView:
+    """What 查看 shows of a post."""
+    post_id: int
+    title: str
+    author: str | None
+    topic: str | None
+    status: str
+    scheduled_at: datetime | None
+    published_at: datetime | None
+    article_url: str | None
+    approvers: tuple[str, ...]
+    blocks: tuple[BlockView, ...]
+    findings: list[Finding]
+    history: tuple[HistoryLine, ...]  # the latest `history_lines` entries, oldest first
+
+
+def post_view(session: Session, post: Post, *, config_dir, history_lines: int) -> PostView:
+    topic = session.get(Topic, post.topic_id) if post.topic_id else None
+    images = {i.id: i for i in drafting.images_of(session, post.id)}
+    blocks = []
+    for block in drafting.blocks_of(session, post.id):
+        if block.kind == "text":
+            blocks.append(BlockView("text", text=block.text or ""))
+        else:
+            image = images.get(block.image_id)
+            state = drafting.image_state(image) if image else None
+            blocks.append(BlockView("image", is_cover=bool(image and image.is_cover),
+                                    pending=bool(state and not state.saved)))
+    entries = list(session.scalars(
+        select(AuditEntry).where(AuditEntry.post_id == post.id).order_by(AuditEntry.id.desc()).limit(history_lines)))
+    history = tuple(
+        HistoryLine(entry.at, session.get(Staff, entry.staff_id).name if entry.staff_id else None, entry.action,
+                    entry.detail.get("reason") if isinstance(entry.detail, dict) and entry.detail.get("reason") else None)
+        for entry in reversed(entries)
+    )
+    return PostView(
+        post_id=post.id, title=post.title, author=post.author_name, topic=topic.name if topic else None,
+        status=post.status, scheduled_at=post.scheduled_at, published_at=post.published_at,
+        article_url=post.article_url,
+        approvers=tuple(session.get(Staff, a.reviewer_id).name for a in review.approvals_of(session, post)),
+        blocks=tuple(blocks), findings=drafting.check_post(session, post, config_dir), history=history,
+    )
 
 
 def staff_names(session: Session, account_id: int) -> dict[int, str]:

@@ -10,20 +10,19 @@ from typing import Any
 
 from sqlalchemy import select
 
-from publisher import drafting
+from publisher import dialogue, drafting
 from publisher.audit import SYSTEM, record
 from publisher.models import Post, PostBlock, PostImage, Staff, Task
 from publisher.models.chat import DraftSession
 from publisher.notify import notify_staff, queue_text
 from publisher.publishing import article
-from publisher.tasks import MAX_ATTEMPTS, RetryLater, TaskContext, enqueue, task_handler
+from publisher.tasks import MAX_ATTEMPTS, RetryLater, TaskContext, enqueue
 from publisher.texts import chat as texts
 from publisher.wechat import TransientError, WeChatError
 
 log = logging.getLogger(__name__)
 
 
-@task_handler("fetch_image")
 def fetch_image(ctx: TaskContext, payload: dict[str, Any]) -> None:
     """Keep a picture a member sent: WeChat's temporary media lives three days."""
     image = ctx.session.get(PostImage, payload["image_id"])
@@ -47,7 +46,6 @@ def fetch_image(ctx: TaskContext, payload: dict[str, Any]) -> None:
     image.fetched_at = ctx.now
 
 
-@task_handler("send_preview")
 def send_preview(ctx: TaskContext, payload: dict[str, Any]) -> None:
     """Build the real article as a WeChat draft, preview it to the member's phone, drop the draft."""
     post = ctx.session.get(Post, payload["post_id"])
@@ -89,7 +87,6 @@ def send_preview(ctx: TaskContext, payload: dict[str, Any]) -> None:
            at=ctx.now, detail={"openid": openid})
 
 
-@task_handler("close_idle_draft")
 def close_idle_draft(ctx: TaskContext, payload: dict[str, Any]) -> None:
     """Save and close a draft dialogue nobody has written to for `drafts.idle_minutes`; while it
     is still active, check again when it would next become idle."""
@@ -102,13 +99,11 @@ def close_idle_draft(ctx: TaskContext, payload: dict[str, Any]) -> None:
         enqueue(ctx.session, account_id=current.account_id, kind="close_idle_draft", payload=payload,
                 run_after=current.last_message_at + idle)
         return
-    closed = drafting.close_if_idle(ctx.session, staff_id=current.staff_id, idle=idle, actor=SYSTEM,
-                                    clock=_FixedNow(ctx.now), config_dir=settings.config_dir)
-    if closed is not None:
+    notice = dialogue.close_if_idle(ctx.session, staff_id=current.staff_id, idle_minutes=settings.draft_idle_minutes,
+                                    actor=SYSTEM, clock=_FixedNow(ctx.now), config_dir=settings.config_dir)
+    if notice is not None:
         member = ctx.session.get(Staff, current.staff_id)
-        notify_staff(ctx.session, account_id=member.account_id, staff_ids=[member.id], now=ctx.now,
-                     text=texts.DRAFT_IDLE_CLOSED.format(post_id=closed.post.id, title=closed.post.title,
-                                                         minutes=settings.draft_idle_minutes))
+        notify_staff(ctx.session, account_id=member.account_id, staff_ids=[member.id], now=ctx.now, text=notice)
 
 
 class _FixedNow:

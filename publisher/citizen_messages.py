@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from publisher.audit import Actor, record
 from publisher.clock import Clock
+from publisher.errors import Refusal
 from publisher.models import AuditEntry, InboundMessage, Staff, Task
 from publisher.notify import CUSTOMER_WINDOW, MESSAGES_PER_WINDOW, queue_text
 from publisher.texts import console as texts
@@ -20,7 +21,7 @@ REPLY_ACTION = "message.reply"
 MAX_REPLY = 600  # WeChat's customer-service text limit is 2048 bytes; 600 characters stay under it
 
 
-class ReplyRefused(Exception):
+class ReplyRefused(Refusal):
     """The message says why, in Chinese."""
 
 

@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from publisher.audit import Actor, record
 from publisher.clock import Clock
+from publisher.errors import Refusal
 from publisher.models import Account, AdminUser, ConsoleLoginFailure, Staff
 from publisher.settings import Settings
 from publisher.staff import StaffError, create_admin
@@ -26,7 +27,7 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_hex(16))
 
 
-class LoginRefused(Exception):
+class LoginRefused(Refusal):
     """The message says why, in Chinese."""
 
 

@@ -18,18 +18,18 @@ from publisher import content
 from publisher.audit import Actor, record
 from publisher.checks import Draft, Finding, ImageState, WordLists, run_checks
 from publisher.clock import Clock
-from publisher.lifecycle import EDITABLE, Event, Status, transition
+from publisher.errors import Refusal
+from publisher.lifecycle import EDITABLE, Event, Status, status_name, transition
 from publisher.models import Post, PostBlock, PostImage, Staff, Topic
 from publisher.models.chat import DraftSession
 from publisher.tasks import enqueue
 from publisher.texts import chat as texts
-from publisher.texts import lifecycle as status_texts
 
 
 DEFAULT_COVER_PREFIX = "default:"
 
 
-class ChatError(Exception):
+class ChatError(Refusal):
     """A refusal whose message is for the staff member who asked."""
 
 
@@ -137,7 +137,7 @@ def open_draft(
 def reopen(session: Session, *, staff: Staff, post: Post, actor: Actor, clock: Clock) -> Post:
     """Make an editable post the member's open draft again (after 完成, a return, idleness)."""
     _require_editable(post)
-    _require_author(staff, post, "修改")
+    _require_author(staff, post, texts.REOPEN_ACTION)
     current = open_draft_of(session, staff.id)
     if current is not None and current.post_id != post.id:
         other = session.get(Post, current.post_id)
@@ -256,9 +256,9 @@ def close_session_of(session: Session, post: Post) -> None:
 def set_topic(session: Session, *, staff: Staff, post: Post, topic_name: str, actor: Actor, clock: Clock,
               config_dir: Path) -> Topic:
     if post.status not in {Status.DRAFT.value, Status.RETURNED.value, Status.SUBMITTED.value, Status.APPROVED.value}:
-        raise ChatError(texts.TOPIC_LOCKED.format(post_id=post.id, status=_status_name(post.status)))
+        raise ChatError(texts.TOPIC_LOCKED.format(post_id=post.id, status=status_name(post.status)))
     if staff.role == "editor":
-        _require_author(staff, post, "改话题")
+        _require_author(staff, post, texts.SET_TOPIC_ACTION)
     topic = topic_by_name(session, post.account_id, topic_name)
     now = clock.now()
     old = post.topic_id
@@ -340,10 +340,6 @@ def image_state(image: PostImage) -> ImageState:
     return ImageState(saved=image.data is not None, failed=image.data is None and image.fetched_at is not None)
 
 
-def is_default_cover(image: PostImage) -> bool:
-    return _is_default_cover(image)
-
-
 # Helpers
 
 
@@ -397,16 +393,12 @@ def _touch(current: DraftSession, post: Post, now: datetime) -> None:
 
 def _require_editable(post: Post) -> None:
     if post.status not in {s.value for s in EDITABLE}:
-        raise ChatError(texts.DRAFT_NOT_EDITABLE.format(post_id=post.id, status=_status_name(post.status)))
+        raise ChatError(texts.DRAFT_NOT_EDITABLE.format(post_id=post.id, status=status_name(post.status)))
 
 
 def _require_author(staff: Staff, post: Post, action: str) -> None:
     if post.author_id != staff.id and staff.role != "admin":
         raise ChatError(texts.NOT_YOUR_POST.format(post_id=post.id, action=action))
-
-
-def _status_name(status: str) -> str:
-    return status_texts.STATUS_NAMES.get(status, status)
 
 
 def _is_default_cover(image: PostImage) -> bool:

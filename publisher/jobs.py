@@ -1,10 +1,33 @@
-"""Every kind of background task, registered in one place.
+"""Every kind of background task, in one table.
 
 A task queued by one process (the webhook) may be run by another (the worker), so every
 process that runs tasks must know every handler: run them through this module.
 """
-from publisher import chat_tasks, notify  # noqa: F401  (they register task handlers on import)
-from publisher.publishing import actions  # noqa: F401
-from publisher.tasks import HANDLERS, run_due_tasks, start_task_runner
+from __future__ import annotations
 
-__all__ = ["HANDLERS", "run_due_tasks", "start_task_runner"]
+import threading
+from typing import Mapping
+
+from publisher import chat_tasks, notify, tasks
+from publisher.publishing import actions
+from publisher.runtime import Runtime
+from publisher.tasks import TaskHandler
+
+HANDLERS: Mapping[str, TaskHandler] = {
+    "fetch_image": chat_tasks.fetch_image,
+    "send_preview": chat_tasks.send_preview,
+    "close_idle_draft": chat_tasks.close_idle_draft,
+    "send_text": notify.send_text,
+    "delete_published": actions.delete_published,
+    "delete_draft": actions.delete_draft,
+}
+
+
+def run_due_tasks(runtime: Runtime, *, limit: int = 20) -> int:
+    """Run the tasks of every kind that are due now; returns how many ran."""
+    return tasks.run_due_tasks(runtime, HANDLERS, limit=limit)
+
+
+def start_task_runner(runtime: Runtime, interval: float = 0.5) -> threading.Event:
+    """Run due tasks of every kind in a daemon thread of this process. Set the event to stop it."""
+    return tasks.start_task_runner(runtime, HANDLERS, interval)

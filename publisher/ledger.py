@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from publisher.audit import Actor, record
 from publisher.clock import Clock
+from publisher.errors import Refusal
 from publisher.models import WECHAT_CHANNEL, LedgerEntry, Topic
 from publisher.texts import ledger as texts
 
@@ -28,7 +29,7 @@ __all__ = [
 ]
 
 
-class LedgerError(Exception):
+class LedgerError(Refusal):
     """A value a person gave cannot go into the ledger; the message says why, in Chinese."""
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from publisher.audit import Actor
 from publisher.clock import Clock
+from publisher.errors import Refusal
 from publisher.ledger import Channel, LedgerError, add_entry, resolve_channel, resolve_topic
 from publisher.models import LedgerEntry
 from publisher.texts import ledger as texts
@@ -40,7 +41,7 @@ _SERIAL_RANGE = (18264, 73051)  # 1950-01-01 to 2100-01-01: anything else is not
 _DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})[:：](\d{2})(?::\d{2})?)?$")
 
 
-class ImportRejected(Exception):
+class ImportRejected(Refusal):
     """Nothing was written; `problems` has one line per bad row (or one for a bad file)."""
 
     def __init__(self, problems: list[str]):

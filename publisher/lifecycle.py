@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from publisher.audit import Actor, record
 from publisher.clock import Clock
+from publisher.errors import Refusal
 from publisher.models import Post
 from publisher.texts import lifecycle as texts
 
@@ -77,7 +78,12 @@ TRANSITIONS: dict[tuple[Status, Event], Status] = {
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 
 
-class IllegalTransition(Exception):
+def status_name(status: str) -> str:
+    """The Chinese name staff see for a post status."""
+    return texts.STATUS_NAMES.get(status, status)
+
+
+class IllegalTransition(Refusal):
     """Raised for a transition the lifecycle does not allow; its message is for staff."""
 
     def __init__(self, post_id: int | None, status: str, event: Event):
@@ -85,7 +91,7 @@ class IllegalTransition(Exception):
         super().__init__(
             texts.ILLEGAL_TRANSITION.format(
                 post_id=post_id if post_id is not None else "",
-                status=texts.STATUS_NAMES.get(status, status),
+                status=status_name(status),
                 event=texts.EVENT_NAMES[event.value],
             )
         )

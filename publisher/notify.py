@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from publisher.models import InboundMessage, Staff, Task
-from publisher.tasks import TaskContext, enqueue, task_handler
+from publisher.tasks import TaskContext, enqueue
 from publisher.wechat import CustomerWindowClosed
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,6 @@ def notify_staff(
     )
 
 
-@task_handler("send_text")
 def send_text(ctx: TaskContext, payload: dict[str, Any]) -> None:
     try:
         ctx.gateway.send_text(payload["openid"], payload["text"])

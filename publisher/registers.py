@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from publisher.audit import Actor, record
 from publisher.clock import Clock
+from publisher.errors import Refusal
 from publisher.models import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
 from publisher.texts import ledger as texts
 from publisher.texts import report as labels
@@ -34,7 +35,7 @@ MAX_TEXT = 200  # titles and subjects: the columns' length
 OPENING_KEYS = ("in_force:regulation", "in_force:normative") + tuple(f"carried_in:{t}" for t in APPLICANT_TYPES)
 
 
-class RegisterError(Exception):
+class RegisterError(Refusal):
     """A register entry a person gave is not valid; the message says why, in Chinese."""
 
 

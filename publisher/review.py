@@ -14,16 +14,13 @@ from publisher.audit import Actor, record
 from publisher.checks import Finding, describe
 from publisher.clock import Clock
 from publisher.drafting import ChatError
-from publisher.lifecycle import EDITABLE, Event, Status, transition
-from publisher.models import Post, Staff
+from publisher.lifecycle import EDITABLE, Event, Status, status_name, transition
+from publisher.models import REVIEWER_ROLES, Post, Staff
 from publisher.models.chat import Approval
 from publisher.notify import notify_staff, reachable_staff
 from publisher.settings import Settings
 from publisher.texts import chat as texts
-from publisher.texts import lifecycle as status_texts
 from publisher.timeparse import format_beijing
-
-REVIEWER_ROLES = ("reviewer", "admin")
 
 
 class SubmitBlocked(ChatError):
@@ -69,7 +66,7 @@ def submit(
     session: Session, *, post: Post, staff: Staff, when: datetime | None, settings: Settings, actor: Actor, clock: Clock
 ) -> Submitted:
     if post.status not in {s.value for s in EDITABLE}:
-        raise ChatError(texts.DRAFT_NOT_EDITABLE.format(post_id=post.id, status=_status(post.status)))
+        raise ChatError(texts.DRAFT_NOT_EDITABLE.format(post_id=post.id, status=status_name(post.status)))
     if post.author_id != staff.id and staff.role not in REVIEWER_ROLES:
         raise ChatError(texts.NOT_YOUR_POST.format(post_id=post.id, action=texts.SUBMIT_ACTION))
     now = clock.now()
@@ -106,7 +103,7 @@ def approve(session: Session, *, post: Post, reviewer: Staff, settings: Settings
     _require_reviewer(reviewer, post)
     post = _locked(session, post)
     if post.status != Status.SUBMITTED.value:
-        raise ChatError(texts.REVIEW_NOT_SUBMITTED.format(post_id=post.id, status=_status(post.status)))
+        raise ChatError(texts.REVIEW_NOT_SUBMITTED.format(post_id=post.id, status=status_name(post.status)))
     if post.author_id == reviewer.id and not settings.allow_self_approval:
         raise ChatError(texts.REVIEW_SELF.format(post_id=post.id))
     levels = settings.review_levels
@@ -148,7 +145,7 @@ def return_post(session: Session, *, post: Post, reviewer: Staff, reason: str, a
     _require_reviewer(reviewer, post)
     post = _locked(session, post)
     if post.status != Status.SUBMITTED.value:
-        raise ChatError(texts.REVIEW_NOT_SUBMITTED.format(post_id=post.id, status=_status(post.status)))
+        raise ChatError(texts.REVIEW_NOT_SUBMITTED.format(post_id=post.id, status=status_name(post.status)))
     transition(session, post, Event.RETURN, actor=actor, clock=clock, detail={"reason": reason})
     author_unreachable = None
     if post.author_id and post.author_id != reviewer.id:
@@ -215,8 +212,4 @@ def when_text(post: Post, settings: Settings) -> str:
     if post.scheduled_at is not None:
         return texts.APPROVED_WHEN.format(when=format_beijing(post.scheduled_at, settings.timezone))
     return texts.APPROVED_NEXT_SLOT
-
-
-def _status(status: str) -> str:
-    return status_texts.STATUS_NAMES.get(status, status)
 

@@ -130,7 +130,7 @@ def configure(scheduler: BaseScheduler, runtime: Runtime, *, interval: int | Non
     interval = interval or settings.scheduler_tick_seconds
     common = {"misfire_grace_time": MISFIRE_GRACE, "coalesce": True, "max_instances": 1, "replace_existing": True}
     scheduler.add_job(_safely(tick, runtime), "interval", seconds=interval, id="tick", name="tick",
-                      next_run_time=datetime.now(runtime.settings.timezone), **common)
+                      next_run_time=runtime.clock.now(), **common)
     reminder = settings.reminder_time
     scheduler.add_job(_safely(remind_if_stale, runtime), "cron", hour=reminder.hour, minute=reminder.minute,
                       id="stale-reminder", name="stale-reminder", **common)

@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from publisher.audit import Actor, record
 from publisher.clock import Clock
+from publisher.errors import Refusal
 from publisher.models import Account, AdminUser, BindFailure, InviteCode, Role, Staff
 from publisher.texts import chat as chat_texts
 from publisher.texts import staff as texts
@@ -28,7 +29,7 @@ BIND_FAILURE_WINDOW = timedelta(hours=1)
 SANDBOX_INVITE_KEY = b"govpost-sandbox-invite-codes"
 
 
-class StaffError(Exception):
+class StaffError(Refusal):
     """A refusal whose message is for the person who asked."""
 
 

@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -69,18 +69,9 @@ class _CommitBeforeEachCall:
         return call
 
 
+# A task kind's handler. The table of every kind is `publisher.jobs.HANDLERS`; the runner
+# here takes it as an argument, so this module knows no kind.
 TaskHandler = Callable[[TaskContext, dict[str, Any]], None]
-HANDLERS: dict[str, TaskHandler] = {}
-
-
-def task_handler(kind: str) -> Callable[[TaskHandler], TaskHandler]:
-    def register(handler: TaskHandler) -> TaskHandler:
-        if kind in HANDLERS:
-            raise ValueError(f"task kind {kind!r} registered twice")
-        HANDLERS[kind] = handler
-        return handler
-
-    return register
 
 
 class RetryLater(Exception):
@@ -122,6 +113,7 @@ def enqueue(
 @dataclass
 class _Worker:
     runtime: Runtime
+    handlers: Mapping[str, TaskHandler]
     name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}")
 
     def claim(self, limit: int) -> list[int]:
@@ -152,7 +144,7 @@ class _Worker:
         with self.runtime.session_factory() as session:
             try:
                 task = session.get(Task, task_id)
-                handler = HANDLERS.get(task.kind)
+                handler = self.handlers.get(task.kind)
                 if handler is None:
                     raise LookupError(f"no handler for task kind {task.kind!r}")
                 context = TaskContext(session, self.runtime, session.get(Account, task.account_id), clock.now())
@@ -183,23 +175,24 @@ class _Worker:
                 log.error("task %s (%s) failed: %s", task.id, task.kind, task.last_error)
 
 
-def run_due_tasks(runtime: Runtime, *, limit: int = 20) -> int:
-    """Run the tasks that are due now; returns how many ran (succeeded or not)."""
-    worker = _Worker(runtime)
+def run_due_tasks(runtime: Runtime, handlers: Mapping[str, TaskHandler], *, limit: int = 20) -> int:
+    """Run the tasks that are due now with `handlers` (kind → handler); returns how many ran
+    (succeeded or not)."""
+    worker = _Worker(runtime, handlers)
     claimed = worker.claim(limit)
     for task_id in claimed:
         worker.run(task_id)
     return len(claimed)
 
 
-def start_task_runner(runtime: Runtime, interval: float = 0.5) -> threading.Event:
+def start_task_runner(runtime: Runtime, handlers: Mapping[str, TaskHandler], interval: float = 0.5) -> threading.Event:
     """Run due tasks in a daemon thread of this process. Set the returned event to stop it."""
     stop = threading.Event()
 
     def loop() -> None:
         while not stop.is_set():
             try:
-                ran = run_due_tasks(runtime)
+                ran = run_due_tasks(runtime, handlers)
             except Exception:  # a database hiccup must not kill the runner
                 log.exception("task runner pass failed")
                 ran = 0

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import cn2an
 
+from publisher.errors import Refusal
 from publisher.texts import chat as texts
 
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
@@ -40,7 +41,7 @@ _HOUR_TIME = re.compile(r"(\d{1,2})\s*[点时](?:\s*(半|\x01|\x03|(\d{1,2})\s*�
 _FILLER = re.compile(r"[\s的,，]+")
 
 
-class TimeParseError(ValueError):
+class TimeParseError(Refusal, ValueError):
     """The text is not a time, or names one in the past. The message is for staff."""
 
 
@@ -89,8 +90,8 @@ def parse_time(text: str, now: datetime, tz: ZoneInfo, *, default_time: time = t
 def format_beijing(moment: datetime, tz: ZoneInfo) -> str:
     """A time in full, the way every reply echoes it: 2024年3月1日（星期五）09:00（北京时间）."""
     local = moment.astimezone(tz)
-    weekday = "一二三四五六日"[local.weekday()]
-    return f"{local.year}年{local.month}月{local.day}日（星期{weekday}）{local:%H:%M}（北京时间）"
+    return texts.BEIJING_TIME.format(year=local.year, month=local.month, day=local.day,
+                                     weekday=texts.WEEKDAY_NAMES[local.weekday()], time=f"{local:%H:%M}")
 
 
 def _parse_parts(text: str, today: date) -> _Parts | None:

@@ -34,7 +34,7 @@ def import_history_command(ctx: CliContext, since: datetime | None, account_name
     def progress(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, desc=texts.HISTORY_PROGRESS, unit="篇", file=sys.stderr)
+            bar = tqdm(total=total, desc=texts.HISTORY_PROGRESS, unit=texts.HISTORY_UNIT, file=sys.stderr)
         bar.update(done - bar.n)
 
     try:

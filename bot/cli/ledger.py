@@ -11,10 +11,11 @@ from sqlalchemy import select
 from bot.cli.context import CliContext, pass_cli
 from publisher.audit import CLI
 from publisher.db import transaction
-from publisher.ledger import LedgerError, add_entry, correct_entry, flag_deleted, load_channels, resolve_channel, resolve_topic
+from publisher.errors import Refusal
+from publisher.ledger import add_entry, correct_entry, flag_deleted, load_channels, resolve_channel, resolve_topic
 from publisher.models import AppealCase, DisclosureApplication, LedgerEntry
 from publisher.registers import (
-    ACTIONS_BY_KIND, APPLICANT_TYPES, CASE_KINDS, CASE_RESULTS, OPENING_KEYS, OUTCOMES, RegisterError,
+    ACTIONS_BY_KIND, APPLICANT_TYPES, CASE_KINDS, CASE_RESULTS, OPENING_KEYS, OUTCOMES,
     add_application, add_article20, add_case, close_application, close_case, register_lines, set_opening,
 )
 from publisher.texts import ledger as texts
@@ -50,7 +51,7 @@ def ledger_add(ctx: CliContext, day: datetime, at_time: datetime, channel: str, 
                 session, account_id=account.id, channel=resolve_channel(channel, load_channels(runtime.settings.config_dir)),
                 topic=resolve_topic(session, account.id, topic), title=title, published_at=published_at, url=url,
                 source="manual", actor=CLI, clock=runtime.clock, timezone=tz)
-    except (LedgerError, ValueError) as exc:
+    except (Refusal, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(texts.ADDED.format(day=entry.disclosed_on, channel=entry.channel, topic=entry.topic,
                                   title=entry.title, id=entry.id))
@@ -62,7 +63,7 @@ def ledger_add(ctx: CliContext, day: datetime, at_time: datetime, channel: str, 
 @pass_cli
 def ledger_import(ctx: CliContext, file: Path, account_name: str | None) -> None:
     """Import FILE (.csv or .xlsx with 日期, 渠道, 话题, 标题, 链接); all rows or none."""
-    from publisher.ledger_import import ImportRejected, import_file  # openpyxl: only for this command
+    from publisher.ledger_import import import_file  # openpyxl: only for this command
 
     runtime = ctx.runtime
     try:
@@ -71,7 +72,7 @@ def ledger_import(ctx: CliContext, file: Path, account_name: str | None) -> None
             result = import_file(session, file, account_id=account.id,
                                  channels=load_channels(runtime.settings.config_dir), actor=CLI,
                                  clock=runtime.clock, timezone=runtime.settings.timezone)
-    except ImportRejected as exc:
+    except Refusal as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)
         raise SystemExit(1) from None
@@ -109,7 +110,7 @@ def ledger_correct(ctx: CliContext, entry_id: int, topic: str | None, title: str
                 topic=resolve_topic(session, entry.account_id, topic) if topic else None, title=title,
                 channel=resolve_channel(channel, load_channels(runtime.settings.config_dir)) if channel else None,
                 url=url)
-    except LedgerError as exc:
+    except Refusal as exc:
         raise click.ClickException(str(exc)) from None
     described = "；".join(texts.CHANGE.format(field=texts.FIELD_NAMES[f], old=old, new=new)
                          for f, (old, new) in changes.items())
@@ -238,7 +239,7 @@ def register_opening(ctx, year, key, value, account_name) -> None:
             account = ctx.account(session, account_name)
             set_opening(session, account_id=account.id, year=year, key=key, value=value, actor=CLI,
                         clock=runtime.clock)
-    except RegisterError as exc:
+    except Refusal as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(texts.OPENING_SET.format(year=year, key=key, value=value))
 
@@ -260,7 +261,7 @@ def _register(ctx: CliContext, account_name: str | None, write) -> None:
     try:
         with transaction(runtime.session_factory) as session:
             row = write(session, ctx.account(session, account_name), runtime)
-    except RegisterError as exc:
+    except Refusal as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(texts.REGISTERED.format(id=row.id))
 
@@ -273,7 +274,7 @@ def _close(ctx: CliContext, model, record_id: int, write) -> None:
             if row is None:
                 raise click.ClickException(texts.RECORD_NOT_FOUND.format(id=record_id))
             write(session, row, runtime)
-    except RegisterError as exc:
+    except Refusal as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(texts.CLOSED.format(id=record_id))
 

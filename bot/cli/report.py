@@ -20,7 +20,7 @@ from stats.report.render import FORMATS
 def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, account_name: str | None, strict: bool) -> None:
     """The annual report of YEAR (政府信息公开工作年度报告)."""
     from stats.report import build_report
-    from stats.report.checks import violations
+    from stats.report.consistency import violations
     from stats.report.render import render
 
     runtime = ctx.runtime

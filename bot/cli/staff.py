@@ -3,8 +3,10 @@ import click
 from bot.cli.context import CliContext, pass_cli
 from publisher.audit import CLI
 from publisher.db import transaction
+from publisher.errors import Refusal
+from publisher.models import ROLES
 from publisher.console_users import create_login
-from publisher.staff import StaffError, deactivate, invite, invite_key, list_staff, unbind
+from publisher.staff import deactivate, invite, invite_key, list_staff, unbind
 from publisher.texts import staff as texts
 
 
@@ -15,7 +17,7 @@ def staff_group() -> None:
 
 @staff_group.command("invite")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["editor", "reviewer", "admin"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--account", "account_name", help="Account name (default: the first).")
 @pass_cli
 def staff_invite(ctx: CliContext, name: str, role: str, account_name: str | None) -> None:
@@ -26,7 +28,7 @@ def staff_invite(ctx: CliContext, name: str, role: str, account_name: str | None
             account = ctx.account(session, account_name)
             invitation = invite(session, account, name, role, clock=runtime.clock, actor=CLI,
                                 key=invite_key(runtime.settings))
-    except StaffError as exc:
+    except Refusal as exc:
         raise click.ClickException(str(exc)) from None
     local = invitation.expires_at.astimezone(runtime.settings.timezone)
     click.echo(
@@ -74,7 +76,7 @@ def _change(ctx: CliContext, change, name: str, account_name: str | None, done: 
         with transaction(runtime.session_factory) as session:
             account = ctx.account(session, account_name)
             member = change(session, account, name, clock=runtime.clock, actor=CLI)
-    except StaffError as exc:
+    except Refusal as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(done.format(name=member.name))
 
@@ -97,7 +99,7 @@ def admin_create(ctx: CliContext, username: str, password: str, account_name: st
         with transaction(runtime.session_factory) as session:
             account = ctx.account(session, account_name) if account_name else None
             create_login(session, username, password, account=account, clock=runtime.clock)
-    except StaffError as exc:
+    except Refusal as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"admin {username} created")
 

@@ -5,43 +5,34 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
 from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.commands.registry import COMMANDS, CommandContext
-from publisher import drafting
+from bot.commands.registry import CommandContext
+from bot.commands.table import COMMANDS, EVENT_HANDLERS
+from publisher import dialogue
 from publisher.accounts import account_by_name
 from publisher.audit import Actor, record
 from publisher.db import insert_ignoring_duplicates, read_only, transaction
-from publisher.drafting import ChatError
-from publisher.lifecycle import IllegalTransition
+from publisher.errors import Refusal
 from publisher.models import Account, InboundMessage, Staff
 from publisher.runtime import Runtime
-from publisher.staff import StaffError, staff_by_openid
+from publisher.staff import staff_by_openid
 from publisher.texts import chat as texts
 from publisher.texts import staff as staff_texts
-from publisher.timeparse import TimeParseError
 from publisher.wechat import InboundMessage as Message
 
 log = logging.getLogger(__name__)
 
-# What a member may do wrong: the message is the reply, and nothing of the attempt is kept.
-REFUSALS = (ChatError, StaffError, IllegalTransition, TimeParseError)
 BIND_WORD = "绑定"
 # What is kept of a 绑定's code, in the stored message and the audit log: a leak of either
 # must not hand out a code that may still be open.
 MASKED_CODE = "****"
 _CONTENT = re.compile(r"<Content>.*?</Content>", re.DOTALL)
 SUBSCRIBE = "subscribe"
-
-# Platform events (PUBLISHJOBFINISH, MASSSENDJOBFINISH, …) by lower-case event name; publishing
-# registers its own. A handler gets the session, runtime, account and message and replies nothing.
-EventHandler = Callable[[Session, Runtime, Account, Message], None]
-EVENT_HANDLERS: dict[str, EventHandler] = {}
 
 
 def handle_message(runtime: Runtime, account_name: str, message: Message, raw: str) -> str | None:
@@ -107,7 +98,7 @@ def _respond(session, runtime, account, staff, message: Message, inbound_id: int
     ctx = CommandContext(
         session=session, runtime=runtime, account=account, staff=staff,
         actor=Actor.staff(staff.id, inbound_id) if staff else Actor(f"openid:{message.from_openid[:50]}", None, inbound_id),
-        now=runtime.clock.now(), openid=message.from_openid, inbound_message_id=inbound_id,
+        now=runtime.clock.now(), openid=message.from_openid, inbound_message_id=inbound_id, commands=COMMANDS,
     )
     word, args = _split(message.content or "") if message.msg_type == "text" else ("", "")
     if staff is None:
@@ -116,7 +107,9 @@ def _respond(session, runtime, account, staff, message: Message, inbound_id: int
             return _run(ctx, word, args)
         return runtime.settings.citizen_auto_reply or None
 
-    notice = _close_idle_draft(ctx)
+    settings = runtime.settings
+    notice = dialogue.close_if_idle(session, staff_id=staff.id, idle_minutes=settings.draft_idle_minutes,
+                                    actor=ctx.actor, clock=runtime.clock, config_dir=settings.config_dir)
     reply = _route(ctx, message, word, args)
     return f"{notice}\n\n{reply}" if notice and reply else notice or reply
 
@@ -124,32 +117,10 @@ def _respond(session, runtime, account, staff, message: Message, inbound_id: int
 def _route(ctx: CommandContext, message: Message, word: str, args: str) -> str | None:
     if word in COMMANDS:
         return _run(ctx, word, args)
-    has_draft = drafting.open_draft_of(ctx.session, ctx.staff.id) is not None
-    if message.msg_type == "text" and has_draft:
-        return _attempt(ctx, lambda: _paragraph(ctx, message.content or ""))
-    if message.msg_type == "image" and has_draft:
-        return _attempt(ctx, lambda: _image(ctx, message.media_id or ""))
-    if has_draft:
-        post = drafting.require_open(ctx.session, ctx.staff)[1]
-        return texts.UNSUPPORTED_IN_DRAFT.format(post_id=post.id)
-    if message.msg_type in ("text", "image"):
-        return _outside_any_draft(ctx, message, word)
-    return texts.NOTHING_TO_DO
-
-
-def _outside_any_draft(ctx: CommandContext, message: Message, word: str) -> str:
-    """Words or a picture with no draft open are not kept in any post; say so, and name the
-    draft they most likely belong to (one closed for idleness a moment ago, say)."""
-    latest = drafting.latest_editable(ctx.session, ctx.staff)
-    if message.msg_type == "image":
-        if latest is None:
-            return texts.IMAGE_WITHOUT_DRAFT
-        return texts.IMAGE_NOT_IN_DRAFT.format(post_id=latest.id, title=latest.title)
-    if not word:
-        return texts.NOTHING_TO_DO
-    if latest is None:
-        return texts.UNKNOWN_COMMAND.format(word=word[:20])
-    return texts.TEXT_NOT_IN_DRAFT.format(word=word[:20], post_id=latest.id, title=latest.title)
+    turn = dialogue.Turn(session=ctx.session, staff=ctx.staff, actor=ctx.actor, clock=ctx.runtime.clock,
+                         msg_type=message.msg_type, text=message.content or "", media_id=message.media_id or "",
+                         word=word)
+    return _attempt(ctx, lambda: dialogue.answer(turn))
 
 
 def _run(ctx: CommandContext, word: str, args: str) -> str:
@@ -168,32 +139,11 @@ def _attempt(ctx: CommandContext, action: Callable[[], str]) -> str:
     try:
         with ctx.session.begin_nested():
             return action()
-    except REFUSALS as refusal:
+    except Refusal as refusal:  # what a member may do wrong: the reason is the reply, nothing is kept
         return str(refusal)
     except Exception:
         log.exception("chat command failed (inbound message %s)", ctx.inbound_message_id)
         return texts.INTERNAL_ERROR
-
-
-def _paragraph(ctx: CommandContext, text: str) -> str:
-    post, count = drafting.add_paragraph(ctx.session, staff=ctx.staff, text=text, actor=ctx.actor, clock=ctx.runtime.clock)
-    return texts.PARAGRAPH_ADDED.format(count=count, post_id=post.id)
-
-
-def _image(ctx: CommandContext, media_id: str) -> str:
-    post, count, cover = drafting.add_image(ctx.session, staff=ctx.staff, media_id=media_id, actor=ctx.actor,
-                                            clock=ctx.runtime.clock)
-    return texts.IMAGE_ADDED.format(count=count, post_id=post.id, cover=texts.IMAGE_IS_COVER if cover else "")
-
-
-def _close_idle_draft(ctx: CommandContext) -> str | None:
-    settings = ctx.runtime.settings
-    closed = drafting.close_if_idle(ctx.session, staff_id=ctx.staff.id, idle=timedelta(minutes=settings.draft_idle_minutes),
-                                    actor=ctx.actor, clock=ctx.runtime.clock, config_dir=settings.config_dir)
-    if closed is None:
-        return None
-    return texts.DRAFT_IDLE_CLOSED.format(post_id=closed.post.id, title=closed.post.title,
-                                          minutes=settings.draft_idle_minutes)
 
 
 def _masked(message: Message, raw: str) -> str:

@@ -6,8 +6,8 @@ from bot.commands.registry import CommandContext, command
 from publisher import drafting
 from publisher.checks import describe
 from publisher.drafting import ChatError
+from publisher.lifecycle import status_name
 from publisher.texts import chat as texts
-from publisher.texts import lifecycle as status_texts
 
 
 @command("投稿", role="editor", usage="投稿 [#话题] <标题>")
@@ -60,7 +60,7 @@ def my_drafts(ctx: CommandContext, args: str) -> str:
     lines = [texts.MY_DRAFTS_HEADER]
     for post in posts:
         lines.append(texts.MY_DRAFTS_LINE.format(
-            post_id=post.id, title=post.title, status=status_texts.STATUS_NAMES.get(post.status, post.status),
+            post_id=post.id, title=post.title, status=status_name(post.status),
             open=texts.MY_DRAFTS_OPEN if current and current.post_id == post.id else ""))
     return "\n".join(lines)
 

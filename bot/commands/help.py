@@ -12,7 +12,7 @@ def show_help(ctx: CommandContext, args: str) -> str:
         header = texts.HELP_ANONYMOUS
     else:
         header = texts.HELP_HEADER.format(name=ctx.staff.name, role=staff_texts.ROLE_NAMES.get(ctx.staff.role, ctx.staff.role))
-    lines = [header, *(c.help_line for c in commands_for(ctx.staff))]
+    lines = [header, *(c.help_line for c in commands_for(ctx.commands, ctx.staff))]
     if ctx.staff is not None:
         lines.append(texts.HELP_FOOTER)
     return "\n".join(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from bot.commands.registry import CommandContext, command
-from publisher.ledger import LedgerError, add_entry, load_channels, resolve_channel, resolve_topic
+from publisher.ledger import add_entry, load_channels, resolve_channel, resolve_topic
 from publisher.texts import ledger as texts
 from stats import reach
 from stats.queries import year_counts
@@ -49,13 +49,10 @@ def register_offline(ctx: CommandContext, args: str) -> str:
     default = channels[1].name if len(channels) > 1 else None
     if channel_word is None and default is None:
         return texts.REGISTER_USAGE
-    try:
-        channel = resolve_channel(channel_word.lstrip("＠"), channels) if channel_word else default
-        entry = add_entry(
-            ctx.session, account_id=ctx.account.id, channel=channel,
-            topic=resolve_topic(ctx.session, ctx.account.id, words[0]), title=title, published_at=ctx.now,
-            source="manual", actor=ctx.actor, clock=ctx.runtime.clock, timezone=ctx.runtime.settings.timezone)
-    except LedgerError as exc:
-        return str(exc)
+    channel = resolve_channel(channel_word.lstrip("＠"), channels) if channel_word else default
+    entry = add_entry(
+        ctx.session, account_id=ctx.account.id, channel=channel,
+        topic=resolve_topic(ctx.session, ctx.account.id, words[0]), title=title, published_at=ctx.now,
+        source="manual", actor=ctx.actor, clock=ctx.runtime.clock, timezone=ctx.runtime.settings.timezone)
     return texts.ADDED.format(day=entry.disclosed_on, channel=entry.channel, topic=entry.topic, title=entry.title,
                               id=entry.id)

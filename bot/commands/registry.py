@@ -1,28 +1,29 @@
-"""Chat commands as small registered functions.
+"""Chat commands as small declared functions.
 
-A command is one function registered with its words, the role it needs and its usage; its
-docstring is its line in 帮助. The dispatcher (`bot.commands.dispatch`) finds the command
-by its first word, checks the role and hands over the rest of the message as `args`.
+A command is one function that declares its word, the role it needs and its usage with
+`@command`; its docstring is its line in 帮助. The table of every command is
+`bot.commands.table.COMMANDS`; the dispatcher (`bot.commands.dispatch`) finds the command
+there by its first word, checks the role and hands over the rest of the message as `args`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Mapping
 
 from sqlalchemy.orm import Session
 
 from publisher.audit import Actor
-from publisher.models import Account, Staff
+from publisher.models import REVIEWER_ROLES, ROLES, Account, Role, Staff
 from publisher.runtime import Runtime
 
 # Who may use a command. "editor" means anyone who may write (editors, reviewers, admins).
 ROLES_ALLOWED = {
     "anyone": None,
-    "staff": {"editor", "reviewer", "admin"},
-    "editor": {"editor", "reviewer", "admin"},
-    "reviewer": {"reviewer", "admin"},
-    "admin": {"admin"},
+    "staff": set(ROLES),
+    "editor": set(ROLES),
+    "reviewer": set(REVIEWER_ROLES),
+    "admin": {Role.ADMIN.value},
 }
 
 
@@ -36,6 +37,8 @@ class CommandContext:
     now: datetime
     openid: str
     inbound_message_id: int | None = None
+    # The table the message was routed with (帮助 lists from it).
+    commands: Mapping[str, Command] = field(default_factory=dict)
 
 
 Handler = Callable[[CommandContext, str], str]
@@ -60,21 +63,28 @@ class Command:
         return staff is not None and staff.role in allowed
 
 
-COMMANDS: dict[str, Command] = {}
-
-
 def command(word: str, *, role: str, usage: str | None = None) -> Callable[[Handler], Handler]:
+    """Declare `handler`'s word, role and usage; it is routed once it is in a table (`table`)."""
     if role not in ROLES_ALLOWED:
         raise ValueError(f"unknown role {role!r}")
 
-    def register(handler: Handler) -> Handler:
-        if word in COMMANDS:
-            raise ValueError(f"command {word!r} registered twice")
-        COMMANDS[word] = Command(word, role, usage or word, handler)
+    def declare(handler: Handler) -> Handler:
+        handler.command = Command(word, role, usage or word, handler)
         return handler
 
-    return register
+    return declare
 
 
-def commands_for(staff: Staff | None) -> list[Command]:
-    return [c for c in COMMANDS.values() if c.allows(staff)]
+def table(*handlers: Handler) -> dict[str, Command]:
+    """The commands of `handlers` (each declared with `@command`) by word, in the given order."""
+    commands: dict[str, Command] = {}
+    for handler in handlers:
+        declared = handler.command
+        if declared.word in commands:
+            raise ValueError(f"command {declared.word!r} in the table twice")
+        commands[declared.word] = declared
+    return commands
+
+
+def commands_for(commands: Mapping[str, Command], staff: Staff | None) -> list[Command]:
+    return [c for c in commands.values() if c.allows(staff)]

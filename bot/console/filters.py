@@ -10,10 +10,10 @@ from markupsafe import Markup, escape
 
 from bot.console import blueprint
 from bot.console.web import runtime
+from publisher import lifecycle
 from publisher.models import WECHAT_CHANNEL
 from publisher.texts import console as console_texts
 from publisher.texts import reach as reach_texts
-from publisher.texts import lifecycle as lifecycle_texts
 from publisher.texts import staff as staff_texts
 
 
@@ -46,9 +46,7 @@ def linkify(text: str) -> Markup:
     return Markup("").join(parts)
 
 
-@blueprint.app_template_filter("status_name")
-def status_name(status: str) -> str:
-    return lifecycle_texts.STATUS_NAMES.get(status, status)
+blueprint.app_template_filter("status_name")(lifecycle.status_name)
 
 
 @blueprint.app_template_filter("role_name")

@@ -10,18 +10,11 @@ from sqlalchemy.orm import Session
 from bot.console import blueprint, csrf
 from flask_wtf.csrf import CSRFError
 from publisher.console_users import visible_accounts
-from publisher.drafting import ChatError
-from publisher.ledger import LedgerError
-from publisher.lifecycle import IllegalTransition
+from publisher.errors import Refusal
 from publisher.models import Account, AdminUser
-from publisher.publishing.actions import Refused
-from publisher.registers import RegisterError
 from publisher.runtime import Runtime
-from publisher.staff import StaffError
 from publisher.texts import console as texts
 
-# Refusals the services raise with a message for the person who asked.
-REFUSALS = (ChatError, Refused, StaffError, LedgerError, RegisterError, IllegalTransition)
 PUBLIC_ENDPOINTS = {"console.login", "console.static"}
 
 
@@ -96,7 +89,7 @@ def act(action: Callable[[], str | None], back: str):
     """Run a service call; commit and show its message, or roll back and show the refusal."""
     try:
         message = action()
-    except REFUSALS as refusal:
+    except Refusal as refusal:
         db().rollback()
         flash(str(refusal), "error")
     else:

@@ -11,7 +11,7 @@ from .publishing import PublishQuota, SchedulerHeartbeat
 from .reach import ReachFigure, ReachPull
 from .replay import WebhookReplay
 from .registers import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
-from .staff import AdminUser, ConsoleLoginFailure, InviteCode, Role, Staff
+from .staff import REVIEWER_ROLES, ROLES, AdminUser, ConsoleLoginFailure, InviteCode, Role, Staff
 from .task import Task
 from .token import WeChatToken
 from .topic import Topic
@@ -40,6 +40,8 @@ __all__ = [
     "ReachFigure",
     "ReachPull",
     "RegisterOpening",
+    "REVIEWER_ROLES",
+    "ROLES",
     "Role",
     "SchedulerHeartbeat",
     "Staff",

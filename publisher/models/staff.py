@@ -15,6 +15,10 @@ class Role(str, enum.Enum):
     ADMIN = "admin"
 
 
+ROLES = tuple(role.value for role in Role)  # every role, as the CLI and the console offer them
+REVIEWER_ROLES = (Role.REVIEWER.value, Role.ADMIN.value)  # who may approve, return and act for an author
+
+
 class Staff(Base):
     """A member of staff. `openid` is set once they bind their WeChat identity."""
 

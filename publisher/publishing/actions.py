@@ -11,30 +11,25 @@ from sqlalchemy.orm import Session
 
 from publisher.audit import SYSTEM, Actor
 from publisher.clock import Clock
+from publisher.errors import Refusal
 from publisher.ledger import flag_deleted
-from publisher.lifecycle import Event, Status, transition
+from publisher.lifecycle import Event, Status, status_name, transition
 from publisher.models import LedgerEntry, Post, PublishBundle
 from publisher.notify import notify_staff
-from publisher.tasks import TaskContext, enqueue, task_handler
-from publisher.texts import lifecycle as status_texts
+from publisher.tasks import TaskContext, enqueue
 from publisher.texts import publishing as texts
 from publisher.timeparse import format_beijing
 from publisher.wechat import Rejected
 
 from .claim import is_held
 from .outcome import bundle_posts, ledger_key
-from .queue import current_plan
-from .states import ACTIVE_VALUES, BundleEvent, BundleStatus, move
+from .states import BundleEvent, BundleStatus, move
 
 log = logging.getLogger(__name__)
 
 
-class Refused(Exception):
+class Refused(Refusal):
     """A request staff made that cannot be done; the message says why, in Chinese."""
-
-
-def _status_name(post: Post) -> str:
-    return status_texts.STATUS_NAMES.get(post.status, post.status)
 
 
 def _leave_bundle(session: Session, post: Post, clock: Clock) -> None:
@@ -79,7 +74,7 @@ def withdraw(session: Session, post: Post, *, actor: Actor, clock: Clock) -> str
     if post.status == Status.PUBLISHING.value:
         _leave_bundle(session, post, clock)
     elif post.status not in (Status.APPROVED.value, Status.SUBMITTED.value):
-        raise Refused(texts.CANNOT_WITHDRAW.format(post_id=post.id, status=_status_name(post)))
+        raise Refused(texts.CANNOT_WITHDRAW.format(post_id=post.id, status=status_name(post.status)))
     transition(session, post, Event.WITHDRAW, actor=actor, clock=clock)
     return texts.WITHDRAWN.format(post_id=post.id, title=post.title)
 
@@ -95,7 +90,7 @@ def schedule(session: Session, post: Post, at: datetime, *, actor: Actor, clock:
         _leave_bundle(session, post, clock)
         transition(session, post, Event.DEFER, actor=actor, clock=clock, detail={"scheduled_at": at.isoformat()})
     elif post.status not in (Status.APPROVED.value, Status.SUBMITTED.value):
-        raise Refused(texts.CANNOT_SCHEDULE.format(post_id=post.id, status=_status_name(post)))
+        raise Refused(texts.CANNOT_SCHEDULE.format(post_id=post.id, status=status_name(post.status)))
     post.scheduled_at, post.updated_at = at, clock.now()
     return texts.SCHEDULED.format(post_id=post.id, title=post.title, when=when)
 
@@ -104,7 +99,7 @@ def request_delete(session: Session, post: Post, *, actor: Actor, clock: Clock) 
     """删除 calls WeChat, which may be slow: it runs as a background task and the member is
     told when it is done."""
     if post.status != Status.PUBLISHED.value or post.bundle_id is None:
-        raise Refused(texts.CANNOT_DELETE.format(post_id=post.id, status=_status_name(post)))
+        raise Refused(texts.CANNOT_DELETE.format(post_id=post.id, status=status_name(post.status)))
     enqueue(session, account_id=post.account_id, kind="delete_published",
             payload={"post_id": post.id, "staff_id": actor.staff_id, "actor": actor.label},
             run_after=clock.now(), dedup_key=f"delete_published:{post.id}")
@@ -117,7 +112,6 @@ def article_index(session: Session, post: Post) -> tuple[PublishBundle, int]:
     return bundle, idx
 
 
-@task_handler("delete_published")
 def delete_published(ctx: TaskContext, payload: dict[str, Any]) -> None:
     session, clock = ctx.session, ctx.runtime.clock
     post = session.get(Post, payload["post_id"])
@@ -146,31 +140,8 @@ def _tell(session: Session, post: Post, payload: dict[str, Any], text: str, cloc
         notify_staff(session, account_id=post.account_id, staff_ids=[payload["staff_id"]], text=text, now=clock.now())
 
 
-@task_handler("delete_draft")
 def delete_draft(ctx: TaskContext, payload: dict[str, Any]) -> None:
     try:
         ctx.gateway.delete_draft(payload["media_id"])
     except Rejected:
         pass  # already gone (published drafts leave the draft box)
-
-
-def queue_text(session: Session, account, settings, now: datetime) -> str:
-    """队列: the plan slot by slot, exactly as the scheduler will follow it."""
-    plan, posts = current_plan(session, account, settings, now)
-    lines = []
-    in_progress = session.scalars(select(PublishBundle).where(
-        PublishBundle.account_id == account.id, PublishBundle.status.in_(ACTIVE_VALUES)))
-    for bundle in in_progress:
-        lines.append(texts.QUEUE_IN_PROGRESS.format(count=len(bundle_posts(session, bundle)), bundle_id=bundle.id))
-    for planned in plan:
-        lines.append(texts.QUEUE_SLOT.format(when=format_beijing(planned.at, settings.timezone),
-                                             count=len(planned.post_ids)))
-        for position, post_id in enumerate(planned.post_ids, start=1):
-            note = (texts.QUEUE_BLOCKED_NOTE if post_id in planned.blocked_ids
-                    else texts.QUEUE_ROLLED_NOTE if post_id in planned.rolled_ids else "")
-            lines.append(texts.QUEUE_ITEM.format(position=position, post_id=post_id, title=posts[post_id].title,
-                                                 note=note))
-    if not lines:
-        return texts.QUEUE_EMPTY
-    mode = settings.account(account.name).mode
-    return "\n".join([texts.QUEUE_HEADER.format(mode=texts.MODE_NAMES[mode]), *lines])

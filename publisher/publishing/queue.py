@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from publisher.audit import SYSTEM
@@ -24,6 +25,7 @@ from publisher.texts import publishing as texts
 from publisher.timeparse import format_beijing
 
 from . import quota
+from .states import ACTIVE_VALUES
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,48 @@ def current_plan(session: Session, account: Account, settings: Settings, now: da
         QueuedPost(p.id, p.priority, p.approved_at or p.created_at, p.scheduled_at) for p in posts.values()
     ]
     return make_plan(queued, account_plan(session, account, settings), now), posts
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    post_id: int
+    title: str
+    rolled: bool  # wanted an earlier time: moved here by the mass-send quota or a blocked day
+    blocked: bool  # moved here by a blocked day (45009)
+
+
+@dataclass(frozen=True)
+class QueueSlot:
+    at: datetime
+    entries: tuple[QueueEntry, ...]
+
+
+@dataclass(frozen=True)
+class QueueOverview:
+    mode: str
+    in_progress: tuple[tuple[int, int], ...]  # (bundle id, how many posts), for bundles not finished yet
+    slots: tuple[QueueSlot, ...]
+
+
+def queue_overview(session: Session, account: Account, settings: Settings, now: datetime) -> QueueOverview:
+    """队列: the bundles under way, then the plan slot by slot, exactly as the scheduler will follow it."""
+    plan, posts = current_plan(session, account, settings, now)
+    in_progress = session.scalars(select(PublishBundle).where(
+        PublishBundle.account_id == account.id, PublishBundle.status.in_(ACTIVE_VALUES)))
+    return QueueOverview(
+        mode=settings.account(account.name).mode,
+        in_progress=tuple(
+            (bundle.id, session.scalar(select(func.count()).where(Post.bundle_id == bundle.id)) or 0)
+            for bundle in in_progress
+        ),
+        slots=tuple(
+            QueueSlot(planned.at, tuple(
+                QueueEntry(post_id, posts[post_id].title, post_id in planned.rolled_ids, post_id in planned.blocked_ids)
+                for post_id in planned.post_ids
+            ))
+            for planned in plan
+        ),
+    )
 
 
 def moved_notice_key(post_id: int, until: datetime) -> str:

@@ -11,10 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from publisher.accounts import account_by_name
 from publisher.runtime import Runtime
 
-from . import (
-    actions,  # noqa: F401  (registers the delete_draft / delete_published tasks)
-    claim,
-)
+from . import claim
 from .pipeline import advance_bundle, set_aside
 from .queue import materialize_due
 

@@ -5,6 +5,9 @@ TIME_EXAMPLES = "例如：明天上午9点、周五下午3点、3月1日9点、2
 TIME_EMPTY = "请写上时间。" + TIME_EXAMPLES
 TIME_UNPARSEABLE = "看不懂时间「{text}」。" + TIME_EXAMPLES
 TIME_IN_PAST = "{when} 已经过去了，请给一个将来的时间。" + TIME_EXAMPLES
+# A time in full, the way every reply echoes it: 2024年3月1日（星期五）09:00（北京时间）.
+BEIJING_TIME = "{year}年{month}月{day}日（星期{weekday}）{time}（北京时间）"
+WEEKDAY_NAMES = "一二三四五六日"  # Monday first, as datetime.weekday()
 
 # The dispatcher
 UNKNOWN_COMMAND = "没有「{word}」这个命令。发送「帮助」查看您可以使用的命令。"
@@ -139,6 +142,8 @@ CHECK_NO_TOPIC = "还没有设话题：年度报告按话题统计，请用「�
 # 提交, review
 SUBMIT_BLOCKED = "稿件 {post_id} 不能提交。"
 SUBMIT_ACTION = "提交"  # the {action} of NOT_YOUR_POST
+REOPEN_ACTION = "修改"
+SET_TOPIC_ACTION = "改话题"
 SUBMITTED = "稿件 {post_id}「{title}」已提交审核{when}。"
 SUBMIT_REVIEWERS_TOLD = "已通知审核人：{names}。"
 NAME_SEPARATOR = "、"

@@ -31,6 +31,7 @@ IMPORTED = "导入完成：新增 {added} 条，已存在跳过 {skipped} 条。
 
 # History import
 HISTORY_PROGRESS = "读取已发布文章"
+HISTORY_UNIT = "篇"
 HISTORY_DONE = "历史文章导入完成：共读取 {seen} 篇，新增 {added} 篇（其中话题为猜测 {guessed} 篇，请核对），已存在 {skipped} 篇。"
 HISTORY_BY_TOPIC = "　#{topic}：{count} 篇"
 UNTITLED = "（无标题）"

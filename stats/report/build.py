@@ -13,7 +13,7 @@ from publisher.texts import report as texts
 from stats.queries import YearCounts, year_counts, year_entries
 from stats.reach import section_one_figures, year_articles
 
-from .checks import Check, check_tables
+from .consistency import Check, check_tables
 from .narrative import fill, load_template
 from .tables import Registers, Tables, build_tables
 

@@ -27,7 +27,7 @@ from docx.shared import Cm, Pt, RGBColor
 from publisher.texts import report as texts
 
 from .build import Report
-from .checks import violations
+from .consistency import violations
 from .layout import appeal_result_labels, appeal_values, application_column_labels, application_rows, article20_blocks
 from .outline import intro, other_text, overview_paragraphs, problems_paragraphs
 

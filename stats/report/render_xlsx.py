@@ -13,7 +13,7 @@ from publisher.texts import reach as reach_texts
 from publisher.texts import report as texts
 
 from .build import Report
-from .checks import violations
+from .consistency import violations
 from .layout import appeal_result_labels, appeal_values, application_column_labels, application_rows, article20_blocks
 from .render_reach import reads_sheet
 

@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.commands.ledger import register_offline, statistics
-from bot.commands.registry import COMMANDS, CommandContext
+from bot.commands.registry import CommandContext
+from bot.commands.table import COMMANDS
+from publisher.errors import Refusal
 from publisher.audit import Actor
 from publisher.models import LedgerEntry
 
@@ -23,7 +25,11 @@ def chat(runtime, account):
         with runtime.session_factory() as session, session.begin():
             ctx = CommandContext(session=session, runtime=runtime, account=session.merge(account), staff=None,
                                  actor=Actor("staff:7"), now=at, openid="oStaff7")
-            return handler(ctx, args)
+            try:
+                with session.begin_nested():
+                    return handler(ctx, args)
+            except Refusal as refusal:  # answered and rolled back, as the dispatcher does
+                return str(refusal)
 
     return say
 

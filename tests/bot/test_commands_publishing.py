@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.commands import publishing as commands
-from bot.commands.dispatch import EVENT_HANDLERS
-from bot.commands.registry import COMMANDS, CommandContext
+from bot.commands.registry import CommandContext
+from bot.commands.table import COMMANDS, EVENT_HANDLERS
 from publisher.accounts import account_by_name
 from publisher.audit import Actor
 from publisher.db import transaction
+from publisher.errors import Refusal
 from publisher.models import LedgerEntry, Post, Staff, Task
 from publisher.jobs import run_due_tasks
 from tests.publishing_support import (
@@ -37,7 +38,11 @@ def make_chat(runtime):
             ctx = CommandContext(session=session, runtime=runtime, account=account_by_name(session, "default"),
                                  staff=staff, actor=Actor.staff(staff_id), now=runtime.clock.now(),
                                  openid=staff.openid)
-            return handler(ctx, args)
+            try:
+                with session.begin_nested():
+                    return handler(ctx, args)
+            except Refusal as refusal:  # answered and rolled back, as the dispatcher does
+                return str(refusal)
 
     return say
 

@@ -10,8 +10,6 @@ from publisher.models import PostImage, Staff, Task
 from tests.fakes import Unreachable, with_gateway
 from tests.support import run_tasks_until_settled
 
-import publisher.chat_tasks  # noqa: F401  (registers the handlers)
-
 
 def test_a_picture_that_cannot_be_fetched_is_marked_failed_and_the_author_told(runtime, account):
     with transaction(runtime.session_factory) as session:

@@ -91,3 +91,8 @@ def test_reminder_tells_editors_and_admins_once_a_day(runtime, account, clock):
         tasks = session.scalars(select(Task).where(Task.kind == "send_text")).all()
     assert sorted(t.payload["openid"] for t in tasks) == ["o-管理员", "o-编辑"]
     assert all(t.payload["text"].startswith("【紧急】") for t in tasks)
+
+
+def test_the_first_tick_is_due_at_the_runtime_clock_now(runtime):
+    jobs = {job.id: job for job in configure(BackgroundScheduler(timezone=runtime.settings.timezone), runtime).get_jobs()}
+    assert jobs["tick"].next_run_time == runtime.clock.now()

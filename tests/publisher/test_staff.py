@@ -9,7 +9,6 @@ from publisher.models import AuditEntry, InviteCode, Staff
 from publisher.staff import (
     BindRefused,
     StaffError,
-    bind,
     check_admin_password,
     create_admin,
     deactivate,
@@ -31,9 +30,10 @@ def _invite(session_factory, account, clock, name="张三", role="editor"):
 
 
 def bind(session, account, openid, code, *, clock, actor, key=KEY):
-    from publisher.staff import bind as bind_with_key
+    """publisher.staff.bind with the tests' key."""
+    from publisher import staff
 
-    return bind_with_key(session, account, openid, code, clock=clock, actor=actor, key=key)
+    return staff.bind(session, account, openid, code, clock=clock, actor=actor, key=key)
 
 
 def _try_bind(session_factory, account, openid, code, clock) -> str:

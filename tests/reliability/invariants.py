@@ -16,8 +16,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from publisher.models import LedgerEntry, Post, PublishBundle, Task
+from publisher.jobs import run_due_tasks
 from publisher.publishing.states import ACTIVE_VALUES
-from publisher.tasks import run_due_tasks
 
 
 def went_out(sandbox_state) -> Counter:

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import select
 
 from bot.commands import dispatch
-from bot.commands.registry import COMMANDS
+from bot.commands.table import COMMANDS
 from publisher.accounts import sync_accounts
 from publisher.clock import FixedClock
 from publisher.db import make_engine, make_session_factory, transaction
@@ -54,7 +54,7 @@ ARGS = st.lists(PIECES, max_size=6).map("".join) | st.lists(PIECES, max_size=4).
 
 
 def _words() -> list[str]:
-    assert COMMANDS, "no command registered (bot.commands.dispatch imports them)"
+    assert COMMANDS, "no command in the table (bot/commands/table.py)"
     return sorted(COMMANDS)
 
 

@@ -5,7 +5,8 @@ from flask import flash, redirect, render_template, request, session, url_for
 
 from bot.console import blueprint
 from bot.console.web import db, is_local, runtime
-from publisher.console_users import LoginRefused, login as check_login
+from publisher.console_users import login as check_login
+from publisher.errors import Refusal
 from publisher.texts import console as texts
 
 
@@ -17,7 +18,7 @@ def login():
         try:
             user = check_login(db(), request.form.get("username", ""), request.form.get("password", ""),
                                settings=rt.settings, clock=rt.clock)
-        except LoginRefused as refusal:
+        except Refusal as refusal:
             db().commit()  # the failure must count
             error = str(refusal)
         else:

@@ -13,8 +13,9 @@ from bot.console import blueprint
 from bot.console.web import act, back_to, db, owned, runtime
 from publisher import browse, drafting
 from publisher.console_users import actor_of
+from publisher.errors import Refusal
 from publisher.ledger import LedgerError, add_entry, correct_entry, flag_deleted, load_channels, resolve_channel, resolve_topic
-from publisher.ledger_import import ImportRejected, import_file
+from publisher.ledger_import import import_file
 from publisher.models import LedgerEntry
 from publisher.texts import console as texts
 from publisher.texts import ledger as ledger_texts
@@ -116,7 +117,7 @@ def ledger_import():
             result = import_file(session, path, account_id=g.account.id,
                                  channels=load_channels(rt.settings.config_dir), actor=actor_of(g.user),
                                  clock=rt.clock, timezone=rt.settings.timezone)
-        except ImportRejected as refusal:
+        except Refusal as refusal:
             session.rollback()
             return ledger(problems=refusal.problems), 400
     session.commit()

@@ -7,6 +7,7 @@ from bot.console import blueprint
 from bot.console.web import db, owned, runtime
 from publisher import citizen_messages
 from publisher.console_users import actor_of
+from publisher.errors import Refusal
 from publisher.models import InboundMessage
 from publisher.texts import console as texts
 
@@ -30,7 +31,7 @@ def message_reply(message_id: int):
     try:
         citizen_messages.reply(session, message, request.form.get("text", ""), by=g.user.username,
                                actor=actor_of(g.user), clock=rt.clock)
-    except citizen_messages.ReplyRefused as refusal:
+    except Refusal as refusal:
         session.rollback()
         flash(str(refusal), "error")
     else:

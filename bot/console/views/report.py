@@ -7,7 +7,7 @@ from flask import Response, abort, g, render_template, request
 from bot.console import blueprint
 from bot.console.web import db, runtime
 from stats.report import build_report
-from stats.report.checks import violations
+from stats.report.consistency import violations
 from stats.report.layout import (
     appeal_result_labels, appeal_values, application_column_labels, application_rows, article20_blocks,
 )

@@ -8,11 +8,10 @@ from bot.console import blueprint
 from bot.console.web import act, db, owned, runtime
 from publisher import staff as staff_service
 from publisher.console_users import actor_of, link_staff, linked_staff
-from publisher.models import Staff
+from publisher.errors import Refusal
+from publisher.models import ROLES, Staff
 from publisher.texts import console as texts
 from publisher.texts import staff as staff_texts
-
-ROLES = tuple(staff_texts.ROLE_NAMES)
 
 
 @blueprint.get("/staff")
@@ -29,7 +28,7 @@ def staff_invite():
         invitation = staff_service.invite(session, g.account, request.form.get("name", ""),
                                           request.form.get("role", ""), clock=rt.clock, actor=actor_of(g.user),
                                           key=staff_service.invite_key(rt.settings))
-    except staff_service.StaffError as refusal:
+    except Refusal as refusal:
         session.rollback()
         flash(str(refusal), "error")
         return redirect(url_for("console.staff"))

@@ -14,7 +14,7 @@ from publisher.audit import CLI
 from publisher.db import transaction
 from publisher.registers import add_application, add_article20, add_case, set_opening
 from stats.report import build_report
-from stats.report.checks import check_tables, violations
+from stats.report.consistency import check_tables, violations
 from stats.report.tables import Registers, build_tables
 
 
