@@ -27,7 +27,7 @@ test: install
 
 # The database tests again, against the PostgreSQL server of this machine (and CI's).
 test-postgres: install
-	GOVPOST_TEST_DATABASE_URL=$${GOVPOST_TEST_DATABASE_URL:-postgresql+psycopg2://postgres@127.0.0.1:5432/test} \
+	GOVPOST_TEST_DATABASE_URL=$${GOVPOST_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m db
 
 # Benchmarks (docs/benchmarks.md). They print figures and ratios and never fail on a slow

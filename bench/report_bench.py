@@ -1,7 +1,7 @@
 """Benchmark: the JSON annual report for one account against the bare aggregate SQL it rests on.
 
     .venv/bin/python bench/report_bench.py                       # SQLite file in a temp dir
-    .venv/bin/python bench/report_bench.py --postgres postgresql+psycopg2://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/report_bench.py --postgres postgresql://postgres@127.0.0.1:5432/test
 
 Loads a ledger of accounts × years × rows (default 100 × 10 × 1000 = 1,000,000 rows) into a
 fresh database (for PostgreSQL a database of its own, dropped afterwards), then times, for one
@@ -23,13 +23,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from config import CONFIG_DIR  # noqa: E402
 from publisher.accounts import load_topic_table  # noqa: E402
-from publisher.db import make_engine, make_session_factory  # noqa: E402
+from publisher.db import database_url, make_engine, make_session_factory  # noqa: E402
 from publisher.migrate import upgrade  # noqa: E402
 from publisher.models import WECHAT_CHANNEL, Account, LedgerEntry, Topic  # noqa: E402
 from stats.queries import AGGREGATE, aggregate_params  # noqa: E402
@@ -127,7 +126,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         if args.postgres:
-            server = make_url(args.postgres)
+            server = database_url(args.postgres)
             name = f"govpost_bench_{uuid.uuid4().hex[:8]}"
             admin = create_engine(server, isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:

@@ -115,15 +115,15 @@ class Database:
 
     def __init__(self, kind: str, tmp: Path, postgres: str):
         from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
+        from publisher.db import database_url
 
         self.kind, self.admin, self.name = kind, None, None
         if kind == "postgresql":
             self.name = f"govpost_bench_{uuid.uuid4().hex[:8]}"
-            self.admin = create_engine(make_url(postgres), isolation_level="AUTOCOMMIT")
+            self.admin = create_engine(database_url(postgres), isolation_level="AUTOCOMMIT")
             with self.admin.connect() as conn:
                 conn.execute(text(f'CREATE DATABASE "{self.name}"'))
-            self.url = make_url(postgres).set(database=self.name).render_as_string(hide_password=False)
+            self.url = database_url(postgres).set(database=self.name).render_as_string(hide_password=False)
         else:
             self.url = f"sqlite:///{tmp}/bench-{uuid.uuid4().hex[:6]}.db"
 
@@ -308,7 +308,7 @@ def main() -> int:
     parser.add_argument("--memory", action="store_true", help="only the worker-memory run")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0, help="length of one round")
-    parser.add_argument("--postgres", default="postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install -y wrk)", file=sys.stderr)

@@ -37,15 +37,22 @@ def sync_accounts(session: Session, settings: Settings, clock: Clock) -> list[Ac
         account.appid = configured.appid
         account.mode = configured.mode
         session.flush()
-        existing = set(session.scalars(select(Topic.name).where(Topic.account_id == account.id)))
-        for position, topic in enumerate(topics):
-            if topic["name"] not in existing:
-                session.add(
-                    Topic(account_id=account.id, name=topic["name"], keywords=topic["keywords"], position=position)
-                )
+        _add_missing_topics(session, account, topics)
         rows.append(account)
     session.flush()
     return rows
+
+
+def seed_topics(session: Session, account: Account, config_dir: Path) -> None:
+    """The county's default topics (config/topics.toml) for a new account."""
+    _add_missing_topics(session, account, load_topic_table(config_dir))
+
+
+def _add_missing_topics(session: Session, account: Account, topics: list[dict]) -> None:
+    existing = set(session.scalars(select(Topic.name).where(Topic.account_id == account.id)))
+    for position, topic in enumerate(topics):
+        if topic["name"] not in existing:
+            session.add(Topic(account_id=account.id, name=topic["name"], keywords=topic["keywords"], position=position))
 
 
 def account_by_name(session: Session, name: str) -> Account | None:

@@ -36,7 +36,11 @@ class Runtime:
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> "Runtime":
-        engine = make_engine(settings.database_url)
+        from publisher.account_registry import merge_from_database
+
+        engine = make_engine(settings.database_url, pool_size=settings.database_pool_size,
+                             statement_timeout_ms=settings.database_statement_timeout_ms)
+        settings = merge_from_database(settings, engine)
         return cls(settings, engine, make_session_factory(engine), clock or SystemClock())
 
     def gateway(self, account_name: str) -> Gateway:

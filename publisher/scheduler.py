@@ -18,6 +18,7 @@ from publisher.accounts import account_by_name
 from publisher.jobs import run_due_tasks
 from publisher.models import WECHAT_CHANNEL, LedgerEntry, SchedulerHeartbeat, Staff
 from publisher.notify import notify_staff
+from publisher.periodic import claim_period
 from publisher.publishing.runner import run_publishing_pass, worker_name
 from publisher.reach import PULL_AT, pull_every_account
 from publisher.runtime import Runtime
@@ -61,12 +62,16 @@ def latest_heartbeat(session) -> datetime | None:
     return session.scalar(select(func.max(SchedulerHeartbeat.beat_at)))
 
 
-def remind_if_stale(runtime: Runtime) -> int:
+def remind_if_stale(runtime: Runtime, worker: str | None = None) -> int:
     """Tell editors and admins when nothing has gone out for `stale_days_warn` days, urgently
-    from `stale_days_urgent` (the 政务新媒体 inspection threshold). Returns notices queued."""
+    from `stale_days_urgent` (the 政务新媒体 inspection threshold). Returns notices queued.
+    Once a day across all workers (publisher.periodic)."""
     settings, now = runtime.settings, runtime.clock.now()
     queued = 0
     with runtime.session_factory.begin() as session:
+        today = now.astimezone(settings.timezone).date().isoformat()
+        if not claim_period(session, job="stale-reminder", period=today, worker=worker or worker_name(), now=now):
+            return 0
         for configured in settings.accounts:
             account = account_by_name(session, configured.name)
             if account is None:
@@ -132,8 +137,12 @@ def configure(scheduler: BaseScheduler, runtime: Runtime, *, interval: int | Non
     scheduler.add_job(_safely(tick, runtime), "interval", seconds=interval, id="tick", name="tick",
                       next_run_time=runtime.clock.now(), **common)
     reminder = settings.reminder_time
+    # A worker (re)started after today's reminder time catches up at once; the period claim
+    # keeps that to one reminder a day whichever worker, and however many, start.
+    local_now = datetime.now(settings.timezone)
+    catch_up = {"next_run_time": local_now} if local_now.time() >= reminder else {}
     scheduler.add_job(_safely(remind_if_stale, runtime), "cron", hour=reminder.hour, minute=reminder.minute,
-                      id="stale-reminder", name="stale-reminder", **common)
+                      id="stale-reminder", name="stale-reminder", **catch_up, **common)
     scheduler.add_job(_safely(pull_every_account, runtime), "cron", hour=PULL_AT[0], minute=PULL_AT[1],
                       id="reach-pull", name="reach-pull", **common)
     return scheduler

@@ -16,6 +16,8 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from config import CONFIG_DIR
+from publisher.account_secrets import load_secret_file, secret_file_path, with_secrets
+from publisher.db import DatabaseUrlError, database_url
 
 DEFAULT_CONFIG_PATH = CONFIG_DIR / "govpost.toml"
 EXAMPLE_CONFIG_PATH = CONFIG_DIR / "govpost.example.toml"
@@ -86,6 +88,12 @@ class Settings:
     # login for that time.
     console_login_failure_limit: int = 5
     console_lockout_minutes: int = 15
+    # PostgreSQL only: connections kept per process, and the server-side limit on one
+    # statement (0: none).
+    database_pool_size: int = 5
+    database_statement_timeout_ms: int = 0
+    # Accounts' secrets by account name (publisher/account_secrets.py); its path, never its content.
+    secret_file: str | None = None
 
     @property
     def default_account(self) -> AccountSettings:
@@ -139,6 +147,7 @@ def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) ->
     sandbox, webhook, review = section("sandbox"), section("webhook"), section("review")
     drafts, alerts, scheduler = section("drafts"), section("alerts"), section("scheduler")
     console = section("console")
+    database = section("database")
 
     timezone_name = env.get("GOVPOST_TIMEZONE", raw.get("timezone", "Asia/Shanghai"))
     try:
@@ -147,7 +156,9 @@ def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) ->
         problems.append(f"timezone: unknown time zone {timezone_name!r} (e.g. 'Asia/Shanghai')")
         timezone = ZoneInfo("Asia/Shanghai")
 
-    accounts = _accounts(raw.get("accounts") or [{"name": "default"}], env, problems)
+    secret_file = secret_file_path(raw, env)
+    secret_tables = load_secret_file(secret_file, problems)
+    accounts = _accounts(raw.get("accounts") or [{"name": "default"}], env, problems, secret_tables)
     sandbox_mode = not any(a.has_credentials for a in accounts)
     if sandbox_mode:
         accounts = [_with_sandbox_credentials(a, i) for i, a in enumerate(accounts)]
@@ -210,7 +221,15 @@ def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) ->
         console_login_failure_limit=int(
             number(console, "login_failure_limit", 5, 1, 100, "console.login_failure_limit")),
         console_lockout_minutes=int(number(console, "lockout_minutes", 15, 1, 1440, "console.lockout_minutes")),
+        database_pool_size=int(number(database, "pool_size", 5, 1, 200, "database.pool_size")),
+        database_statement_timeout_ms=int(
+            number(database, "statement_timeout_ms", 0, 0, 3_600_000, "database.statement_timeout_ms")),
+        secret_file=secret_file,
     )
+    try:
+        database_url(settings.database_url)
+    except DatabaseUrlError as exc:
+        problems.append(str(exc))
     if settings.stale_days_urgent < settings.stale_days_warn:
         problems.append("alerts.stale_days_urgent: must not be smaller than alerts.stale_days_warn")
     if problems:
@@ -218,7 +237,8 @@ def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) ->
     return settings
 
 
-def _accounts(tables: Any, env: Mapping[str, str], problems: list[str]) -> list[AccountSettings]:
+def _accounts(tables: Any, env: Mapping[str, str], problems: list[str],
+              secret_tables: Mapping[str, Mapping[str, Any]] | None = None) -> list[AccountSettings]:
     if not isinstance(tables, list) or not tables:
         problems.append("accounts: at least one [[accounts]] table is needed")
         return []
@@ -237,7 +257,8 @@ def _accounts(tables: Any, env: Mapping[str, str], problems: list[str]) -> list[
             if index == 0
             else {}
         )
-        merged = {**table, **{k: v for k, v in overrides.items() if v}}
+        named = {"name": "default" if index == 0 else "", **table} if isinstance(table, Mapping) else table
+        merged = {**with_secrets(named, env, secret_tables or {}), **{k: v for k, v in overrides.items() if v}}
         accounts.append(_account(merged, index, problems))
     names = [a.name for a in accounts]
     for name in {n for n in names if names.count(n) > 1}:

@@ -120,6 +120,8 @@ class _Worker:
         now = self.runtime.clock.now()
         due = or_(Task.status == "pending", (Task.status == "running") & (Task.locked_until < now))
         with self.runtime.session_factory.begin() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                return self._claim_skipping_locked(session, due, now, limit)
             candidates = list(
                 session.scalars(
                     select(Task.id).where(due, Task.run_after <= now).order_by(Task.run_after, Task.id).limit(limit)
@@ -136,6 +138,21 @@ class _Worker:
                 )
             if result.rowcount == 1:
                 claimed.append(task_id)
+        return claimed
+
+    def _claim_skipping_locked(self, session: Session, due, now: datetime, limit: int) -> list[int]:
+        # One statement pair under the row locks: several workers each take a different batch
+        # and none waits for another's transaction (the Solid Queue / Oban / GoodJob pattern).
+        claimed = list(session.scalars(
+            select(Task.id).where(due, Task.run_after <= now).order_by(Task.run_after, Task.id).limit(limit)
+            .with_for_update(skip_locked=True)
+        ))
+        if claimed:
+            session.execute(
+                update(Task).where(Task.id.in_(claimed))
+                .values(status="running", locked_by=self.name, locked_until=now + LEASE)
+                .execution_options(synchronize_session=False)
+            )
         return claimed
 
     def run(self, task_id: int) -> None:

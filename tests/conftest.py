@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from publisher.accounts import sync_accounts
 from publisher.clock import FixedClock
+from publisher.db import database_url as database_url_for_engine
 from publisher.db import make_engine, make_session_factory, transaction
 from publisher.migrate import upgrade
 from publisher.models import Base
@@ -40,7 +40,7 @@ def pytest_collection_modifyitems(items):
 def _migrated_database(tmp_path_factory):
     """Migrated once per run: a template SQLite file, or a throwaway PostgreSQL database."""
     if POSTGRES_URL:
-        server = make_url(POSTGRES_URL)
+        server = database_url_for_engine(POSTGRES_URL)
         name = f"govpost_test_{uuid.uuid4().hex[:10]}"
         admin = create_engine(server, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from datetime import time as clock_time
-from datetime import timedelta
+from datetime import timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 from publisher.jobs import run_due_tasks
 from publisher.models import PostImage
 from publisher.settings import AccountSettings
+from publisher.wechat.tokens import FetchedToken
 
 
 class LiveServer:
@@ -118,3 +119,58 @@ STAFF_TEXT_XML = """<xml><ToUserName><![CDATA[gh_township]]></ToUserName>
 <FromUserName><![CDATA[oStaff0000000000000000000001]]></FromUserName>
 <CreateTime>1740800000</CreateTime><MsgType><![CDATA[text]]></MsgType>
 <Content><![CDATA[新建 乡村振兴]]></Content><MsgId>24000000000000001</MsgId></xml>"""
+
+
+# The token store suites: a token endpoint that counts its calls, and callers at once.
+
+APPID = "wx00000000000000aa"
+T0 = datetime(2025, 3, 1, 4, 0, tzinfo=timezone.utc)
+
+
+class CountingFetch:
+    """A token endpoint that is slow enough for concurrent callers to overlap."""
+
+    def __init__(self, delay: float = 0.0, expires_in: int = 7200):
+        self.calls: list[bool] = []
+        self.delay = delay
+        self.expires_in = expires_in
+        self._lock = threading.Lock()
+
+    def __call__(self, force_refresh: bool) -> FetchedToken:
+        with self._lock:
+            self.calls.append(force_refresh)
+            number = len(self.calls)
+        time.sleep(self.delay)
+        return FetchedToken(f"token-{number}", self.expires_in)
+
+
+class StableFetch(CountingFetch):
+    """Like stable_token: the same token on every non-forced call, a new one when forced."""
+
+    def __call__(self, force_refresh: bool) -> FetchedToken:
+        with self._lock:
+            self.calls.append(force_refresh)
+            if force_refresh or not hasattr(self, "current"):
+                self.current = f"token-{self.calls.count(True) + 1}"
+            return FetchedToken(self.current, self.expires_in)
+
+
+def ask_at_once(store, fetch, callers: int = 8) -> list[str]:
+    barrier = threading.Barrier(callers)
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def caller():
+        barrier.wait()
+        try:
+            results.append(store.get(APPID, fetch))
+        except BaseException as exc:  # surfaced by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=caller) for _ in range(callers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors
+    return results

@@ -21,9 +21,7 @@ class CliContext:
         try:
             return load_settings(self.config_path)
         except SettingsError as exc:
-            for problem in exc.problems:
-                click.echo(texts.CONFIG_PROBLEM.format(problem=problem), err=True)
-            raise SystemExit(2) from None
+            _refuse(exc)
 
     @cached_property
     def runtime(self) -> Runtime:
@@ -37,8 +35,12 @@ class CliContext:
 
     @cached_property
     def unchecked_runtime(self) -> Runtime:
-        """For `db upgrade`, the one command meant for a database not yet at the newest schema."""
-        return Runtime.build(self.settings)
+        """For `db upgrade`, the one command meant for a database not yet at the newest schema.
+        Its settings include the accounts added with `govpost account add`."""
+        try:
+            return Runtime.build(self.settings)
+        except SettingsError as exc:  # a managed account whose secrets have gone
+            _refuse(exc)
 
     def account(self, session, name: str | None):
         name = name or self.settings.default_account.name
@@ -46,6 +48,12 @@ class CliContext:
         if account is None:
             raise click.ClickException(texts.UNKNOWN_ACCOUNT.format(name=name))
         return account
+
+
+def _refuse(error: SettingsError):
+    for problem in error.problems:
+        click.echo(texts.CONFIG_PROBLEM.format(problem=problem), err=True)
+    raise SystemExit(2) from None
 
 
 pass_cli = click.make_pass_decorator(CliContext)

@@ -16,14 +16,19 @@ from stats.report.render import FORMATS
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
 @click.option("--account", "account_name", help="Account name (default: the first).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when a consistency rule (勾稽关系) fails.")
+@click.option("--county", is_flag=True, help="Every account's counts side by side, and the county totals (json, xlsx, docx).")
 @pass_cli
-def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, account_name: str | None, strict: bool) -> None:
+def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, account_name: str | None, strict: bool,
+                   county: bool) -> None:
     """The annual report of YEAR (政府信息公开工作年度报告)."""
     from stats.report import build_report
     from stats.report.consistency import violations
     from stats.report.render import render
 
     runtime = ctx.runtime
+    if county:
+        _county_report(ctx, year, fmt, out)
+        return
     with runtime.session_factory() as session:
         account = ctx.account(session, account_name)
         today = runtime.clock.now().astimezone(runtime.settings.timezone).date()
@@ -42,6 +47,30 @@ def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, accou
         click.echo(line, err=True)
     if strict and found:
         raise SystemExit(1)
+
+
+def _county_report(ctx: CliContext, year: int, fmt: str, out: Path | None) -> None:
+    from stats.county import build_county_rollup
+    from stats.county.render import FORMATS as COUNTY_FORMATS
+    from stats.county.render import render as render_county
+
+    if fmt not in COUNTY_FORMATS:
+        raise click.UsageError(f"--county: --format is one of {', '.join(COUNTY_FORMATS)}")
+    runtime = ctx.runtime
+    with runtime.session_factory() as session:
+        accounts = [ctx.account(session, a.name) for a in runtime.settings.accounts]
+        now = runtime.clock.now()
+        rollup = build_county_rollup(session, accounts, year, config_dir=runtime.settings.config_dir,
+                                     today=now.astimezone(runtime.settings.timezone).date(), now=now,
+                                     stale_after_days=runtime.settings.stale_days_urgent)
+    data = render_county(rollup, fmt)
+    if out is None:
+        if fmt != "json":
+            raise click.UsageError("--out FILE is needed for docx and xlsx")
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        out.write_bytes(data)
+        click.echo(f"{out}", err=True)
 
 
 def register(cli: click.Group) -> None:

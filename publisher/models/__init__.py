@@ -7,6 +7,7 @@ from .chat import Approval, BindFailure, DraftSession
 from .inbound import InboundMessage
 from .ledger import WECHAT_CHANNEL, LedgerEntry
 from .post import Post, PostBlock, PostImage
+from .periodic import PeriodicRun
 from .publishing import PublishQuota, SchedulerHeartbeat
 from .reach import ReachFigure, ReachPull
 from .replay import WebhookReplay
@@ -32,6 +33,7 @@ __all__ = [
     "InboundMessage",
     "InviteCode",
     "LedgerEntry",
+    "PeriodicRun",
     "Post",
     "PostBlock",
     "PostImage",

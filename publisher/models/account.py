@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from typing import Any
+
+from sqlalchemy import JSON, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -19,3 +21,10 @@ class Account(Base):
     appid: Mapped[str] = mapped_column(String(32), unique=True)
     mode: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
+    # Added with `govpost account add` rather than configured in govpost.toml: the database
+    # row is then the account's configuration (publisher/account_registry.py), secrets apart.
+    managed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    slots: Mapped[list[Any] | None] = mapped_column(JSON)
+    account_type: Mapped[str | None] = mapped_column(String(16))
+    message_mode: Mapped[str | None] = mapped_column(String(16))
+    disabled_at: Mapped[datetime | None]

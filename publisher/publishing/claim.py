@@ -1,7 +1,9 @@
 """One process at a time works on a bundle: a conditional UPDATE takes it with a lease.
 
 The UPDATE succeeds for exactly one of several concurrent claimers (SQLite runs it under
-BEGIN IMMEDIATE; PostgreSQL re-checks the WHERE after the row lock). A process that dies
+BEGIN IMMEDIATE; PostgreSQL re-checks the WHERE after the row lock). On PostgreSQL the row
+is first locked with `SELECT ... FOR UPDATE SKIP LOCKED`, so a worker that meets a bundle
+another worker is claiming moves on at once instead of waiting for that transaction. A process that dies
 holding a bundle only delays it until the lease runs out; the next claimer resumes from
 what is recorded.
 """
@@ -39,6 +41,13 @@ def claimable_ids(session_factory: sessionmaker[Session], now: datetime, limit: 
 
 def claim(session_factory: sessionmaker[Session], bundle_id: int, worker: str, now: datetime) -> bool:
     with session_factory.begin() as session:
+        if skips_locked_rows(session):
+            locked = session.scalar(
+                select(PublishBundle.id).where(PublishBundle.id == bundle_id, _claimable(now))
+                .with_for_update(skip_locked=True)
+            )
+            if locked is None:
+                return False
         result = session.execute(
             update(PublishBundle)
             .where(PublishBundle.id == bundle_id, _claimable(now))
@@ -46,6 +55,11 @@ def claim(session_factory: sessionmaker[Session], bundle_id: int, worker: str, n
             .execution_options(synchronize_session=False)
         )
     return result.rowcount == 1
+
+
+def skips_locked_rows(session: Session) -> bool:
+    """PostgreSQL can skip rows another transaction holds; SQLite locks the whole file."""
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def release(session_factory: sessionmaker[Session], bundle_id: int, worker: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
+from redis.exceptions import RedisError
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -98,6 +99,29 @@ class RedisReplayCache(ReplayCache):
         return seen.decode("utf-8") == dedup_key
 
 
+class RedisWithDatabaseFallbackReplayCache(ReplayCache):
+    """Redis while it answers; the database table when it does not (publisher.redis_link), so
+    a lost Redis never turns the webhook's answers into errors. Keys admitted in Redis before
+    it went away are not in the table: for one timestamp window after the loss, a replay of
+    a query seen just before it is checked only by the message deduplication."""
+
+    def __init__(self, link, session_factory: sessionmaker[Session]):
+        self.link = link
+        self.redis_cache = RedisReplayCache(link.client)
+        self.database_cache = DatabaseReplayCache(session_factory)
+
+    def admit(self, key: str, dedup_key: str, now: datetime, retention: timedelta) -> bool:
+        if self.link.usable:
+            try:
+                admitted = self.redis_cache.admit(key, dedup_key, now, retention)
+            except RedisError as exc:
+                self.link.lost(exc)
+            else:
+                self.link.answered()
+                return admitted
+        return self.database_cache.admit(key, dedup_key, now, retention)
+
+
 def prune_replays(session_factory: sessionmaker[Session], now: datetime) -> int:
     """Delete the expired rows of the database cache (the scheduler's tick does, every few
     seconds, on the expiry index; with Redis the table stays empty and this costs nothing)."""
@@ -108,7 +132,7 @@ def prune_replays(session_factory: sessionmaker[Session], now: datetime) -> int:
 def replay_cache_for(settings, session_factory: sessionmaker[Session]) -> ReplayCache:
     """Redis when `settings.redis_url` is set, else the database (as for access tokens)."""
     if settings.redis_url:
-        import redis
+        from publisher.redis_link import redis_link
 
-        return RedisReplayCache(redis.Redis.from_url(settings.redis_url))
+        return RedisWithDatabaseFallbackReplayCache(redis_link(settings.redis_url), session_factory)
     return DatabaseReplayCache(session_factory)

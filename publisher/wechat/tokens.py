@@ -11,12 +11,12 @@ import json
 import logging
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Iterator
 
-from redis.exceptions import LockError
+from redis.exceptions import RedisError
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -241,14 +241,57 @@ class RedisTokenStore(TokenStore):
         finally:
             try:
                 lock.release()
-            except LockError:  # the lease ran out and another caller holds it now: nothing to undo
-                log.warning("access token lock for %s expired before release", appid)
+            except RedisError as exc:  # lease ran out (LockError) or Redis went away: it lapses by itself
+                log.warning("access token lock for %s not released (%s); it lapses with its lease", appid,
+                            type(exc).__name__)
+
+
+class RedisWithDatabaseFallback(TokenStore):
+    """Redis first, the database whenever Redis cannot be reached (publisher.redis_link).
+
+    Every fetched token is written to the database as well as to Redis, so a process that
+    falls back (or a Redis restarted empty) finds the current token there instead of
+    fetching a new one; only a token that is really missing or expiring is fetched, once per
+    appid under the database lock."""
+
+    def __init__(self, link, session_factory: sessionmaker[Session], *, key_prefix: str = "govpost:wechat-token:",
+                 clock: Clock | None = None):
+        super().__init__(clock)
+        self.link = link
+        self.redis_store = RedisTokenStore(link.client, key_prefix=key_prefix, clock=clock)
+        self.database_store = DatabaseTokenStore(session_factory, clock=clock)
+
+    def _via_redis(self, call, fallback):
+        if not self.link.usable:
+            return fallback()
+        try:
+            result = call()
+        except RedisError as exc:
+            self.link.lost(exc)
+            return fallback()
+        self.link.answered()
+        return result
+
+    def _read(self, appid: str) -> _Cached | None:
+        return self._via_redis(lambda: self.redis_store._read(appid), lambda: None) or self.database_store._read(appid)
+
+    def _write(self, appid: str, access_token: str, expires_at: datetime) -> None:
+        self.database_store._ensure_row(appid)
+        self.database_store._write(appid, access_token, expires_at)
+        self._via_redis(lambda: self.redis_store._write(appid, access_token, expires_at), lambda: None)
+
+    @contextmanager
+    def _lock(self, appid: str, check: Callable[[], str | None]) -> Iterator[str | None]:
+        with ExitStack() as stack:
+            found = self._via_redis(lambda: stack.enter_context(self.redis_store._lock(appid, check)),
+                                    lambda: stack.enter_context(self.database_store._lock(appid, check)))
+            yield found
 
 
 def token_store_for(settings, session_factory: sessionmaker[Session], clock: Clock | None = None) -> TokenStore:
-    """Redis when `settings.redis_url` is set, else the database."""
+    """Redis (falling back to the database) when `settings.redis_url` is set, else the database."""
     if settings.redis_url:
-        import redis
+        from publisher.redis_link import redis_link
 
-        return RedisTokenStore(redis.Redis.from_url(settings.redis_url), clock=clock)
+        return RedisWithDatabaseFallback(redis_link(settings.redis_url), session_factory, clock=clock)
     return DatabaseTokenStore(session_factory, clock=clock)

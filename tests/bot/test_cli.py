@@ -54,11 +54,6 @@ def test_bad_configuration_stops_with_one_line_per_problem(tmp_path):
     assert len(problems) == 2
 
 
-def test_commands_of_later_features_say_so_and_fail(env):
-    result = CliRunner().invoke(cli, ["account", "add", "x"], env=env)
-    assert result.exit_code != 0 and "not built yet" in result.output
-
-
 @pytest.mark.parametrize("args", [["staff", "list"], ["ledger", "list"], ["report", "2024", "--format", "json"],
                                   ["register", "list"]])
 def test_a_database_never_upgraded_gets_the_command_that_fixes_it_not_a_traceback(tmp_path, args):

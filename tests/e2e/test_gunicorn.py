@@ -1,9 +1,10 @@
-"""Several web processes (gunicorn, two workers) and the sandbox as a process of its own, as a
-county would run them: the webhook works from any worker, and one message that WeChat
+"""Several web processes (gunicorn with bot/gunicorn.conf.py, four workers) and the sandbox as
+a process of its own, as a county would run them: the webhook works from any worker, and one message that WeChat
 delivers three times at once, landing on different workers, is acted on once."""
 import os
 import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -19,6 +20,7 @@ from publisher.staff import invite, invite_key
 from tests.support import BIN, free_port, start_process, wait_for_http
 
 pytestmark = pytest.mark.slow
+GUNICORN_CONF = Path(__file__).resolve().parents[2] / "bot" / "gunicorn.conf.py"
 
 
 @pytest.fixture
@@ -29,12 +31,12 @@ def county(database_url, tmp_path):
     config.write_text('[[accounts]]\nname = "default"\naes_key = "' + "k" * 43 + '"\n', encoding="utf-8")
     env = {**os.environ, "GOVPOST_CONFIG": str(config), "GOVPOST_DATABASE_URL": database_url,
            "GOVPOST_WECHAT_API_BASE": sandbox + "/", "GOVPOST_SANDBOX_PUSH_URL": web + "/wechat",
-           "GOVPOST_SECRET_KEY": "shared-by-all-workers"}
+           "GOVPOST_SECRET_KEY": "shared-by-all-workers",
+           "GOVPOST_BIND": f"127.0.0.1:{web_port}", "GOVPOST_WORKERS": "4"}
     subprocess.run([BIN / "govpost", "db", "upgrade"], env=env, check=True, capture_output=True, timeout=60)
     processes = [
         start_process([BIN / "govpost", "sandbox", "--port", str(sandbox_port)], env),
-        start_process([BIN / "gunicorn", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{web_port}",
-                "bot.wsgi:app"], env),
+        start_process([BIN / "gunicorn", "-c", str(GUNICORN_CONF), "bot.wsgi:app"], env),
     ]
     try:
         wait_for_http(sandbox + "/sandbox/state", processes[0])

@@ -8,12 +8,11 @@ import uuid
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from publisher.db import make_engine
+from publisher.db import database_url, make_engine
 from publisher.migrate import upgrade
 
-POSTGRES_SERVER = os.environ.get("GOVPOST_TEST_DATABASE_URL") or "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+POSTGRES_SERVER = os.environ.get("GOVPOST_TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
 KINDS = ("sqlite", "postgresql")
 
 
@@ -27,7 +26,7 @@ def throwaway_database(kind: str, tmp_path):
         engine.dispose()
         yield url
         return
-    server = make_url(POSTGRES_SERVER)
+    server = database_url(POSTGRES_SERVER)
     name = f"govpost_rel_{uuid.uuid4().hex[:10]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

@@ -176,7 +176,7 @@ def render(rows: list[dict], elapsed: float, status: int) -> str:
         "",
         "A randomised case prints its seed; `GOVPOST_SEED=<seed>` replays it (as far as the operating system's "
         "scheduling of the killed process allows). PostgreSQL cases use the server at "
-        "`GOVPOST_TEST_DATABASE_URL` (default `postgresql+psycopg2://postgres@127.0.0.1:5432/test`), each in a "
+        "`GOVPOST_TEST_DATABASE_URL` (default `postgresql://postgres@127.0.0.1:5432/test`), each in a "
         "throwaway database.",
         "",
     ]

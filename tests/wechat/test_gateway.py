@@ -29,6 +29,7 @@ from publisher.wechat import (
     WeChatGateway,
 )
 from publisher.wechat.client import AccountClient, upload_part
+from publisher.wechat.tokens import RedisWithDatabaseFallback
 
 ACCOUNT = AccountSettings(
     name="default",
@@ -445,7 +446,7 @@ def test_settings_with_a_redis_url_get_the_redis_store_and_others_the_database(s
     from publisher.wechat import make_gateway, token_store_for
 
     with_redis = settings_from_mapping({}, {"GOVPOST_REDIS_URL": "redis://127.0.0.1:6379/0"})
-    assert isinstance(token_store_for(with_redis, session_factory), RedisTokenStore)
+    assert isinstance(token_store_for(with_redis, session_factory), RedisWithDatabaseFallback)
     plain = settings_from_mapping({}, {"GOVPOST_WECHAT_API_BASE": "http://127.0.0.1:9"})
     store = token_store_for(plain, session_factory)
     assert isinstance(store, DatabaseTokenStore)

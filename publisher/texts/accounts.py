@@ -1,0 +1,18 @@
+"""What `govpost account` says to an administrator."""
+
+ADDED = "已添加账号「{name}」({display_name})。重启 govpost web 和 govpost worker 后生效。"
+DISABLED = "已停用账号「{name}」。重启 govpost web 和 govpost worker 后生效。"
+ALREADY_DISABLED = "账号「{name}」已经停用。"
+IN_CONFIG_FILE = "账号「{name}」在 govpost.toml 中配置，由配置文件管理；请修改配置文件。"
+EXISTS = "账号「{name}」已存在。"
+APPID_TAKEN = "AppID {appid} 已被账号「{name}」使用。"
+BAD_VALUE = "参数错误: {problem}"
+SECRETS_MISSING = ("账号「{name}」缺少密钥 {fields}：请设置环境变量 {env}，"
+                   "或在 secret_file 中写入 [accounts.{name}]（文件权限 600）。密钥不会存入数据库。")
+NOT_FOUND = "账号「{name}」不存在。"
+SOURCE_FILE = "配置文件"
+SOURCE_DATABASE = "数据库"
+STATE_DISABLED = "已停用"
+STATE_ACTIVE = "使用中"
+SECRET_SET = "已设置（来自 {source}）"
+SECRET_UNSET = "未设置"

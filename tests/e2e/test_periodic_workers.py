@@ -1,0 +1,68 @@
+"""Three `govpost worker` processes on one database: the daily staleness reminder runs once
+across them, the other two see the period already taken and skip it."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from publisher.accounts import sync_accounts
+from publisher.clock import SystemClock
+from publisher.db import make_session_factory, transaction
+from publisher.models import PeriodicRun, Staff, Task
+from publisher.runtime import Runtime
+from publisher.settings import load_settings
+from publisher.texts import publishing as texts
+
+pytestmark = pytest.mark.slow
+
+GOVPOST = str(Path(sys.executable).with_name("govpost"))
+
+
+def test_three_workers_send_each_days_stale_reminder_once(tmp_path, database_url, db_engine):
+    config = tmp_path / "govpost.toml"
+    # A reminder time already past today, so that every worker catches up at start.
+    config.write_text(
+        f'database_url = "{database_url}"\nsecret_key = "periodic-test"\n'
+        '[alerts]\nreminder_time = "00:00"\n'
+        '[[accounts]]\nname = "default"\n[[accounts]]\nname = "east"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(config, {})
+    runtime = Runtime(settings, db_engine, make_session_factory(db_engine), SystemClock())
+    now = runtime.clock.now()
+    with transaction(runtime.session_factory) as session:
+        for account in sync_accounts(session, settings, runtime.clock):
+            session.add(Staff(account_id=account.id, name="编辑", role="editor", openid=f"o-{account.name}",
+                              active=True, created_at=now, bound_at=now))
+    env = {**os.environ, "GOVPOST_CONFIG": str(config)}
+    workers = [subprocess.Popen([GOVPOST, "worker", "--interval", "1"], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True) for _ in range(3)]
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with runtime.session_factory() as session:
+                if session.scalar(select(PeriodicRun.job)):
+                    break
+            time.sleep(0.2)
+        time.sleep(3)  # the other two workers' catch-up runs come within their first second
+    finally:
+        for worker in workers:
+            worker.terminate()
+        logs = [worker.communicate(timeout=30)[0] for worker in workers]
+
+    ran = [log.count("periodic job stale-reminder") for log in logs]
+    assert ran == [1, 1, 1], logs
+    assert sum(log.count(": run by ") for log in logs) == 1
+    assert sum(log.count("already run by another worker") for log in logs) == 2
+    with runtime.session_factory() as session:
+        notices = session.scalars(select(Task).where(Task.kind == "send_text")).all()
+        runs = session.scalars(select(PeriodicRun)).all()
+    assert sorted(n.payload["openid"] for n in notices) == ["o-default", "o-east"]
+    assert all(n.payload["text"] == texts.STALE_NEVER for n in notices)
+    assert [(r.job, r.period) for r in runs] == [("stale-reminder", now.astimezone(settings.timezone).date().isoformat())]
