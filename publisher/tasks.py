@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from publisher.models import Account, Task
 from publisher.runtime import Runtime
-from publisher.wechat import TransientError
+from publisher.wechat import Gateway, TransientError
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class TaskContext:
     now: datetime
 
     @cached_property
-    def gateway(self):
+    def gateway(self) -> Gateway:
         return _CommitBeforeEachCall(self.runtime.gateway(self.account.name), self.session)
 
 
@@ -54,7 +54,7 @@ class _CommitBeforeEachCall:
     makes what the handler has recorded so far durable before the call it prepares.
     """
 
-    def __init__(self, gateway, session: Session):
+    def __init__(self, gateway: Gateway, session: Session):
         self._gateway, self._session = gateway, session
 
     def __getattr__(self, name: str):
