@@ -37,6 +37,7 @@ from publisher.lifecycle import Status  # noqa: E402
 from publisher.migrate import upgrade  # noqa: E402
 from publisher.models import Account, Post, PostBlock, PostImage, PublishBundle  # noqa: E402
 from publisher.publishing.runner import run_publishing_pass  # noqa: E402
+from publisher.publishing.states import ACTIVE_VALUES  # noqa: E402
 from publisher.runtime import Runtime  # noqa: E402
 from publisher.settings import WECHAT_API_BASE  # noqa: E402
 from tests.conftest import BEIJING, make_settings  # noqa: E402
@@ -81,7 +82,7 @@ def run_govpost(sandbox: LiveSandbox, tmp: Path, accounts: int, per_account: int
         worked = run_publishing_pass(runtime, "bench")
         with runtime.session_factory() as session:
             active = session.query(PublishBundle).filter(
-                PublishBundle.status.in_(("pending", "submitting", "submitted"))).count()
+                PublishBundle.status.in_(ACTIVE_VALUES)).count()
         if not active and not worked:
             break
         clock.advance(seconds=60)

@@ -1,7 +1,11 @@
-"""/healthz for load balancers and people; /metrics for Prometheus."""
+"""/healthz for load balancers and people; /metrics for Prometheus on the same machine.
+
+/metrics answers only a client on loopback that no proxy forwarded: the console's rule is that
+no page but the login and /healthz is open without a session, and a scraper belongs beside
+the server (behind nginx every outside request arrives with X-Forwarded-For or X-Real-IP)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select, text
@@ -71,8 +75,14 @@ class _DatabaseCollector:
             yield inbound
 
 
+LOOPBACK = ("127.0.0.1", "::1")
+PROXY_HEADERS = ("X-Forwarded-For", "X-Real-IP", "Forwarded")
+
+
 @blueprint.get("/metrics")
 def metrics():
+    if request.remote_addr not in LOOPBACK or any(h in request.headers for h in PROXY_HEADERS):
+        abort(404)
     registry = CollectorRegistry()
     registry.register(_DatabaseCollector(_runtime().session_factory))
     return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

@@ -10,14 +10,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from publisher import content, dialogue, drafting
+from publisher import dialogue, drafting
 from publisher.audit import SYSTEM, record
 from publisher.models import Post, PostBlock, PostImage, Staff, Task
 from publisher.models.chat import DraftSession
 from publisher.notify import notify_staff, queue_text
+from publisher.publishing import article
 from publisher.tasks import MAX_ATTEMPTS, RetryLater, TaskContext, enqueue
 from publisher.texts import chat as texts
-from publisher.wechat import DraftArticle, TransientError, WeChatError
+from publisher.wechat import TransientError, WeChatError
 
 log = logging.getLogger(__name__)
 
@@ -61,26 +62,13 @@ def send_preview(ctx: TaskContext, payload: dict[str, Any]) -> None:
         raise RetryLater(f"post {post.id}: pictures still being fetched")
     gateway = ctx.gateway
     try:
-        cover = next((i for i in images.values() if i.is_cover), None)
-        if cover is None:
-            cover = drafting.ensure_cover(ctx.session, post, ctx.runtime.settings, ctx.now)
-            images[cover.id] = cover
-        if not cover.thumb_media_id:
-            cover.thumb_media_id = gateway.upload_thumb(cover.data, f"cover-{cover.id}.jpg").media_id
+        if not any(i.is_cover for i in images.values()):
+            drafting.ensure_cover(ctx.session, post, ctx.runtime.settings, ctx.now)
+        # The very uploads and article the publish makes (and reuses, once recorded here).
+        for pending in article.pending_uploads(ctx.session, post.id):
+            article.record(ctx.session, pending, article.upload(gateway, pending))
             ctx.session.flush()
-        blocks = drafting.blocks_of(ctx.session, post.id)
-        for block in blocks:
-            image = images.get(block.image_id) if block.image_id else None
-            if image is not None and not image.body_url:
-                image.body_url = gateway.upload_body_image(image.data, f"image-{image.id}.jpg")
-                ctx.session.flush()
-        html = content.render_article(
-            [content.Block(b.kind, b.text, b.image_id) for b in blocks], lambda i: images[i].body_url
-        )
-        media_id = gateway.add_draft([
-            DraftArticle(title=post.title, content=html, thumb_media_id=cover.thumb_media_id,
-                         author=post.author_name or "", digest=post.digest or "")
-        ])
+        media_id = gateway.add_draft([article.draft_article(ctx.session, post)])
         try:
             gateway.preview(media_id, openid)
         finally:

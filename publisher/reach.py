@@ -30,7 +30,7 @@ from publisher.clock import Clock
 from publisher.db import transaction
 from publisher.models import LedgerEntry, PublishBundle, ReachFigure, ReachPull
 from publisher.publishing.outcome import ledger_key
-from publisher.wechat import ConfigurationError, QuotaExceeded, TokenRejected, WeChatError, WeChatGateway
+from publisher.wechat import ConfigurationError, Gateway, QuotaExceeded, TokenRejected, WeChatError
 from publisher.wechat.datacube import ENDPOINTS, TOTAL, Endpoint, Figures, fetch
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def plan(session: Session, account_id: int, since: date, until: date) -> list[tu
 
 def pull(
     session_factory: sessionmaker[Session],
-    gateway: WeChatGateway,
+    gateway: Gateway,
     *,
     account_id: int,
     since: date,

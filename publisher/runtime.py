@@ -1,15 +1,27 @@
-"""The composition root: settings, database and clock, built once per process and handed to
-the web app, the scheduler and the CLI alike."""
+"""The composition root: settings, database, clock and the WeChat gateways, built once per
+process and handed to the web app, the scheduler and the CLI alike."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.clock import Clock, SystemClock
 from publisher.db import make_engine, make_session_factory
-from publisher.settings import Settings
+from publisher.settings import AccountSettings, Settings
+
+if TYPE_CHECKING:
+    from publisher.wechat import Gateway, GatewayFactory, TokenStore
+
+
+def real_gateway(settings: Settings, account: AccountSettings, token_store: TokenStore) -> Gateway:
+    """The default gateway factory: the wechatpy-backed gateway, imported when the first
+    gateway is made, so that commands which never call WeChat (`govpost --help`) load none of it."""
+    from publisher.wechat import wechat_gateway
+
+    return wechat_gateway(settings, account, token_store)
 
 
 @dataclass
@@ -18,6 +30,9 @@ class Runtime:
     engine: Engine
     session_factory: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
+    # How an account's gateway is made: the wechatpy-backed one, or a test's fake.
+    gateway_factory: GatewayFactory = real_gateway
+    _gateways: dict[str, Gateway] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> "Runtime":
@@ -28,19 +43,14 @@ class Runtime:
         settings = merge_from_database(settings, engine)
         return cls(settings, engine, make_session_factory(engine), clock or SystemClock())
 
-    _gateways: dict = field(default_factory=dict, repr=False)
-
-    def gateway(self, account_name: str):
+    def gateway(self, account_name: str) -> Gateway:
         """The WeChat gateway of an account, one per process, sharing the token store."""
         if account_name not in self._gateways:
-            from publisher.wechat import make_gateway, token_store_for
-
             account = self.settings.account(account_name)
             if account is None:
                 raise LookupError(f"no configured account named {account_name!r}")
-            if self.settings.sandbox_mode and not self.settings.wechat_api_base:
-                # Sandbox credentials must never reach the real WeChat API.
-                raise LookupError("sandbox mode needs GOVPOST_WECHAT_API_BASE (govpost serve sets it)")
+            from publisher.wechat import token_store_for
+
             store = token_store_for(self.settings, self.session_factory, self.clock)
-            self._gateways[account_name] = make_gateway(self.settings, account, store)
+            self._gateways[account_name] = self.gateway_factory(self.settings, account, store)
         return self._gateways[account_name]

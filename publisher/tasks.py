@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from publisher.accounts import AccountContext
 from publisher.models import Account, Task
 from publisher.runtime import Runtime
-from publisher.wechat import TransientError
+from publisher.wechat import Gateway, TransientError
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class TaskContext:
     now: datetime
 
     @cached_property
-    def gateway(self):
+    def gateway(self) -> Gateway:
         return _CommitBeforeEachCall(self.runtime.gateway(self.account.name), self.session)
 
 
@@ -55,7 +55,7 @@ class _CommitBeforeEachCall:
     makes what the handler has recorded so far durable before the call it prepares.
     """
 
-    def __init__(self, gateway, session: Session):
+    def __init__(self, gateway: Gateway, session: Session):
         self._gateway, self._session = gateway, session
 
     def __getattr__(self, name: str):

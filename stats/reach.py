@@ -8,6 +8,7 @@ total is the sum of getuserread's daily totals (all sources), which counts every
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -123,6 +124,9 @@ def monthly_reads(session: Session, account_id: int, year: int) -> dict[str, int
     return {f"{year}-{m:02d}": (int(rows[m]) if m in rows else None) for m in range(1, 13)}
 
 
+ARTICLE_BATCH = 500
+
+
 @dataclass(frozen=True)
 class ArticleRow:
     day: date
@@ -131,16 +135,51 @@ class ArticleRow:
     reach: ArticleReach
 
 
-def year_articles(session: Session, account_id: int, year: int) -> list[ArticleRow]:
-    """The year's WeChat articles in the ledger with their reach: the report's reads sheet."""
-    start, end = year_range(year)
-    entries = session.execute(select(LedgerEntry.id, LedgerEntry.disclosed_on, LedgerEntry.title, LedgerEntry.url)
-                              .where(LedgerEntry.account_id == account_id, LedgerEntry.channel == WECHAT_CHANNEL,
-                                     LedgerEntry.deleted_at.is_(None), LedgerEntry.disclosed_on >= start,
-                                     LedgerEntry.disclosed_on < end)
-                              .order_by(LedgerEntry.disclosed_on, LedgerEntry.id)).all()
-    reach = entry_reach(session, [e.id for e in entries])
-    return [ArticleRow(e.disclosed_on, e.title, e.url, reach[e.id]) for e in entries]
+@dataclass(frozen=True)
+class YearArticles:
+    """The year's WeChat articles in the ledger with their reach: the report's reads sheet.
+
+    Iterating runs one query (each ledger row joined to its summed daily figures and its
+    bundle's mode) and yields `ArticleRow`s a batch at a time, so a year of any size is never
+    in memory at once and no list of ids has to fit in one statement. It reads through the
+    session it was made with, so iterate it before that session is gone."""
+    session: Session
+    account_id: int
+    year: int
+
+    def __iter__(self) -> Iterator[ArticleRow]:
+        start, end = year_range(self.year)
+        figures = (select(ReachFigure.ledger_entry_id.label("entry_id"),
+                          func.sum(ReachFigure.reads).label("reads"),
+                          func.sum(ReachFigure.read_users).label("read_users"),
+                          func.sum(ReachFigure.shares).label("shares"),
+                          func.max(ReachFigure.day).label("through"))
+                   .where(ReachFigure.endpoint == SUMMARY, ReachFigure.ledger_entry_id.is_not(None))
+                   .group_by(ReachFigure.ledger_entry_id).subquery())
+        statement = (
+            select(LedgerEntry.disclosed_on, LedgerEntry.title, LedgerEntry.url, LedgerEntry.external_key,
+                   PublishBundle.mode, figures.c.reads, figures.c.read_users, figures.c.shares,
+                   figures.c.through)
+            .outerjoin(figures, figures.c.entry_id == LedgerEntry.id)
+            .outerjoin(Post, Post.id == LedgerEntry.post_id)
+            .outerjoin(PublishBundle, PublishBundle.id == Post.bundle_id)
+            .where(LedgerEntry.account_id == self.account_id, LedgerEntry.channel == WECHAT_CHANNEL,
+                   LedgerEntry.deleted_at.is_(None), LedgerEntry.disclosed_on >= start,
+                   LedgerEntry.disclosed_on < end)
+            .order_by(LedgerEntry.disclosed_on, LedgerEntry.id)
+        )
+        rows = self.session.connection().execute(statement.execution_options(yield_per=ARTICLE_BATCH))
+        for day, title, url, key, mode, reads, users, shares, through in rows:
+            if reads is not None:
+                reach = ArticleReach(MEASURED, int(reads), int(users), int(shares), through)
+            else:
+                mass = mode == "mass" or (key or "").startswith("wechat:mass:")
+                reach = ArticleReach(NOT_YET if mass else NOT_PROVIDED)
+            yield ArticleRow(day, title, url, reach)
+
+
+def year_articles(session: Session, account_id: int, year: int) -> YearArticles:
+    return YearArticles(session, account_id, year)
 
 
 def describe_article(reach: ArticleReach | None) -> list[str]:

@@ -23,7 +23,7 @@ from publisher.migrate import upgrade
 from publisher.models import Base
 from publisher.runtime import Runtime
 from publisher.settings import settings_from_mapping
-from publisher.wechat import make_gateway, token_store_for
+from tests.fakes import sandbox_gateways
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 POSTGRES_URL = os.environ.get("GOVPOST_TEST_DATABASE_URL")
@@ -163,12 +163,9 @@ def make_runtime(database_url, db_engine, session_factory, clock, sandbox_server
 
     def build(**account) -> Runtime:
         settings = publishing_settings(database_url, sandbox_server.url, **account)
-        runtime = Runtime(settings, db_engine, session_factory, clock)
+        runtime = Runtime(settings, db_engine, session_factory, clock, gateway_factory=sandbox_gateways)
         with transaction(session_factory) as session:
             sync_accounts(session, settings, clock)
-        # A short timeout, so that the sandbox's "hang" fault costs a second, not ten.
-        store = token_store_for(settings, session_factory, clock)
-        runtime._gateways["default"] = make_gateway(settings, settings.default_account, store, timeout=1.0)
         return runtime
 
     return build

@@ -4,7 +4,7 @@ on them (`sandbox_server`, `make_runtime`) are in tests/conftest.py."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import requests
 
@@ -14,9 +14,11 @@ from publisher.db import transaction
 from publisher.lifecycle import Status
 from publisher.models import Post, PostBlock, PostImage, Staff
 from publisher.publishing.runner import run_publishing_pass
+from publisher.publishing.states import ACTIVE_VALUES
 from publisher.runtime import Runtime
 from publisher.sandbox import create_app as create_sandbox_app
-from tests.conftest import make_settings
+from publisher.sandbox.clock import beijing
+from tests.conftest import BEIJING, make_settings
 from tests.support import LiveServer
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200 + b"\xff\xd9"
@@ -96,7 +98,7 @@ def run_until_settled(runtime: Runtime, clock, *, passes: int = 12, step_seconds
         worked = run_publishing_pass(runtime, "test-worker")
         with runtime.session_factory() as session:
             active = session.scalar(select(func.count()).select_from(PublishBundle).where(
-                PublishBundle.status.in_(("pending", "submitting", "submitted"))))
+                PublishBundle.status.in_(ACTIVE_VALUES)))
         if not active and not worked:
             return
         if active:
@@ -111,3 +113,35 @@ def run_until_settled(runtime: Runtime, clock, *, passes: int = 12, step_seconds
 def post_row(runtime: Runtime, post_id: int) -> Post:
     with runtime.session_factory() as session:
         return session.get(Post, post_id)
+
+
+# The reach suites: a mass-sent post, and both clocks on one moment.
+
+
+def no_wait(_seconds: float) -> None:
+    """The pause between calls, recorded by the backfill test, skipped elsewhere."""
+
+
+def both_clocks_at(sandbox_server, clock, when: datetime) -> None:
+    """govpost's clock and the sandbox's (which only moves forward) on the same moment."""
+    sandbox_now = beijing(sandbox_server.state()["clock"]["now"])
+    sandbox_server.advance(max(0.0, (when - sandbox_now).total_seconds()))
+    clock.set(when)
+
+
+def the_sandbox_day(sandbox_server) -> datetime:
+    now = beijing(sandbox_server.state()["clock"]["now"])
+    return datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), BEIJING)
+
+
+def published_mass_post(runtime, sandbox_server, clock, title: str = "合作社分红大会召开") -> tuple[int, date]:
+    """A post mass-sent at 12:00 of a day that is still the future for the sandbox."""
+    day = the_sandbox_day(sandbox_server)
+    post = queue_post(runtime, title, scheduled_at=day.replace(hour=12))
+    both_clocks_at(sandbox_server, clock, day.replace(hour=12))
+    run_until_settled(runtime, clock)
+    return post, day.date()
+
+
+def at_morning(day: date, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime.combine(day, datetime.min.time(), BEIJING).replace(hour=hour, minute=minute)

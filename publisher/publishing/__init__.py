@@ -2,6 +2,8 @@
 
 - `queue`: the plan from the queued posts, and the due part turned into bundles;
 - `claim`: one process at a time works on a bundle (conditional UPDATE with a lease);
+- `states`: the bundle states, their transition table and `move`, the one way to change one;
+- `article`: a post as a WeChat article (uploads, HTML, DraftArticle), for preview and publish alike;
 - `pipeline`: upload, draft, submit or send, reconcile, poll; each WeChat id committed
   the moment it is returned;
 - `outcome`: success (ledger rows, notices), failure, deferral;

@@ -23,6 +23,7 @@ from publisher.wechat import Rejected
 
 from .claim import is_held
 from .outcome import bundle_posts, ledger_key
+from .states import BundleEvent, BundleStatus, move
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +41,13 @@ def _leave_bundle(session: Session, post: Post, clock: Clock) -> None:
     """
     now = clock.now()
     bundle = session.get(PublishBundle, post.bundle_id)
-    if bundle.status != "pending":
+    if bundle.status != BundleStatus.PENDING:
         raise Refused(texts.TOO_LATE.format(post_id=post.id, title=post.title))
     if is_held(bundle, now):
         raise Refused(texts.BUSY.format(post_id=post.id, title=post.title))
     locked = session.execute(
         update(PublishBundle)
-        .where(PublishBundle.id == bundle.id, PublishBundle.status == "pending",
+        .where(PublishBundle.id == bundle.id, PublishBundle.status == BundleStatus.PENDING.value,
                (PublishBundle.claim_expires_at.is_(None)) | (PublishBundle.claim_expires_at < now))
         .values(updated_at=now)
         .execution_options(synchronize_session=False)
@@ -66,7 +67,7 @@ def _leave_bundle(session: Session, post: Post, clock: Clock) -> None:
                 dedup_key=f"delete_draft:{bundle.draft_media_id}")
         bundle.draft_media_id = None
     if not remaining:
-        bundle.status, bundle.finished_at = "cancelled", now
+        move(bundle, BundleEvent.CANCELLED, now)
 
 
 def withdraw(session: Session, post: Post, *, actor: Actor, clock: Clock) -> str:

@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.models import PublishBundle
 
+from .states import ACTIVE_VALUES
+
 LEASE = timedelta(minutes=5)
-ACTIVE = ("pending", "submitting", "submitted")
 
 
 def _claimable(now: datetime):
     return (
-        PublishBundle.status.in_(ACTIVE)
+        PublishBundle.status.in_(ACTIVE_VALUES)
         & or_(PublishBundle.claim_expires_at.is_(None), PublishBundle.claim_expires_at < now)
         & or_(PublishBundle.next_attempt_at.is_(None), PublishBundle.next_attempt_at <= now)
     )

@@ -19,6 +19,7 @@ from publisher.wechat import MassSendFinished, PublishStatus
 
 from . import outcome
 from .pipeline import apply_publish_status
+from .states import FINAL_VALUES, BundleStatus
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def handle_publish_job_finished(
     if bundle is None:
         log.warning("PUBLISHJOBFINISH for unknown publish_id %s (account %s)", event.publish_id, account.name)
         return
-    if bundle.status in outcome.FINAL:
+    if bundle.status in FINAL_VALUES:
         return
     apply_publish_status(session, bundle, event, clock, timezone)
 
@@ -53,6 +54,11 @@ def handle_mass_send_finished(
     bundle = _bundle(session, account, msg_id=event.msg_id)
     if bundle is None:
         log.warning("MASSSENDJOBFINISH for unknown msg_id %s (account %s)", event.msg_id, account.name)
+        return
+    if bundle.status in FINAL_VALUES and bundle.status != BundleStatus.PUBLISHED:
+        # A published one still learns its links from the event; one that already ended
+        # otherwise (its posts failed and left it) is not reopened by a late or repeated event.
+        log.warning("MASSSENDJOBFINISH for bundle %s, already %s: ignored", bundle.id, bundle.status)
         return
     if event.status.lower() in MASS_SUCCESS:
         outcome.complete_published(session, bundle, article_id=None, urls=dict(event.article_urls),

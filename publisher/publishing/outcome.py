@@ -29,10 +29,9 @@ from publisher.tasks import enqueue
 from publisher.texts import publishing as texts
 
 from .queue import moved_notice_key
+from .states import FINAL_VALUES, BundleEvent, BundleStatus, move
 
 log = logging.getLogger(__name__)
-
-FINAL = ("published", "failed", "deferred", "cancelled")
 
 
 def bundle_posts(session: Session, bundle: PublishBundle) -> list[Post]:
@@ -63,12 +62,11 @@ def complete_published(
     published_at: datetime, clock: Clock, timezone: ZoneInfo,
 ) -> None:
     """The bundle went out: posts published, one ledger row per article, authors told."""
-    if bundle.status == "published":
+    if bundle.status == BundleStatus.PUBLISHED:
         _fill_missing_urls(session, bundle, urls)
         return
     bundle.article_id = bundle.article_id or article_id
-    bundle.status, bundle.finished_at, bundle.updated_at = "published", clock.now(), clock.now()
-    bundle.next_attempt_at = None
+    move(bundle, BundleEvent.PUBLISHED, clock.now())
     for idx, post in enumerate(bundle_posts(session, bundle), start=1):
         url = urls.get(idx)
         transition(session, post, Event.PUBLISH_SUCCEEDED, actor=SYSTEM, clock=clock,
@@ -117,7 +115,7 @@ def fail_bundle(
 ) -> None:
     """Failed with a reason. When WeChat names the failing articles of a multi-article job,
     only those fail; the others were not at fault and go back to the queue."""
-    if bundle.status in FINAL:
+    if bundle.status in FINAL_VALUES:
         return
     posts = bundle_posts(session, bundle)
     failing = {i for i in (fail_idx or []) if 1 <= i <= len(posts)}
@@ -128,8 +126,8 @@ def fail_bundle(
             post.scheduled_at = post.scheduled_at or bundle.slot_at
         else:
             _fail_post(session, post, reason, clock, bundle)
-    bundle.status, bundle.finished_at, bundle.updated_at = "failed", clock.now(), clock.now()
-    bundle.last_error, bundle.last_errcode, bundle.next_attempt_at = reason, errcode, None
+    move(bundle, BundleEvent.FAILED, clock.now())
+    bundle.last_error, bundle.last_errcode = reason, errcode
     _discard_draft(session, bundle, clock)
     log.warning("bundle %s failed (errcode %s, fail_idx %s): %s", bundle.id, errcode, fail_idx, reason)
 
@@ -139,15 +137,15 @@ def defer_bundle(
 ) -> None:
     """The platform's quota is used up today: the posts go back to the queue, whose plan now
     skips the closed day, and their authors are told when they will go out."""
-    if bundle.status in FINAL:
+    if bundle.status in FINAL_VALUES:
         return
     for post in bundle_posts(session, bundle):
         _requeue_post(session, post, clock, bundle, why)
         notify_staff(session, account_id=post.account_id, staff_ids=_told(post, session), now=clock.now(),
                      text=texts.DEFERRED_NOTICE.format(title=post.title, post_id=post.id, why=why, when=when),
                      dedup_key=moved_notice_key(post.id, until))
-    bundle.status, bundle.finished_at, bundle.updated_at = "deferred", clock.now(), clock.now()
-    bundle.last_error, bundle.next_attempt_at = why, None
+    move(bundle, BundleEvent.DEFERRED, clock.now())
+    bundle.last_error = why
     _discard_draft(session, bundle, clock)
 
 

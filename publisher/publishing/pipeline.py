@@ -2,7 +2,9 @@
 
 Each WeChat id is committed in its own transaction the moment it is returned, and a
 non-idempotent call (submit, mass send) is preceded by a committed "submitting" mark. So
-after a crash anywhere, the recorded state says what to do next:
+after a crash anywhere, the recorded state says what to do next (the states and every
+legal move between them are declared in states.py; `states.move` is the only way a
+bundle's status changes):
 
     pending      nothing irreversible done: (re)use recorded uploads and draft, then submit
     submitting   a submit or send may have been applied: reconcile, never repeat blindly
@@ -18,12 +20,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from publisher.accounts import AccountContext
-from publisher.content import Block, render_article
-from publisher.models import Account, PostBlock, PostImage, PublishBundle
+from publisher.models import Account, PublishBundle
 from publisher.planning import next_day_first_slot
 from publisher.runtime import Runtime
 from publisher.texts import publishing as texts
@@ -32,6 +32,7 @@ from publisher.wechat import (
     ConfigurationError,
     DraftArticle,
     DuplicateClientMsgId,
+    Gateway,
     OutcomeUnknown,
     PublishState,
     PublishStatus,
@@ -41,10 +42,11 @@ from publisher.wechat import (
     WeChatError,
 )
 
-from . import outcome, quota
+from . import article, outcome, quota
 from .claim import LEASE
 from .crashpoints import crash_point
 from .queue import account_plan
+from .states import FINAL_VALUES, BundleEvent, move
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +181,7 @@ def set_aside(runtime: Runtime, bundle_id: int, worker: str, error: Exception) -
     try:
         with runtime.session_factory.begin() as session:
             bundle = session.get(PublishBundle, bundle_id, with_for_update=True)
-            if bundle is None or bundle.claimed_by != worker or bundle.status in outcome.FINAL:
+            if bundle is None or bundle.claimed_by != worker or bundle.status in FINAL_VALUES:
                 return
             now = runtime.clock.now()
             bundle.attempts += 1
@@ -195,11 +197,11 @@ def set_aside(runtime: Runtime, bundle_id: int, worker: str, error: Exception) -
         log.exception("bundle %s: could not record the error on it", bundle_id)
 
 
-def _prepare_and_submit(work: BundleWork, gateway) -> str:
+def _prepare_and_submit(work: BundleWork, gateway: Gateway) -> str:
     with work.unit() as (session, bundle):
         posts = outcome.bundle_posts(session, bundle)
         if not posts:
-            bundle.status, bundle.finished_at = "cancelled", work.clock.now()
+            move(bundle, BundleEvent.CANCELLED, work.clock.now())
             return "cancelled"
         post_ids = [p.id for p in posts]
     crash_point("after_claim")
@@ -208,7 +210,7 @@ def _prepare_and_submit(work: BundleWork, gateway) -> str:
     with work.unit() as (session, bundle):
         media_id = bundle.draft_media_id
         if media_id is None:
-            articles = [_article(session, post) for post in outcome.bundle_posts(session, bundle)]
+            articles = [article.draft_article(session, post) for post in outcome.bundle_posts(session, bundle)]
             # Asked before and never recorded: that answer was lost, or the worker died.
             unrecorded = bundle.draft_requested_at is not None
             bundle.draft_requested_at = work.clock.now()
@@ -228,13 +230,14 @@ def _prepare_and_submit(work: BundleWork, gateway) -> str:
     return _submit(work, gateway)
 
 
-def _submit(work: BundleWork, gateway) -> str:
+def _submit(work: BundleWork, gateway: Gateway) -> str:
     with work.unit() as (session, bundle):
         # A mass send repeated after one that got no answer: that first one may have gone out,
         # and only a repeat with the same clientmsgid can tell (45065), so a refusal of the
         # repeat must not turn the bundle back into "nothing sent".
         sent_maybe = bundle.status == "submitting" and bundle.mode == "mass"
-        bundle.status, bundle.submitting_since = "submitting", work.clock.now()
+        move(bundle, BundleEvent.MARK_SUBMITTING, work.clock.now())
+        bundle.submitting_since = work.clock.now()
         mode, media_id, client_msg_id = bundle.mode, bundle.draft_media_id, bundle.client_msg_id
     try:
         if mode == "mass":
@@ -265,12 +268,12 @@ def _submit(work: BundleWork, gateway) -> str:
         if not sent_maybe:
             # Refused, so certainly not applied: the bundle is back to plain pending.
             with work.unit() as (session, bundle):
-                bundle.status = "pending"
+                move(bundle, BundleEvent.REFUSED, work.clock.now())
         raise
     except (QuotaExceeded, Rejected):
         if not sent_maybe:
             with work.unit() as (session, bundle):
-                bundle.status = "pending"
+                move(bundle, BundleEvent.REFUSED, work.clock.now())
         raise
     except WeChatError as exc:
         # Any other errcode (a token refused even after the client's refresh, 42001/40001/
@@ -279,24 +282,25 @@ def _submit(work: BundleWork, gateway) -> str:
         # of waiting out the reconcile meant for calls whose outcome is unknown.
         if exc.errcode is not None and not sent_maybe:
             with work.unit() as (session, bundle):
-                bundle.status = "pending"
+                move(bundle, BundleEvent.REFUSED, work.clock.now())
         raise
     crash_point("after_submit")
     return "submitted"
 
 
 def _submitted(bundle: PublishBundle, now: datetime) -> None:
-    bundle.status, bundle.attempts, bundle.next_attempt_at = "submitted", 0, now
+    move(bundle, BundleEvent.SUBMITTED, now)
+    bundle.attempts, bundle.next_attempt_at = 0, now
     bundle.last_error = bundle.last_errcode = None
 
 
-def _reconcile(work: BundleWork, gateway) -> str:
+def _reconcile(work: BundleWork, gateway: Gateway) -> str:
     with work.unit() as (session, bundle):
         if bundle.submitting_since is None:  # marked before this was recorded: the wait starts now
             bundle.submitting_since = work.clock.now()
         mode, marked_at, media_id = bundle.mode, bundle.submitting_since, bundle.draft_media_id
         due = bundle.next_attempt_at
-        thumbs = [_cover(session, p.id).thumb_media_id for p in outcome.bundle_posts(session, bundle)]
+        thumbs = [article.cover(session, p.id).thumb_media_id for p in outcome.bundle_posts(session, bundle)]
     if mode == "mass":
         if due is not None and work.clock.now() < due:
             return "submitting"  # the send just went unanswered: its repeat waits out the minute
@@ -334,7 +338,7 @@ def _reconcile(work: BundleWork, gateway) -> str:
     return _submit(work, gateway)
 
 
-def _find_published(gateway, thumbs: list[str]):
+def _find_published(gateway: Gateway, thumbs: list[str]):
     """The published item whose articles carry exactly this bundle's covers (thumb media ids
     are unique to the bundle's uploads), with its URLs."""
     for page in range(RECONCILE_PAGES):
@@ -347,7 +351,7 @@ def _find_published(gateway, thumbs: list[str]):
     return None
 
 
-def _remove_unrecorded_drafts(work: BundleWork, gateway, articles: list[DraftArticle]) -> None:
+def _remove_unrecorded_drafts(work: BundleWork, gateway: Gateway, articles: list[DraftArticle]) -> None:
     """Delete the drafts a draft/add of this bundle made without govpost learning their
     media_id: those with exactly this bundle's articles (title and cover, in order; the
     covers' media ids are this bundle's own uploads). None of them can be submitted by
@@ -369,7 +373,7 @@ def _remove_unrecorded_drafts(work: BundleWork, gateway, articles: list[DraftArt
                  media_id)
 
 
-def _poll(work: BundleWork, gateway) -> str:
+def _poll(work: BundleWork, gateway: Gateway) -> str:
     with work.unit() as (session, bundle):
         mode, publish_id, msg_id = bundle.mode, bundle.publish_id, bundle.msg_id
         sent_at = bundle.submitting_since
@@ -404,7 +408,7 @@ def _poll(work: BundleWork, gateway) -> str:
         return bundle.status
 
 
-def _listed_at(gateway, article_id: str | None) -> datetime | None:
+def _listed_at(gateway: Gateway, article_id: str | None) -> datetime | None:
     """When WeChat says the job went out (freepublish/batchget's update_time): freepublish/get
     gives no time, and the time of the poll that saw it done may fall in the next day, or
     the next year."""
@@ -480,44 +484,23 @@ def _fail(work: BundleWork, reason: str, errcode: int | None) -> str:
         return "failed"
 
 
-# -- images and articles -----------------------------------------------------------------
+# -- images ------------------------------------------------------------------------------
 
 
-def _cover(session: Session, post_id: int) -> PostImage | None:
-    return session.scalar(
-        select(PostImage).where(PostImage.post_id == post_id).order_by(PostImage.is_cover.desc(), PostImage.id)
-    )
-
-
-def _upload_images(work: BundleWork, gateway, post_ids: list[int]) -> None:
+def _upload_images(work: BundleWork, gateway: Gateway, post_ids: list[int]) -> None:
     """Upload the bundle's pictures not uploaded yet, and keep the results in one unit at the
     end (also when an upload fails half-way), or sooner when the uploads have taken a third
     of the lease, which that unit renews. A pipeline killed before the unit uploads those
     pictures again when it resumes: harmless, a picture is not a publication (the draft and
     the publish, which are, keep their own unit each). Two units per picture (a commit, a row
     lock and a lease renewal each) were more than half of a publish's time."""
-    jobs = []
     with work.unit() as (session, _):
-        for post_id in post_ids:
-            cover = _cover(session, post_id)
-            body_ids = list(session.scalars(
-                select(PostBlock.image_id).where(PostBlock.post_id == post_id, PostBlock.kind == "image",
-                                                 PostBlock.image_id.is_not(None))
-            ))
-            if cover is not None and cover.thumb_media_id is None:
-                jobs.append(("thumb", post_id, cover.id, cover.data))
-            for image in session.scalars(select(PostImage).where(PostImage.id.in_(body_ids))):
-                if image.body_url is None:
-                    jobs.append(("body", post_id, image.id, image.data))
-    uploaded: list[tuple[str, int, object]] = []
+        jobs = [pending for post_id in post_ids for pending in article.pending_uploads(session, post_id)]
+    uploaded: list[tuple[article.Upload, object]] = []
     kept_at = work.clock.now()
     try:
-        for kind, post_id, image_id, data in jobs:
-            name = f"post{post_id}-{image_id}"
-            if kind == "thumb":
-                uploaded.append((kind, image_id, gateway.upload_thumb(data, name)))
-            else:
-                uploaded.append((kind, image_id, gateway.upload_body_image(data, name)))
+        for pending in jobs:
+            uploaded.append((pending, article.upload(gateway, pending)))
             if work.clock.now() - kept_at >= LEASE / 3:
                 _keep_uploads(work, uploaded)
                 kept_at = work.clock.now()
@@ -525,33 +508,10 @@ def _upload_images(work: BundleWork, gateway, post_ids: list[int]) -> None:
         _keep_uploads(work, uploaded)
 
 
-def _keep_uploads(work: BundleWork, uploaded: list[tuple[str, int, object]]) -> None:
+def _keep_uploads(work: BundleWork, uploaded: list[tuple[article.Upload, object]]) -> None:
     if not uploaded:
         return
     with work.unit() as (session, _):
-        for kind, image_id, result in uploaded:
-            image = session.get(PostImage, image_id)
-            if kind == "thumb":
-                image.thumb_media_id, image.thumb_url = result.media_id, result.url
-            else:
-                image.body_url = result
+        for pending, result in uploaded:
+            article.record(session, pending, result)
     uploaded.clear()
-
-
-def _article(session: Session, post) -> DraftArticle:
-    cover = _cover(session, post.id)
-    return DraftArticle(
-        title=post.title,
-        content=_content(session, post.id),
-        thumb_media_id=cover.thumb_media_id if cover is not None else "",
-        author=post.author_name,
-        digest=post.digest,
-    )
-
-
-def _content(session: Session, post_id: int) -> str:
-    blocks = session.scalars(select(PostBlock).where(PostBlock.post_id == post_id).order_by(PostBlock.position))
-    urls = dict(session.execute(
-        select(PostImage.id, PostImage.body_url).where(PostImage.post_id == post_id)
-    ).all())
-    return render_article([Block(b.kind, b.text, b.image_id) for b in blocks], urls.get)

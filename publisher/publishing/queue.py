@@ -26,6 +26,7 @@ from publisher.texts import publishing as texts
 from publisher.timeparse import format_beijing
 
 from . import quota
+from .states import ACTIVE_VALUES
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def queue_overview(session: Session, account: AccountContext, settings: Settings
     """队列: the bundles under way, then the plan slot by slot, exactly as the scheduler will follow it."""
     plan, posts = current_plan(session, account, settings, now)
     in_progress = session.scalars(select(PublishBundle).where(
-        PublishBundle.account_id == account.id, PublishBundle.status.in_(("pending", "submitting", "submitted"))))
+        PublishBundle.account_id == account.id, PublishBundle.status.in_(ACTIVE_VALUES)))
     return QueueOverview(
         mode=account.settings.mode,
         in_progress=tuple(

@@ -1,6 +1,7 @@
 """The WeChat adapter: the only part of govpost that knows wechatpy.
 
-- `WeChatGateway` (via `make_gateway`): the API calls govpost makes, plain values in and out.
+- `Gateway`: the API calls govpost makes, plain values in and out, as a Protocol;
+  `WeChatGateway` is the real one, built by `wechat_gateway` (a `GatewayFactory`).
 - `token_store_for`: the shared access-token store (database, or Redis when configured).
 - `messages`: the webhook side (signatures, AES, parsing, replies).
 - `errors`: what can go wrong, as domain exceptions.
@@ -32,6 +33,7 @@ from .errors import (
     TransientError,
     WeChatError,
 )
+from .gateway import Gateway, GatewayFactory, wechat_gateway
 from .messages import (
     InboundMessage,
     MassSendFinished,
@@ -63,6 +65,8 @@ __all__ = [
     "DraftArticle",
     "DuplicateClientMsgId",
     "FetchedToken",
+    "Gateway",
+    "GatewayFactory",
     "InboundMessage",
     "InvalidMessage",
     "MassSendFinished",
@@ -97,4 +101,5 @@ __all__ = [
     "token_store_for",
     "upload_part",
     "verify_signature",
+    "wechat_gateway",
 ]

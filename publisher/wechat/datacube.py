@@ -23,7 +23,7 @@ from datetime import date
 
 from publisher.models import reach
 
-from .client import WeChatGateway
+from .gateway import Gateway
 from .errors import WeChatError
 
 
@@ -58,7 +58,7 @@ class Figures:
     favourites: int
 
 
-def fetch(gateway: WeChatGateway, endpoint: Endpoint, begin: date, end: date) -> list[Figures]:
+def fetch(gateway: Gateway, endpoint: Endpoint, begin: date, end: date) -> list[Figures]:
     """One call; a malformed answer is a `WeChatError` like any other bad answer."""
     rows = gateway.datacube(endpoint.method, begin, end)
     try:

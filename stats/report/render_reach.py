@@ -8,6 +8,7 @@ from publisher.texts import reach as texts
 from stats.reach import MEASURED, NOT_PROVIDED, ArticleRow
 
 from .build import Report
+from .xlsx_cells import inert
 
 
 def reads_sheet(sheet, report: Report) -> None:
@@ -19,7 +20,7 @@ def reads_sheet(sheet, report: Report) -> None:
     sheet.column_dimensions["H"].width = 36
     sheet.append([_bold(sheet, header) for header in texts.SHEET_HEADERS])
     for row in report.reads:
-        sheet.append(_row(row))
+        sheet.append(inert(sheet, _row(row)))
 
 
 def _bold(sheet, value) -> WriteOnlyCell:

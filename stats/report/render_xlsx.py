@@ -25,6 +25,7 @@ from .build import Report
 from .consistency import violations
 from .layout import appeal_result_labels, appeal_values, application_column_labels, application_rows, article20_blocks
 from .render_reach import reads_sheet
+from .xlsx_cells import inert
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -108,7 +109,7 @@ def _summary(sheet, report: Report) -> None:
     rows += [[line] for line in violations(report.checks) or [texts.CHECKS_ALL_PASS]]
     sheet.column_dimensions["A"].width = 16
     for row in rows:
-        sheet.append(row)
+        sheet.append(inert(sheet, row))
 
 
 def _article20(grid: _Grid, report: Report) -> None:
@@ -183,5 +184,5 @@ def _ledger(sheet, entries: Iterable) -> None:
     yes, no = texts.YES, texts.NO
     # A date cell gets openpyxl's yyyy-mm-dd format by itself: no styled cell per row is needed.
     for disclosed_on, channel, topic, title, url, source, guessed, deleted in entries:
-        sheet.append([disclosed_on, channel, topic, title, url or "", source, yes if guessed else no,
-                      yes if deleted else no])
+        sheet.append(inert(sheet, [disclosed_on, channel, topic, title, url or "", source, yes if guessed else no,
+                                   yes if deleted else no]))

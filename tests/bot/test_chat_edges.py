@@ -104,7 +104,8 @@ def test_other_kinds_of_message_from_a_citizen_get_the_auto_reply(runtime, field
 def test_a_preview_that_cannot_reach_wechat_is_reported_not_dropped(runtime):
     from publisher.jobs import run_due_tasks
     from publisher.models import Task
-    from tests.publisher.test_chat_tasks import Unreachable, run_until_settled
+    from tests.fakes import Unreachable, with_gateway
+    from tests.support import run_tasks_until_settled
 
     editor = "oEditor000000000000000000001"
     say(runtime, editor, f"绑定 {invite_code(runtime, '张三')}")
@@ -112,10 +113,10 @@ def test_a_preview_that_cannot_reach_wechat_is_reported_not_dropped(runtime):
     say(runtime, editor, "正文一段。")
     say(runtime, editor, "完成")
     run_due_tasks(runtime)
-    runtime._gateways["default"] = Unreachable()
+    runtime = with_gateway(runtime, Unreachable())
     assert "预览" in say(runtime, editor, f"预览 {post_id}")
 
-    run_until_settled(runtime)
+    run_tasks_until_settled(runtime)
 
     with runtime.session_factory() as session:
         told = [t.payload["text"] for t in session.scalars(select(Task).where(Task.kind == "send_text"))]

@@ -14,7 +14,7 @@ from publisher.models import PublishBundle
 from publisher.reach import pull_every_account
 from publisher.sandbox.datacube import _figures
 from publisher.texts import reach as texts
-from tests.publisher.test_reach import at_morning, both_clocks_at, no_wait, published_mass_post
+from tests.publishing_support import at_morning, both_clocks_at, no_wait, published_mass_post
 from tests.publishing_support import queue_post, run_until_settled
 
 

@@ -1,7 +1,6 @@
 """From chat to the account: a post written and approved over the webhook goes out in its
 slot through the sandbox, lands in the ledger, and the author gets the link in WeChat."""
 from dataclasses import replace
-from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -9,6 +8,7 @@ from publisher.clock import FixedClock
 from publisher.models import LedgerEntry, Post
 from publisher.scheduler import tick
 from tests.bot.conftest import COVER
+from tests.support import cover_saved, next_slot
 
 EDITOR, REVIEWER = "oEditor000000000000000000007", "oReviewer00000000000000000007"
 
@@ -21,7 +21,7 @@ def test_post_approved_in_chat_is_published_in_its_slot_and_the_author_gets_the_
     post_id = int(opened.split("稿件 ")[1].split("「")[0])
     say(EDITOR, "3月1日，我镇召开合作社分红大会。")
     live.send_image(EDITOR, COVER.read_bytes())
-    live.wait_for(lambda: _cover_saved(live, post_id))
+    live.wait_for(lambda: cover_saved(live, post_id))
     say(EDITOR, "完成")
     say(EDITOR, f"提交 {post_id}")
     assert "审核通过" in say(REVIEWER, f"通过 {post_id}")
@@ -29,7 +29,7 @@ def test_post_approved_in_chat_is_published_in_its_slot_and_the_author_gets_the_
 
     # The scheduler, at the moment of the next slot.
     settings = live.runtime.settings
-    slot = _next_slot(live.runtime.clock.now(), settings)
+    slot = next_slot(live.runtime.clock.now(), settings)
     at_slot = replace(live.runtime, clock=FixedClock(slot))
     tick(at_slot, "story-worker")
     tick(at_slot, "story-worker")  # the job's result (event or poll), then the notices
@@ -42,20 +42,3 @@ def test_post_approved_in_chat_is_published_in_its_slot_and_the_author_gets_the_
     assert live.state()["published"][0]["titles"] == ["合作社分红大会召开"]
     live.wait_for(lambda: any(post.article_url in t for t in live.texts_to(EDITOR)))
     assert any(post.article_url in t for t in live.texts_to(REVIEWER))
-
-
-def _cover_saved(live, post_id: int) -> bool:
-    from publisher.models import PostImage
-
-    with live.runtime.session_factory() as session:
-        return bool(session.scalar(select(PostImage.data).where(PostImage.post_id == post_id)))
-
-
-def _next_slot(now: datetime, settings) -> datetime:
-    local = now.astimezone(settings.timezone)
-    for days in (0, 1):
-        for slot in settings.default_account.slots:
-            moment = datetime.combine(local.date() + timedelta(days=days), slot, settings.timezone)
-            if moment > now:
-                return moment
-    raise AssertionError("no slot in two days")

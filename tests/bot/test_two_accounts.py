@@ -13,7 +13,7 @@ from publisher.models import LedgerEntry, Post
 from publisher.scheduler import tick
 from publisher.settings import SANDBOX_AES_KEY
 from tests.bot.conftest import COVER, Live, serving
-from tests.bot.test_publishing_story import _cover_saved, _next_slot
+from tests.support import cover_saved, next_slot
 
 EDITOR_A, REVIEWER_A = "oTownA_Editor00000000000001", "oTownA_Reviewer000000000001"
 EDITOR_B, REVIEWER_B = "oTownB_Editor00000000000001", "oTownB_Reviewer000000000001"
@@ -39,7 +39,7 @@ def _approved_post(town: Live, editor: str, reviewer: str, title: str) -> int:
     post_id = int(opened.split("稿件 ")[1].split("「")[0])
     town.say(editor, f"{title}，全体村民参加。")
     town.send_image(editor, COVER.read_bytes())
-    town.wait_for(lambda: _cover_saved(town, post_id))
+    town.wait_for(lambda: cover_saved(town, post_id))
     town.say(editor, "完成")
     town.say(editor, f"提交 {post_id}")
     assert "审核通过" in town.say(reviewer, f"通过 {post_id}")
@@ -68,7 +68,7 @@ def test_each_township_commands_only_its_own_account_and_publishes_under_its_own
     post_b = _approved_post(town_b, EDITOR_B, REVIEWER_B, "向阳乡开展冬季植树")
 
     runtime = town_a.runtime
-    at_slot = replace(runtime, clock=FixedClock(_next_slot(runtime.clock.now(), runtime.settings)))
+    at_slot = replace(runtime, clock=FixedClock(next_slot(runtime.clock.now(), runtime.settings)))
     tick(at_slot, "county-worker")
     tick(at_slot, "county-worker")
 

@@ -16,7 +16,7 @@ from publisher.sandbox.datacube import _figures
 from publisher.texts import reach as texts
 from publisher.texts import report as report_texts
 from tests.console.conftest import PASSWORD, sign_in
-from tests.publisher.test_reach import at_morning, both_clocks_at, no_wait, published_mass_post
+from tests.publishing_support import at_morning, both_clocks_at, no_wait, published_mass_post
 from tests.publishing_support import queue_post, run_until_settled
 
 

@@ -2,14 +2,11 @@
 a process of its own, as a county would run them: the webhook works from any worker, and one message that WeChat
 delivers three times at once, landing on different workers, is acted on once."""
 import os
-import socket
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
-import requests
 from sqlalchemy import func, select
 
 from publisher.accounts import account_by_name
@@ -20,38 +17,15 @@ from publisher.models import InboundMessage, Post
 from publisher.sandbox import build_text_message, decrypt_reply, wechat_post
 from publisher.settings import load_settings
 from publisher.staff import invite, invite_key
-from tests.support import wait_until
+from tests.support import BIN, free_port, start_process, wait_for_http
 
 pytestmark = pytest.mark.slow
-BIN = Path(sys.executable).parent
 GUNICORN_CONF = Path(__file__).resolve().parents[2] / "bot" / "gunicorn.conf.py"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _start(args, env) -> subprocess.Popen:
-    return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def _wait_for(url: str, process: subprocess.Popen) -> None:
-    def up():
-        if process.poll() is not None:
-            pytest.fail(f"{process.args} exited: {process.stdout.read()}")
-        try:
-            return requests.get(url, timeout=1).ok
-        except requests.RequestException:  # not listening yet, or its workers still booting
-            return False
-
-    wait_until(up, timeout=60, interval=0.2)
 
 
 @pytest.fixture
 def county(database_url, tmp_path):
-    web_port, sandbox_port = _free_port(), _free_port()
+    web_port, sandbox_port = free_port(), free_port()
     web, sandbox = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{sandbox_port}"
     config = tmp_path / "govpost.toml"
     config.write_text('[[accounts]]\nname = "default"\naes_key = "' + "k" * 43 + '"\n', encoding="utf-8")
@@ -61,12 +35,12 @@ def county(database_url, tmp_path):
            "GOVPOST_BIND": f"127.0.0.1:{web_port}", "GOVPOST_WORKERS": "4"}
     subprocess.run([BIN / "govpost", "db", "upgrade"], env=env, check=True, capture_output=True, timeout=60)
     processes = [
-        _start([BIN / "govpost", "sandbox", "--port", str(sandbox_port)], env),
-        _start([BIN / "gunicorn", "-c", str(GUNICORN_CONF), "bot.wsgi:app"], env),
+        start_process([BIN / "govpost", "sandbox", "--port", str(sandbox_port)], env),
+        start_process([BIN / "gunicorn", "-c", str(GUNICORN_CONF), "bot.wsgi:app"], env),
     ]
     try:
-        _wait_for(sandbox + "/sandbox/state", processes[0])
-        _wait_for(web + "/healthz", processes[1])
+        wait_for_http(sandbox + "/sandbox/state", processes[0])
+        wait_for_http(web + "/healthz", processes[1])
         yield web, load_settings(config, environ=env)
     finally:
         for process in processes:

@@ -18,7 +18,7 @@ from publisher.sandbox import build_text_message, decrypt_reply, wechat_post
 from publisher.settings import load_settings
 from publisher.staff import invite, invite_key
 from publisher.texts import staff as texts
-from tests.e2e.test_gunicorn import BIN, _free_port, _start, _wait_for
+from tests.support import BIN, free_port, start_process, wait_for_http
 
 pytestmark = pytest.mark.slow
 SENDERS = 8
@@ -26,7 +26,7 @@ SENDERS = 8
 
 @pytest.fixture
 def four_workers(database_url, tmp_path):
-    web_port, sandbox_port = _free_port(), _free_port()
+    web_port, sandbox_port = free_port(), free_port()
     web, sandbox = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{sandbox_port}"
     config = tmp_path / "govpost.toml"
     config.write_text('[[accounts]]\nname = "default"\naes_key = "' + "k" * 43 + '"\n', encoding="utf-8")
@@ -35,12 +35,12 @@ def four_workers(database_url, tmp_path):
            "GOVPOST_SECRET_KEY": "shared-by-all-workers"}
     subprocess.run([BIN / "govpost", "db", "upgrade"], env=env, check=True, capture_output=True, timeout=60)
     processes = [
-        _start([BIN / "govpost", "sandbox", "--port", str(sandbox_port)], env),
-        _start([BIN / "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{web_port}", "bot.wsgi:app"], env),
+        start_process([BIN / "govpost", "sandbox", "--port", str(sandbox_port)], env),
+        start_process([BIN / "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{web_port}", "bot.wsgi:app"], env),
     ]
     try:
-        _wait_for(sandbox + "/sandbox/state", processes[0])
-        _wait_for(web + "/healthz", processes[1])
+        wait_for_http(sandbox + "/sandbox/state", processes[0])
+        wait_for_http(web + "/healthz", processes[1])
         yield web, load_settings(config, environ=env)
     finally:
         for process in processes:

@@ -106,3 +106,21 @@ def test_failed_mass_event_fails_the_bundle_with_the_status(make_runtime, sandbo
 
     row = post_row(runtime, post)
     assert row.status == "failed" and "err(30003)" in row.failure_reason
+
+
+def test_mass_success_event_after_the_bundle_failed_leaves_it_failed(make_runtime, sandbox_server, clock):
+    runtime = make_runtime(mode="mass")
+    post = queue_post(runtime, "己")
+    bundle = _submit_only(runtime, sandbox_server, clock, "cgi-bin/message/mass/get")
+    _deliver(runtime, clock, handle_mass_send_finished,
+             MassSendFinished(msg_id=bundle.msg_id, status="err(30003)", total_count=0, filter_count=0,
+                              sent_count=0, error_count=0))
+
+    _deliver(runtime, clock, handle_mass_send_finished,
+             MassSendFinished(msg_id=bundle.msg_id, status="send success", total_count=1, filter_count=1,
+                              sent_count=1, error_count=0, article_urls=[(1, "https://mp.example/mass/9")]))
+
+    assert post_row(runtime, post).status == "failed"
+    with runtime.session_factory() as session:
+        assert session.scalar(select(PublishBundle.status)) == "failed"
+        assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 0

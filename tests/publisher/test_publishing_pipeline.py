@@ -166,7 +166,7 @@ def test_worker_whose_lease_ran_out_mid_upload_stops_instead_of_publishing_a_sec
 ):
     runtime = make_runtime()
     post = queue_post(runtime, "慢上传的")
-    gateway = runtime._gateways["default"]
+    gateway = runtime.gateway("default")
     upload = gateway.upload_thumb
     stalled = []
 
@@ -268,7 +268,7 @@ def test_a_posts_pictures_are_uploaded_without_a_commit_between_them(make_runtim
     units = []
     unit = pipeline.BundleWork.unit
     monkeypatch.setattr(pipeline.BundleWork, "unit", lambda self: units.append(1) or unit(self))
-    gateway = runtime._gateways["default"]
+    gateway = runtime.gateway("default")
     units_at_upload = []
     for name in ("upload_thumb", "upload_body_image"):
         original = getattr(gateway, name)
@@ -292,7 +292,7 @@ def test_an_upload_failing_half_way_keeps_the_pictures_uploaded_before_it(make_r
 
     runtime = make_runtime()
     post = queue_post(runtime, "第二张传不上的", body_picture=True)
-    gateway = runtime._gateways["default"]
+    gateway = runtime.gateway("default")
 
     def failing(data, name):
         raise TransientError(None, "connection reset")

@@ -7,35 +7,17 @@ from sqlalchemy import func, select
 
 from publisher.models import LedgerEntry, PublishBundle, ReachFigure, ReachPull
 from publisher.reach import latest_day, pull, pull_every_account, windows
-from publisher.sandbox.clock import beijing
 from publisher.sandbox.datacube import _figures
 from tests.conftest import BEIJING
-from tests.publishing_support import queue_post, run_until_settled
-
-
-def no_wait(_seconds: float) -> None:
-    """The pause between calls, recorded by the backfill test, skipped elsewhere."""
-
-
-def both_clocks_at(sandbox_server, clock, when: datetime) -> None:
-    """govpost's clock and the sandbox's (which only moves forward) on the same moment."""
-    sandbox_now = beijing(sandbox_server.state()["clock"]["now"])
-    sandbox_server.advance(max(0.0, (when - sandbox_now).total_seconds()))
-    clock.set(when)
-
-
-def the_sandbox_day(sandbox_server) -> datetime:
-    now = beijing(sandbox_server.state()["clock"]["now"])
-    return datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), BEIJING)
-
-
-def published_mass_post(runtime, sandbox_server, clock, title: str = "合作社分红大会召开") -> tuple[int, date]:
-    """A post mass-sent at 12:00 of a day that is still the future for the sandbox."""
-    day = the_sandbox_day(sandbox_server)
-    post = queue_post(runtime, title, scheduled_at=day.replace(hour=12))
-    both_clocks_at(sandbox_server, clock, day.replace(hour=12))
-    run_until_settled(runtime, clock)
-    return post, day.date()
+from tests.publishing_support import (
+    at_morning,
+    both_clocks_at,
+    no_wait,
+    published_mass_post,
+    queue_post,
+    run_until_settled,
+    the_sandbox_day,
+)
 
 
 def test_the_daily_pull_run_twice_stores_the_exact_figures_once(make_runtime, sandbox_server, clock):
@@ -76,10 +58,6 @@ def test_windows_never_pass_the_span():
     assert list(windows(days, 3)) == [(date(2024, 1, 1), date(2024, 1, 3)), (date(2024, 1, 4), date(2024, 1, 6)),
                                       (date(2024, 1, 7), date(2024, 1, 8)), (date(2024, 1, 20), date(2024, 1, 20))]
 
-
-
-def at_morning(day: date, hour: int = 9, minute: int = 0) -> datetime:
-    return datetime.combine(day, datetime.min.time(), BEIJING).replace(hour=hour, minute=minute)
 
 
 def account_id_of(runtime) -> int:

@@ -6,6 +6,7 @@ from publisher.models import Task
 from publisher import tasks
 from publisher.tasks import LEASE, MAX_ATTEMPTS, enqueue
 from publisher.wechat import Rejected, TransientError
+from tests.fakes import WritesMeanwhile, with_gateway
 
 RAN: list[tuple[str, dict]] = []
 
@@ -115,25 +116,13 @@ def test_unknown_kind_fails_clearly(runtime, account):
     assert "no handler" in _task(runtime, task_id).last_error
 
 
-class _GatewayThatWritesMeanwhile:
-    """Stands for a slow WeChat call during which another writer (the webhook) must get in."""
-
-    def __init__(self, runtime, account):
-        self.runtime, self.account = runtime, account
-
-    def send_text(self, openid, text):
-        with self.runtime.session_factory.begin() as session:
-            enqueue(session, account_id=self.account.id, kind="test_record", payload={"by": "webhook"},
-                    run_after=self.runtime.clock.now())
-
-
 def _reads_then_calls(ctx, payload):
     ctx.session.get(Task, payload["task_id"])  # a read opens the transaction first
     ctx.gateway.send_text("o-1", "hi")
 
 
 def test_a_task_holds_no_database_lock_while_it_calls_wechat(runtime, account):
-    runtime._gateways["default"] = _GatewayThatWritesMeanwhile(runtime, account)
+    runtime = with_gateway(runtime, WritesMeanwhile(runtime, account))
     task_id = _enqueue(runtime, account, "test_reads_then_calls_wechat")
     with runtime.session_factory.begin() as session:
         session.get(Task, task_id).payload = {"task_id": task_id}

@@ -16,8 +16,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from publisher.models import LedgerEntry, Post, PublishBundle, Task
-from publisher.publishing.claim import ACTIVE
 from publisher.jobs import run_due_tasks
+from publisher.publishing.states import ACTIVE_VALUES
 
 
 def went_out(sandbox_state) -> Counter:
@@ -71,9 +71,9 @@ def end_state_problems(runtime, sandbox_state, post_ids: list[int], *, now=None,
             if expect_reason and not any(post.title in t and expect_reason in t for t in told):
                 problems.append(f"{post.title}: author not told the reason {expect_reason!r}: {told}")
     for bundle in bundles:
-        if bundle.status in ACTIVE and (bundle.claim_expires_at is None or bundle.claim_expires_at < now):
+        if bundle.status in ACTIVE_VALUES and (bundle.claim_expires_at is None or bundle.claim_expires_at < now):
             problems.append(f"bundle {bundle.id}: still {bundle.status}")
-    live_drafts = {b.draft_media_id for b in bundles if b.status in ACTIVE and b.draft_media_id}
+    live_drafts = {b.draft_media_id for b in bundles if b.status in ACTIVE_VALUES and b.draft_media_id}
     with sandbox_state.lock:
         leftover = [m for m in sandbox_state.drafts if m not in live_drafts]
     if leftover:

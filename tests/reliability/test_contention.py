@@ -27,7 +27,7 @@ from publisher.runtime import Runtime
 from publisher.sandbox import build_text_message, decrypt_reply, wechat_post
 from publisher.settings import load_settings
 from tests.bot.conftest import reply_text
-from tests.e2e.test_gunicorn import _free_port, _wait_for
+from tests.support import free_port, wait_for_http
 from tests.publishing_support import add_staff, queue_post
 from tests.support import wait_until
 
@@ -44,7 +44,7 @@ REPLY_LIMIT = 5.0  # seconds: WeChat gives up on the webhook after five
 @pytest.fixture(params=KINDS)
 def county(request, tmp_path):
     with throwaway_database(request.param, tmp_path) as database_url:
-        web_port, sandbox_port = _free_port(), _free_port()
+        web_port, sandbox_port = free_port(), free_port()
         web, sandbox = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{sandbox_port}"
         config = tmp_path / "govpost.toml"
         config.write_text('[sandbox]\npublish_delay = 0\n[[accounts]]\nname = "default"\naes_key = "'
@@ -68,8 +68,8 @@ def county(request, tmp_path):
         try:
             for command, log in zip(commands, logs):
                 processes.append(subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT))
-            _wait_for(sandbox + "/sandbox/state", processes[0])
-            _wait_for(web + "/healthz", processes[1])
+            wait_for_http(sandbox + "/sandbox/state", processes[0])
+            wait_for_http(web + "/healthz", processes[1])
             yield web, runtime, settings.default_account, logs, request.param
         finally:
             for process in processes:

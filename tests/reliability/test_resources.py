@@ -25,8 +25,9 @@ from publisher.models import InboundMessage, LedgerEntry, Post
 from publisher.publishing.runner import run_publishing_pass
 from publisher.runtime import Runtime
 from publisher.sandbox import build_text_message
-from publisher.wechat import make_gateway, parse_message, token_store_for
+from publisher.wechat import parse_message
 from tests.conftest import BEIJING
+from tests.fakes import sandbox_gateways
 from tests.publishing_support import add_staff, post_row, publishing_settings, queue_post, run_until_settled
 
 from .databases import throwaway_database
@@ -62,11 +63,9 @@ class FullDisk:
 def _runtime(url: str, sandbox_url: str, clock) -> Runtime:
     settings = publishing_settings(url, sandbox_url)
     engine = make_engine(url)
-    runtime = Runtime(settings, engine, make_session_factory(engine), clock)
+    runtime = Runtime(settings, engine, make_session_factory(engine), clock, gateway_factory=sandbox_gateways)
     with transaction(runtime.session_factory) as session:
         sync_accounts(session, settings, clock)
-    store = token_store_for(settings, runtime.session_factory, clock)
-    runtime._gateways["default"] = make_gateway(settings, settings.default_account, store, timeout=1.0)
     return runtime
 
 

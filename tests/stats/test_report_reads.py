@@ -16,7 +16,7 @@ from publisher.texts import reach as texts
 from stats.report import build_report
 from stats.report.render import render
 from stats.reach import section_one_figures
-from tests.publisher.test_reach import at_morning, both_clocks_at, no_wait, published_mass_post
+from tests.publishing_support import at_morning, both_clocks_at, no_wait, published_mass_post
 
 
 def test_the_xlsx_has_a_sheet_of_articles_with_their_reads_and_no_invented_figure(

@@ -21,8 +21,8 @@ def load_rows(runtime, account, count: int) -> None:
     rows = []
     for n in range(count):
         day = date(YEAR, 1, 1) + timedelta(days=n % 366)
-        # Not WeChat articles: those are listed again on the reads sheet, which stats.reach
-        # loads as one list (not streamed yet), and this test is about the ledger sheet.
+        # Not WeChat articles: those are listed again on the reads sheet, and this test is
+        # about the ledger sheet.
         rows.append({"account_id": account.id, "channel": "三务公开栏", "topic": "乡村振兴", "topic_guessed": n % 7 == 0,
                      "title": f"工作动态第{n}条", "url": f"https://mp.weixin.qq.com/s/{n:012d}",
                      "published_at": datetime(day.year, day.month, day.day, 2, n % 60, tzinfo=UTC),
@@ -75,3 +75,21 @@ def test_xlsx_national_tables_box_every_cell_of_a_merged_header(runtime, account
     assert applications.column_dimensions["C"].width == 40
     ledger = book["公开台账"]
     assert ledger.freeze_panes == "A2" and ledger.column_dimensions["D"].width == 48
+
+
+def test_a_title_typed_as_a_formula_stays_text_on_every_sheet(runtime, account):
+    title = '=HYPERLINK("http://203.0.113.9/x","点此查看")'
+    now = datetime(2025, 1, 2, tzinfo=UTC)
+    with runtime.session_factory.begin() as session:
+        session.execute(insert(LedgerEntry), [{
+            "account_id": account.id, "channel": "微信公众号", "topic": "=1+1", "topic_guessed": False,
+            "title": title, "url": None, "published_at": datetime(YEAR, 3, 1, 2, tzinfo=UTC),
+            "disclosed_on": date(YEAR, 3, 1), "source": "manual", "created_by": "test", "created_at": now}])
+    with runtime.session_factory() as session:
+        report = build_report(session, account, YEAR, settings=runtime.settings,
+                              today=date(2025, 1, 20), with_entries=True)
+        workbook = load_workbook(io.BytesIO(render(report, "xlsx")))
+    typed = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row
+             if isinstance(cell.value, str) and cell.value.startswith("=")]
+    assert {c.value for c in typed} >= {title, "=1+1"}
+    assert {c.data_type for c in typed} == {"s"}

@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from publisher.sandbox import build_text_message, encrypt, sign
 from publisher.wechat.errors import InvalidMessage
 from publisher.wechat.messages import decrypt_message, open_message, parse_message
-from tests.wechat.test_messages import ACCOUNT, TEXT
+from tests.support import STAFF_TEXT_XML as TEXT
+from tests.support import WECHAT_ACCOUNT as ACCOUNT
 from tests.wechat.wrong_shapes import WRONG_SHAPES, message
 
 TS, NONCE = "1740800000", "nonce42"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, time, timezone
+from datetime import datetime, timezone
 
 import pytest
 import wechatpy
@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from wechatpy.crypto import WeChatCrypto
 
-from publisher.settings import AccountSettings
 from publisher.wechat.errors import InvalidMessage
 from publisher.wechat.messages import (
     PublishJobFinishEvent,
@@ -22,23 +21,8 @@ from publisher.wechat.messages import (
     timestamp_is_fresh,
     verify_signature,
 )
-
-ACCOUNT = AccountSettings(
-    name="default",
-    display_name="测试镇",
-    appid="wx5a4db0c0ffee0001",
-    secret="s" * 32,
-    token="govposttoken",
-    aes_key="abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
-    mode="freepublish",
-    account_type="subscription",
-    slots=(time(12, 0),),
-)
-
-TEXT = """<xml><ToUserName><![CDATA[gh_township]]></ToUserName>
-<FromUserName><![CDATA[oStaff0000000000000000000001]]></FromUserName>
-<CreateTime>1740800000</CreateTime><MsgType><![CDATA[text]]></MsgType>
-<Content><![CDATA[新建 乡村振兴]]></Content><MsgId>24000000000000001</MsgId></xml>"""
+from tests.support import STAFF_TEXT_XML as TEXT
+from tests.support import WECHAT_ACCOUNT as ACCOUNT
 
 PUBLISHED = """<xml><ToUserName><![CDATA[gh_township]]></ToUserName>
 <FromUserName><![CDATA[oSystem00000000000000000000]]></FromUserName>

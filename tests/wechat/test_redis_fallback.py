@@ -13,7 +13,7 @@ from publisher.models import WeChatToken
 from publisher.redis_link import RETRY_AFTER, RedisLink
 from publisher.wechat.tokens import RedisWithDatabaseFallback
 from tests.redis_support import own_redis  # noqa: F401  (fixture)
-from tests.wechat.test_tokens import APPID, T0, CountingFetch, ask_at_once
+from tests.support import APPID, T0, CountingFetch, ask_at_once
 
 LOST = "Redis unreachable"
 

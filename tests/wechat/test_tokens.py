@@ -4,7 +4,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -13,59 +13,7 @@ from publisher.clock import FixedClock
 from publisher.db import make_engine, make_session_factory
 from publisher.models import WeChatToken
 from publisher.wechat.tokens import DatabaseTokenStore, FetchedToken, RedisTokenStore
-
-APPID = "wx00000000000000aa"
-T0 = datetime(2025, 3, 1, 4, 0, tzinfo=timezone.utc)
-
-
-class CountingFetch:
-    """A token endpoint that is slow enough for concurrent callers to overlap."""
-
-    def __init__(self, delay: float = 0.0, expires_in: int = 7200):
-        self.calls: list[bool] = []
-        self.delay = delay
-        self.expires_in = expires_in
-        self._lock = threading.Lock()
-
-    def __call__(self, force_refresh: bool) -> FetchedToken:
-        with self._lock:
-            self.calls.append(force_refresh)
-            number = len(self.calls)
-        time.sleep(self.delay)
-        return FetchedToken(f"token-{number}", self.expires_in)
-
-
-class StableFetch(CountingFetch):
-    """Like stable_token: the same token on every non-forced call, a new one when forced."""
-
-    def __call__(self, force_refresh: bool) -> FetchedToken:
-        with self._lock:
-            self.calls.append(force_refresh)
-            if force_refresh or not hasattr(self, "current"):
-                self.current = f"token-{self.calls.count(True) + 1}"
-            return FetchedToken(self.current, self.expires_in)
-
-
-def ask_at_once(store, fetch, callers: int = 8) -> list[str]:
-    barrier = threading.Barrier(callers)
-    results: list[str] = []
-    errors: list[BaseException] = []
-
-    def caller():
-        barrier.wait()
-        try:
-            results.append(store.get(APPID, fetch))
-        except BaseException as exc:  # surfaced by the assertion below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=caller) for _ in range(callers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors
-    return results
-
+from tests.support import APPID, T0, CountingFetch, StableFetch, ask_at_once
 
 def fetch_count(session_factory) -> int:
     with session_factory() as session:

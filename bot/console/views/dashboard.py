@@ -10,6 +10,7 @@ from publisher import citizen_messages
 from publisher.lifecycle import Status
 from publisher.models import Post, PublishBundle
 from publisher.publishing.outcome import bundle_posts
+from publisher.publishing.states import ACTIVE_VALUES
 from publisher.publishing.queue import current_plan
 from publisher.scheduler import last_wechat_article_at, staleness
 from publisher.texts import report as report_texts
@@ -28,7 +29,7 @@ def dashboard():
     last = last_wechat_article_at(session, account.id)
     plan, queued = current_plan(session, account, settings, now)
     in_progress = session.scalars(select(PublishBundle).where(
-        PublishBundle.account_id == account.id, PublishBundle.status.in_(("pending", "submitting", "submitted")))
+        PublishBundle.account_id == account.id, PublishBundle.status.in_(ACTIVE_VALUES))
         .order_by(PublishBundle.slot_at)).all()
     awaiting = session.scalars(select(Post).where(Post.account_id == account.id,
                                                   Post.status == Status.SUBMITTED.value)

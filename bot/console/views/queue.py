@@ -17,10 +17,10 @@ from publisher.models import Post, PublishBundle
 from publisher.publishing import actions
 from publisher.publishing.outcome import bundle_posts
 from publisher.publishing.queue import current_plan
+from publisher.publishing.states import ACTIVE_VALUES
 from publisher.texts import console as texts
 
 UPCOMING_SLOTS = 14
-IN_PROGRESS = ("pending", "submitting", "submitted")
 
 
 def upcoming_slots(now: datetime) -> list[datetime]:
@@ -42,7 +42,7 @@ def queue():
     now = rt.clock.now()
     plan, queued = current_plan(session, g.account, rt.settings, now)
     bundles = session.scalars(select(PublishBundle).where(
-        PublishBundle.account_id == g.account.id, PublishBundle.status.in_(IN_PROGRESS))
+        PublishBundle.account_id == g.account.id, PublishBundle.status.in_(ACTIVE_VALUES))
         .order_by(PublishBundle.slot_at)).all()
     waiting = session.scalars(select(Post).where(Post.account_id == g.account.id,
                                                  Post.status == Status.SUBMITTED.value)
