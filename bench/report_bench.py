@@ -26,22 +26,22 @@ from sqlalchemy import create_engine, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from config import CONFIG_DIR  # noqa: E402
-from publisher.accounts import load_topic_table  # noqa: E402
 from publisher.db import database_url, make_engine, make_session_factory  # noqa: E402
 from publisher.migrate import upgrade  # noqa: E402
 from publisher.models import WECHAT_CHANNEL, Account, LedgerEntry, Topic  # noqa: E402
+from publisher.settings import settings_from_mapping  # noqa: E402
 from stats.queries import AGGREGATE, aggregate_params  # noqa: E402
 from stats.report import build_report  # noqa: E402
 from stats.report.render_json import render_json  # noqa: E402
 
 FIRST_YEAR = 2015
 OFFLINE = ["三务公开栏", "广播", "会议", "政府网站"]
+SETTINGS = settings_from_mapping({}, {})  # the committed config/ files
 
 
 def load(engine, accounts: int, years: int, per_year: int) -> None:
     now = datetime.now(UTC)
-    topics = [t["name"] for t in load_topic_table(CONFIG_DIR)]
+    topics = [t.name for t in SETTINGS.topics]
     rng = random.Random(5)
     with engine.begin() as conn:
         conn.execute(insert(Account), [
@@ -107,7 +107,7 @@ def measure(url: str, account_id: int, year: int, repeat: int) -> tuple[float, f
     def report() -> bytes:
         with factory() as session:
             account = session.get(Account, account_id)
-            return render_json(build_report(session, account, year, config_dir=CONFIG_DIR, today=date.today()))
+            return render_json(build_report(session, account, year, settings=SETTINGS, today=date.today()))
 
     size = len(report())
     sql_ms, report_ms = medians_ms([bare, report], repeat)

@@ -13,6 +13,7 @@ from publisher import drafting, review
 from publisher.checks import Finding
 from publisher.lifecycle import Status
 from publisher.models import AuditEntry, Post, Staff, Topic
+from publisher.settings import Settings
 
 PAGE_SIZE = 20
 
@@ -92,7 +93,7 @@ class PostView:
     history: tuple[HistoryLine, ...]  # the latest `history_lines` entries, oldest first
 
 
-def post_view(session: Session, post: Post, *, config_dir, history_lines: int) -> PostView:
+def post_view(session: Session, post: Post, *, settings: Settings, history_lines: int) -> PostView:
     topic = session.get(Topic, post.topic_id) if post.topic_id else None
     images = {i.id: i for i in drafting.images_of(session, post.id)}
     blocks = []
@@ -116,7 +117,7 @@ def post_view(session: Session, post: Post, *, config_dir, history_lines: int) -
         status=post.status, scheduled_at=post.scheduled_at, published_at=post.published_at,
         article_url=post.article_url,
         approvers=tuple(session.get(Staff, a.reviewer_id).name for a in review.approvals_of(session, post)),
-        blocks=tuple(blocks), findings=drafting.check_post(session, post, config_dir), history=history,
+        blocks=tuple(blocks), findings=drafting.check_post(session, post, settings), history=history,
     )
 
 

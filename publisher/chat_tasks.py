@@ -63,7 +63,7 @@ def send_preview(ctx: TaskContext, payload: dict[str, Any]) -> None:
     gateway = ctx.gateway
     try:
         if not any(i.is_cover for i in images.values()):
-            drafting.ensure_cover(ctx.session, post, ctx.runtime.settings.config_dir, ctx.now)
+            drafting.ensure_cover(ctx.session, post, ctx.runtime.settings, ctx.now)
         # The very uploads and article the publish makes (and reuses, once recorded here).
         for pending in article.pending_uploads(ctx.session, post.id):
             article.record(ctx.session, pending, article.upload(gateway, pending))
@@ -100,7 +100,7 @@ def close_idle_draft(ctx: TaskContext, payload: dict[str, Any]) -> None:
                 run_after=current.last_message_at + idle)
         return
     notice = dialogue.close_if_idle(ctx.session, staff_id=current.staff_id, idle_minutes=settings.draft_idle_minutes,
-                                    actor=SYSTEM, clock=_FixedNow(ctx.now), config_dir=settings.config_dir)
+                                    actor=SYSTEM, clock=_FixedNow(ctx.now), settings=settings)
     if notice is not None:
         member = ctx.session.get(Staff, current.staff_id)
         notify_staff(ctx.session, account_id=member.account_id, staff_ids=[member.id], now=ctx.now, text=notice)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from publisher.texts import chat as texts
 
@@ -43,14 +42,11 @@ class Finding:
 
 @dataclass(frozen=True)
 class WordLists:
-    """word → suggested fix ("" when the list gives none)."""
+    """word → suggested fix ("" when the list gives none); read at start-up from
+    config/sensitive_words.txt and config/outdated_terms.txt (`settings.words`)."""
 
     sensitive: dict[str, str] = field(default_factory=dict)
     outdated: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, config_dir: Path) -> "WordLists":
-        return cls(_read_list(config_dir / "sensitive_words.txt"), _read_list(config_dir / "outdated_terms.txt"))
 
 
 @dataclass(frozen=True)
@@ -165,17 +161,3 @@ def _fix(fix: str) -> str:
 
 def _mask(number: str) -> str:
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
-
-
-def _read_list(path: Path) -> dict[str, str]:
-    if not path.exists():
-        return {}
-    entries: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        word, _, fix = line.partition("=>")
-        if word.strip():
-            entries[word.strip()] = fix.strip()
-    return entries

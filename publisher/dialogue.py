@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
-from pathlib import Path
 from typing import Callable, Mapping
 
 from sqlalchemy.orm import Session
@@ -26,6 +25,7 @@ from publisher import drafting
 from publisher.audit import Actor
 from publisher.clock import Clock
 from publisher.models import Staff
+from publisher.settings import Settings
 from publisher.texts import chat as texts
 
 
@@ -108,11 +108,11 @@ def answer(turn: Turn) -> str:
 
 
 def close_if_idle(session: Session, *, staff_id: int, idle_minutes: int, actor: Actor, clock: Clock,
-                  config_dir: Path) -> str | None:
+                  settings: Settings) -> str | None:
     """TIMEOUT: save and close the member's open draft if nothing came for `idle_minutes`, and
     return the notice that tells the member so; None if there is nothing to close."""
     closed = drafting.close_if_idle(session, staff_id=staff_id, idle=timedelta(minutes=idle_minutes), actor=actor,
-                                    clock=clock, config_dir=config_dir)
+                                    clock=clock, settings=settings)
     if closed is None:
         return None
     return texts.DRAFT_IDLE_CLOSED.format(post_id=closed.post.id, title=closed.post.title, minutes=idle_minutes)

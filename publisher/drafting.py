@@ -7,6 +7,7 @@ WeChat: pictures are fetched by the `fetch_image` task (publisher/chat_tasks.py)
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from publisher.errors import Refusal
 from publisher.lifecycle import EDITABLE, Event, Status, status_name, transition
 from publisher.models import Post, PostBlock, PostImage, Staff, Topic
 from publisher.models.chat import DraftSession
+from publisher.settings import Settings
 from publisher.tasks import enqueue
 from publisher.texts import chat as texts
 
@@ -222,9 +224,9 @@ def delete_block(session: Session, *, staff: Staff, number: int, actor: Actor, c
     return post
 
 
-def finish(session: Session, *, staff: Staff, actor: Actor, clock: Clock, config_dir: Path) -> Closed:
+def finish(session: Session, *, staff: Staff, actor: Actor, clock: Clock, settings: Settings) -> Closed:
     current, post = require_open(session, staff)
-    return _close(session, current, post, actor=actor, now=clock.now(), config_dir=config_dir, action="draft.close")
+    return _close(session, current, post, actor=actor, now=clock.now(), settings=settings, action="draft.close")
 
 
 def discard(session: Session, *, staff: Staff, actor: Actor, clock: Clock) -> Post:
@@ -235,7 +237,7 @@ def discard(session: Session, *, staff: Staff, actor: Actor, clock: Clock) -> Po
 
 
 def close_if_idle(
-    session: Session, *, staff_id: int, idle: timedelta, actor: Actor, clock: Clock, config_dir: Path
+    session: Session, *, staff_id: int, idle: timedelta, actor: Actor, clock: Clock, settings: Settings
 ) -> Closed | None:
     """Save and close the member's open draft if nothing came for `idle`; None otherwise."""
     current = open_draft_of(session, staff_id)
@@ -243,7 +245,7 @@ def close_if_idle(
     if current is None or current.last_message_at + idle > now:
         return None
     post = session.get(Post, current.post_id)
-    return _close(session, current, post, actor=actor, now=now, config_dir=config_dir, action="draft.idle_close")
+    return _close(session, current, post, actor=actor, now=now, settings=settings, action="draft.idle_close")
 
 
 def close_session_of(session: Session, post: Post) -> None:
@@ -254,7 +256,7 @@ def close_session_of(session: Session, post: Post) -> None:
 
 
 def set_topic(session: Session, *, staff: Staff, post: Post, topic_name: str, actor: Actor, clock: Clock,
-              config_dir: Path) -> Topic:
+              settings: Settings) -> Topic:
     if post.status not in {Status.DRAFT.value, Status.RETURNED.value, Status.SUBMITTED.value, Status.APPROVED.value}:
         raise ChatError(texts.TOPIC_LOCKED.format(post_id=post.id, status=status_name(post.status)))
     if staff.role == "editor":
@@ -265,7 +267,7 @@ def set_topic(session: Session, *, staff: Staff, post: Post, topic_name: str, ac
     post.topic_id = topic.id
     post.updated_at = now
     if any(_is_default_cover(i) for i in images_of(session, post.id)):
-        ensure_cover(session, post, config_dir, now)
+        ensure_cover(session, post, settings, now)
     record(session, account_id=post.account_id, actor=actor, action="post.topic", post_id=post.id, at=now,
            detail={"from": old, "to": topic.id, "topic": topic.name})
     return topic
@@ -274,14 +276,14 @@ def set_topic(session: Session, *, staff: Staff, post: Post, topic_name: str, ac
 # Cover and checks
 
 
-def ensure_cover(session: Session, post: Post, config_dir: Path, now: datetime) -> PostImage | None:
+def ensure_cover(session: Session, post: Post, settings: Settings, now: datetime) -> PostImage | None:
     """A post needs a cover: the author's first picture, else the topic's default from
     config/covers/ (kept as an image of the post, so preview and publishing need no config)."""
     images = images_of(session, post.id)
     if any(i.is_cover and not _is_default_cover(i) for i in images):
         return next(i for i in images if i.is_cover)
     topic = session.get(Topic, post.topic_id) if post.topic_id else None
-    path = default_cover_path(config_dir, topic.name if topic else None)
+    path = default_cover_path(settings.covers, topic.name if topic else None)
     for old in [i for i in images if _is_default_cover(i)]:
         session.delete(old)
     if path is None:
@@ -302,16 +304,15 @@ def ensure_cover(session: Session, post: Post, config_dir: Path, now: datetime) 
     return cover
 
 
-def default_cover_path(config_dir: Path, topic_name: str | None) -> Path | None:
-    covers = config_dir / "covers"
+def default_cover_path(covers: Mapping[str, Path], topic_name: str | None) -> Path | None:
+    """The topic's cover of config/covers/, else default.jpg (`settings.covers`)."""
     for name in ([topic_name] if topic_name else []) + ["default"]:
-        path = covers / f"{name}.jpg"
-        if path.is_file():
-            return path
+        if name in covers:
+            return covers[name]
     return None
 
 
-def check_post(session: Session, post: Post, config_dir: Path) -> list[Finding]:
+def check_post(session: Session, post: Post, settings: Settings) -> list[Finding]:
     blocks = blocks_of(session, post.id)
     images = {i.id: i for i in images_of(session, post.id)}
     cover = next((i for i in images.values() if i.is_cover), None)
@@ -332,7 +333,7 @@ def check_post(session: Session, post: Post, config_dir: Path) -> list[Finding]:
         has_topic=topic is not None,
         content_html=html,
     )
-    return run_checks(draft, WordLists.load(config_dir))
+    return run_checks(draft, settings.words)
 
 
 def image_state(image: PostImage) -> ImageState:
@@ -343,15 +344,15 @@ def image_state(image: PostImage) -> ImageState:
 # Helpers
 
 
-def _close(session: Session, current: DraftSession, post: Post, *, actor: Actor, now: datetime, config_dir: Path,
+def _close(session: Session, current: DraftSession, post: Post, *, actor: Actor, now: datetime, settings: Settings,
            action: str) -> Closed:
     session.delete(current)
-    ensure_cover(session, post, config_dir, now)
+    ensure_cover(session, post, settings, now)
     blocks = blocks_of(session, post.id)
     if not post.digest:
         post.digest = content.digest_of(content.Block(b.kind, b.text, b.image_id) for b in blocks)
     post.updated_at = now
-    findings = check_post(session, post, config_dir)
+    findings = check_post(session, post, settings)
     record(session, account_id=post.account_id, actor=actor, action=action, post_id=post.id, at=now,
            detail={"findings": [f.code for f in findings]})
     return Closed(post, sum(b.kind == "text" for b in blocks), sum(b.kind == "image" for b in blocks), findings)

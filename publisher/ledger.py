@@ -7,11 +7,8 @@ row is written so that counting a year is a plain date range.
 """
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -19,13 +16,14 @@ from sqlalchemy.orm import Session
 
 from publisher.audit import Actor, record
 from publisher.clock import Clock
+from publisher.config_files import Channel
 from publisher.errors import Refusal
 from publisher.models import WECHAT_CHANNEL, LedgerEntry, Topic
 from publisher.texts import ledger as texts
 
 __all__ = [
     "WECHAT_CHANNEL", "Channel", "LedgerError", "add_entry", "correct_entry", "flag_deleted",
-    "load_channels", "local_day", "resolve_channel", "resolve_topic",
+    "local_day", "resolve_channel", "resolve_topic",
 ]
 
 
@@ -33,30 +31,8 @@ class LedgerError(Refusal):
     """A value a person gave cannot go into the ledger; the message says why, in Chinese."""
 
 
-@dataclass(frozen=True)
-class Channel:
-    name: str
-    aliases: tuple[str, ...] = ()
-
-
-def load_channels(config_dir: Path) -> list[Channel]:
-    """微信公众号 first, then the offline channels of config/channels.toml in their order."""
-    path = config_dir / "channels.toml"
-    return list(_channels(path, path.stat().st_mtime_ns if path.exists() else None))
-
-
-@lru_cache(maxsize=8)
-def _channels(path: Path, mtime_ns: int | None) -> tuple[Channel, ...]:
-    """Parsed once per version of the file: every report and 统计 reads it."""
-    raw = tomllib.loads(path.read_text(encoding="utf-8")) if mtime_ns is not None else {}
-    offline = [
-        Channel(str(c["name"]), tuple(str(a) for a in c.get("aliases", [])))
-        for c in raw.get("channels", [])
-    ]
-    return (Channel(WECHAT_CHANNEL, ("微信", "公众号", "微信公众平台", "政府微信公众平台")), *offline)
-
-
-def resolve_channel(text: str, channels: list[Channel]) -> str:
+def resolve_channel(text: str, channels: Sequence[Channel]) -> str:
+    """The channel's name, from its name or an alias (`settings.channels`)."""
     wanted = text.strip().lstrip("@")
     for channel in channels:
         if wanted == channel.name or wanted in channel.aliases:

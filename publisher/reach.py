@@ -214,20 +214,17 @@ class LedgerMatcher:
 
 def pull_every_account(runtime, *, sleep: Callable[[float], None] = time.sleep) -> PullResult:
     """The daily job: the past week of every configured account, each on its own."""
-    from publisher.accounts import account_by_name
+    from publisher.accounts import account_contexts
 
     total = PullResult()
     settings = runtime.settings
     since = latest_day(runtime.clock.now(), settings.timezone) - timedelta(days=DAILY_DAYS - 1)
-    for configured in settings.accounts:
-        with runtime.session_factory() as session:
-            account = account_by_name(session, configured.name)
-            account_id = account.id if account is not None else None
-        if account_id is None:
-            continue
-        result = pull(runtime.session_factory, runtime.gateway(configured.name), account_id=account_id, since=since,
+    with runtime.session_factory() as session:
+        accounts = account_contexts(session, settings)
+    for account in accounts:
+        result = pull(runtime.session_factory, runtime.gateway(account.name), account_id=account.id, since=since,
                       clock=runtime.clock, timezone=settings.timezone, sleep=sleep)
-        log.info("reach pull %s: %s calls, %s rows stored, %s not govpost's, %s failed", configured.name,
+        log.info("reach pull %s: %s calls, %s rows stored, %s not govpost's, %s failed", account.name,
                  result.calls, result.stored, result.unmatched, len(result.failed))
         total.calls, total.stored = total.calls + result.calls, total.stored + result.stored
         total.unmatched, total.failed = total.unmatched + result.unmatched, total.failed + result.failed

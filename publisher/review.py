@@ -71,8 +71,8 @@ def submit(
         raise ChatError(texts.NOT_YOUR_POST.format(post_id=post.id, action=texts.SUBMIT_ACTION))
     now = clock.now()
     drafting.close_session_of(session, post)
-    drafting.ensure_cover(session, post, settings.config_dir, now)
-    findings = drafting.check_post(session, post, settings.config_dir)
+    drafting.ensure_cover(session, post, settings, now)
+    findings = drafting.check_post(session, post, settings)
     if any(f.blocking for f in findings):
         record(session, account_id=post.account_id, actor=actor, action="review.submit_blocked", post_id=post.id,
                at=now, detail={"findings": [f.code for f in findings]})

@@ -14,7 +14,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import func, select
 
-from publisher.accounts import account_by_name
+from publisher.accounts import account_contexts
 from publisher.jobs import run_due_tasks
 from publisher.models import WECHAT_CHANNEL, LedgerEntry, SchedulerHeartbeat, Staff
 from publisher.notify import notify_staff
@@ -72,10 +72,7 @@ def remind_if_stale(runtime: Runtime, worker: str | None = None) -> int:
         today = now.astimezone(settings.timezone).date().isoformat()
         if not claim_period(session, job="stale-reminder", period=today, worker=worker or worker_name(), now=now):
             return 0
-        for configured in settings.accounts:
-            account = account_by_name(session, configured.name)
-            if account is None:
-                continue
+        for account in account_contexts(session, settings):
             last = last_wechat_article_at(session, account.id)
             text = stale_notice(last, now, settings.stale_days_warn, settings.stale_days_urgent)
             if text is None:

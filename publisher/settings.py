@@ -1,4 +1,6 @@
-"""Settings: config/govpost.toml, overridden by environment variables, validated at start-up.
+"""Settings: config/govpost.toml, overridden by environment variables, validated at start-up,
+with the configuration files beside it (topics, channels, word lists, the report template;
+`publisher.config_files`) read once into the same frozen object.
 
 Every problem found is reported, one line each, in a single `SettingsError`, so an admin
 fixes the file once rather than once per restart. Secrets never appear in any message or
@@ -17,6 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from config import CONFIG_DIR
 from publisher.account_secrets import load_secret_file, secret_file_path, with_secrets
+from publisher.checks import WordLists
+from publisher.config_files import Channel, TopicSeed, load_config_files
 from publisher.db import DatabaseUrlError, database_url
 
 DEFAULT_CONFIG_PATH = CONFIG_DIR / "govpost.toml"
@@ -83,7 +87,12 @@ class Settings:
     scheduler_tick_seconds: int
     reminder_time: time
     accounts: tuple[AccountSettings, ...]
-    config_dir: Path = CONFIG_DIR
+    # Read from config/ once, by publisher.config_files (kept out of the repr: they are long).
+    topics: tuple[TopicSeed, ...] = field(repr=False)
+    channels: tuple[Channel, ...] = field(repr=False)  # 微信公众号 first, then channels.toml's
+    words: WordLists = field(repr=False)
+    report_template: Mapping[str, Mapping[str, str]] = field(repr=False)
+    covers: Mapping[str, Path] = field(repr=False)  # file stem (topic name or "default") → .jpg
     # The admin console's lock-out: this many wrong passwords within the lock-out time lock a
     # login for that time.
     console_login_failure_limit: int = 5
@@ -118,8 +127,10 @@ SANDBOX_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 def load_settings(
     path: str | os.PathLike | None = None,
     environ: Mapping[str, str] | None = None,
+    config_dir: Path = CONFIG_DIR,
 ) -> Settings:
-    """Read the TOML file (explicit path, $GOVPOST_CONFIG, config/govpost.toml, or the example)."""
+    """Read the TOML file (explicit path, $GOVPOST_CONFIG, config/govpost.toml, or the example)
+    and the configuration files of `config_dir`."""
     env = os.environ if environ is None else environ
     config_path = Path(path or env.get("GOVPOST_CONFIG") or DEFAULT_CONFIG_PATH)
     if not config_path.exists():
@@ -130,11 +141,14 @@ def load_settings(
         raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError([f"{config_path}: TOML 格式错误: {exc}"]) from None
-    return settings_from_mapping(raw, env)
+    return settings_from_mapping(raw, env, config_dir)
 
 
-def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) -> Settings:
+def settings_from_mapping(
+    raw: Mapping[str, Any], environ: Mapping[str, str], config_dir: Path = CONFIG_DIR,
+) -> Settings:
     problems: list[str] = []
+    files = load_config_files(config_dir, problems)
     env = {k: v for k, v in environ.items() if v != ""}
 
     def section(name: str) -> Mapping[str, Any]:
@@ -218,6 +232,11 @@ def settings_from_mapping(raw: Mapping[str, Any], environ: Mapping[str, str]) ->
         scheduler_tick_seconds=int(number(scheduler, "tick_seconds", 15, 1, 3600, "scheduler.tick_seconds")),
         reminder_time=_time_of_day(alerts.get("reminder_time", "09:00"), "alerts.reminder_time", problems),
         accounts=tuple(accounts),
+        topics=files.topics,
+        channels=files.channels,
+        words=files.words,
+        report_template=files.report_template,
+        covers=files.covers,
         console_login_failure_limit=int(
             number(console, "login_failure_limit", 5, 1, 100, "console.login_failure_limit")),
         console_lockout_minutes=int(number(console, "lockout_minutes", 15, 1, 1440, "console.lockout_minutes")),

@@ -23,6 +23,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from publisher.accounts import AccountContext
 from publisher.models import Account, Task
 from publisher.runtime import Runtime
 from publisher.wechat import Gateway, TransientError
@@ -38,7 +39,7 @@ MAX_BACKOFF = timedelta(minutes=30)
 class TaskContext:
     session: Session
     runtime: Runtime
-    account: Account
+    account: AccountContext
     now: datetime
 
     @cached_property
@@ -164,7 +165,8 @@ class _Worker:
                 handler = self.handlers.get(task.kind)
                 if handler is None:
                     raise LookupError(f"no handler for task kind {task.kind!r}")
-                context = TaskContext(session, self.runtime, session.get(Account, task.account_id), clock.now())
+                account = AccountContext.of(session.get(Account, task.account_id), self.runtime.settings)
+                context = TaskContext(session, self.runtime, account, clock.now())
                 handler(context, dict(task.payload))
                 task.status, task.finished_at, task.locked_until = "done", clock.now(), None
                 task.attempts += 1

@@ -78,7 +78,7 @@ def account_add(ctx: CliContext, name, display_name, appid, mode, slots, account
                       message_mode=message_mode, created_at=runtime.clock.now())
         session.add(row)
         session.flush()
-        seed_topics(session, row, runtime.settings.config_dir)
+        seed_topics(session, row, runtime.settings)
     click.echo(texts.ADDED.format(name=name, display_name=display_name))
 
 

@@ -5,7 +5,7 @@ from functools import cached_property
 
 import click
 
-from publisher.accounts import account_by_name
+from publisher.accounts import AccountContext, account_context
 from publisher.migrate import is_current
 from publisher.runtime import Runtime
 from publisher.settings import Settings, SettingsError, load_settings
@@ -42,9 +42,9 @@ class CliContext:
         except SettingsError as exc:  # a managed account whose secrets have gone
             _refuse(exc)
 
-    def account(self, session, name: str | None):
+    def account(self, session, name: str | None) -> AccountContext:
         name = name or self.settings.default_account.name
-        account = account_by_name(session, name)
+        account = account_context(session, self.settings, name)
         if account is None:
             raise click.ClickException(texts.UNKNOWN_ACCOUNT.format(name=name))
         return account

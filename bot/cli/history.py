@@ -27,8 +27,7 @@ def import_history_command(ctx: CliContext, since: datetime | None, account_name
     settings = runtime.settings
     with runtime.session_factory() as session:
         account = ctx.account(session, account_name)
-    configured = settings.account(account.name)
-    gateway = make_gateway(settings, configured, token_store_for(settings, runtime.session_factory, runtime.clock))
+    gateway = make_gateway(settings, account.settings, token_store_for(settings, runtime.session_factory, runtime.clock))
     bar = None
 
     def progress(done: int, total: int) -> None:

@@ -12,7 +12,7 @@ from bot.cli.context import CliContext, pass_cli
 from publisher.audit import CLI
 from publisher.db import transaction
 from publisher.errors import Refusal
-from publisher.ledger import add_entry, correct_entry, flag_deleted, load_channels, resolve_channel, resolve_topic
+from publisher.ledger import add_entry, correct_entry, flag_deleted, resolve_channel, resolve_topic
 from publisher.models import AppealCase, DisclosureApplication, LedgerEntry
 from publisher.registers import (
     ACTIONS_BY_KIND, APPLICANT_TYPES, CASE_KINDS, CASE_RESULTS, OPENING_KEYS, OUTCOMES,
@@ -48,7 +48,7 @@ def ledger_add(ctx: CliContext, day: datetime, at_time: datetime, channel: str, 
         with transaction(runtime.session_factory) as session:
             account = ctx.account(session, account_name)
             entry = add_entry(
-                session, account_id=account.id, channel=resolve_channel(channel, load_channels(runtime.settings.config_dir)),
+                session, account_id=account.id, channel=resolve_channel(channel, runtime.settings.channels),
                 topic=resolve_topic(session, account.id, topic), title=title, published_at=published_at, url=url,
                 source="manual", actor=CLI, clock=runtime.clock, timezone=tz)
     except (Refusal, ValueError) as exc:
@@ -70,7 +70,7 @@ def ledger_import(ctx: CliContext, file: Path, account_name: str | None) -> None
         with transaction(runtime.session_factory) as session:
             account = ctx.account(session, account_name)
             result = import_file(session, file, account_id=account.id,
-                                 channels=load_channels(runtime.settings.config_dir), actor=CLI,
+                                 channels=runtime.settings.channels, actor=CLI,
                                  clock=runtime.clock, timezone=runtime.settings.timezone)
     except Refusal as exc:
         for problem in exc.problems:
@@ -108,7 +108,7 @@ def ledger_correct(ctx: CliContext, entry_id: int, topic: str | None, title: str
             changes = correct_entry(
                 session, entry, actor=CLI, clock=runtime.clock, timezone=runtime.settings.timezone,
                 topic=resolve_topic(session, entry.account_id, topic) if topic else None, title=title,
-                channel=resolve_channel(channel, load_channels(runtime.settings.config_dir)) if channel else None,
+                channel=resolve_channel(channel, runtime.settings.channels) if channel else None,
                 url=url)
     except Refusal as exc:
         raise click.ClickException(str(exc)) from None

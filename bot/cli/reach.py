@@ -35,8 +35,7 @@ def pull_command(ctx: CliContext, since_text: str, account_name: str | None, pau
     settings = runtime.settings
     with runtime.session_factory() as session:
         account = ctx.account(session, account_name)
-    configured = settings.account(account.name)
-    gateway = make_gateway(settings, configured, token_store_for(settings, runtime.session_factory, runtime.clock))
+    gateway = make_gateway(settings, account.settings, token_store_for(settings, runtime.session_factory, runtime.clock))
     bar = None
 
     def progress(done: int, total: int) -> None:

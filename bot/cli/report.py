@@ -32,7 +32,7 @@ def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, accou
     with runtime.session_factory() as session:
         account = ctx.account(session, account_name)
         today = runtime.clock.now().astimezone(runtime.settings.timezone).date()
-        report = build_report(session, account, year, config_dir=runtime.settings.config_dir, today=today,
+        report = build_report(session, account, year, settings=runtime.settings, today=today,
                               with_entries=fmt == "xlsx")
         data = render(report, fmt)  # in the session: the XLSX streams the ledger rows from it
     if out is None:
@@ -60,7 +60,7 @@ def _county_report(ctx: CliContext, year: int, fmt: str, out: Path | None) -> No
     with runtime.session_factory() as session:
         accounts = [ctx.account(session, a.name) for a in runtime.settings.accounts]
         now = runtime.clock.now()
-        rollup = build_county_rollup(session, accounts, year, config_dir=runtime.settings.config_dir,
+        rollup = build_county_rollup(session, accounts, year, settings=runtime.settings,
                                      today=now.astimezone(runtime.settings.timezone).date(), now=now,
                                      stale_after_days=runtime.settings.stale_days_urgent)
     data = render_county(rollup, fmt)

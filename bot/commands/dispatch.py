@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.commands.registry import CommandContext
 from bot.commands.table import COMMANDS, EVENT_HANDLERS
 from publisher import dialogue
-from publisher.accounts import account_by_name
+from publisher.accounts import AccountContext
 from publisher.audit import Actor, record
 from publisher.db import insert_ignoring_duplicates, read_only, transaction
 from publisher.errors import Refusal
@@ -42,7 +42,8 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
     if staff_id is None and message.msg_type != "event" and _split(message.content or "")[0] != BIND_WORD:
         return _answer_citizen(runtime, account_id, message, raw)
     with transaction(runtime.session_factory) as session:
-        account = account_by_name(session, account_name)
+        # The webhook resolved the name from its URL, _sender the row's id: joined here, once.
+        account = AccountContext(account_id, account_name, runtime.settings.account(account_name))
         now = runtime.clock.now()
         inbound = InboundMessage(account_id=account.id, dedup_key=message.dedup_key, from_openid=message.from_openid,
                                  msg_type=message.msg_type, raw=_masked(message, raw), received_at=now)
@@ -109,7 +110,7 @@ def _respond(session, runtime, account, staff, message: Message, inbound_id: int
 
     settings = runtime.settings
     notice = dialogue.close_if_idle(session, staff_id=staff.id, idle_minutes=settings.draft_idle_minutes,
-                                    actor=ctx.actor, clock=runtime.clock, config_dir=settings.config_dir)
+                                    actor=ctx.actor, clock=runtime.clock, settings=settings)
     reply = _route(ctx, message, word, args)
     return f"{notice}\n\n{reply}" if notice and reply else notice or reply
 

@@ -27,7 +27,7 @@ def open_draft(ctx: CommandContext, args: str) -> str:
 def finish(ctx: CommandContext, args: str) -> str:
     """保存并关闭正在写的稿件，给出检查结果"""
     closed = drafting.finish(ctx.session, staff=ctx.staff, actor=ctx.actor, clock=ctx.runtime.clock,
-                             config_dir=ctx.runtime.settings.config_dir)
+                             settings=ctx.runtime.settings)
     post = closed.post
     lines = [texts.DRAFT_DONE.format(post_id=post.id, title=post.title, paragraphs=closed.paragraphs, images=closed.images)]
     blocking = [f for f in closed.findings if f.blocking]
@@ -99,7 +99,7 @@ def set_topic(ctx: CommandContext, args: str) -> str:
     if not topic_name:
         raise ChatError(texts.USAGE.format(usage="话题 <号> <话题>"))
     topic = drafting.set_topic(ctx.session, staff=ctx.staff, post=post, topic_name=topic_name, actor=ctx.actor,
-                               clock=ctx.runtime.clock, config_dir=ctx.runtime.settings.config_dir)
+                               clock=ctx.runtime.clock, settings=ctx.runtime.settings)
     return texts.TOPIC_SET.format(post_id=post.id, topic=topic.name)
 
 

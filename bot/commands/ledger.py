@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from bot.commands.registry import CommandContext, command
-from publisher.ledger import add_entry, load_channels, resolve_channel, resolve_topic
+from publisher.ledger import add_entry, resolve_channel, resolve_topic
 from publisher.texts import ledger as texts
 from stats import reach
 from stats.queries import year_counts
@@ -21,7 +21,7 @@ def statistics(ctx: CommandContext, args: str) -> str:
     if wanted and not match:
         return texts.STATS_BAD_YEAR.format(value=wanted)
     year = int(match.group(1)) if match else ctx.now.astimezone(tz).year
-    channels = [c.name for c in load_channels(ctx.runtime.settings.config_dir)]
+    channels = [c.name for c in ctx.runtime.settings.channels]
     counts = year_counts(ctx.session, ctx.account.id, year, channels)
     lines = [texts.STATS_HEADER.format(year=year, total=counts.total)]
     lines += [texts.STATS_CHANNEL.format(channel=c, count=n) for c, n in counts.by_channel.items()]
@@ -42,7 +42,7 @@ def register_offline(ctx: CommandContext, args: str) -> str:
     words = args.split()
     if len(words) < 2 or words[0][0] not in "#＃":
         return texts.REGISTER_USAGE
-    channels = load_channels(ctx.runtime.settings.config_dir)
+    channels = ctx.runtime.settings.channels
     channel_word = words.pop() if words[-1][0] in "@＠" else None
     title = " ".join(words[1:])
     # Without @渠道 the first offline channel (三务公开栏 by default): WeChat items come from publishing.

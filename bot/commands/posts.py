@@ -22,7 +22,7 @@ def view(ctx: CommandContext, args: str) -> str:
     post, _ = post_arg(ctx, "查看", args)
     settings = ctx.runtime.settings
     tz = settings.timezone
-    view = browse.post_view(ctx.session, post, config_dir=settings.config_dir, history_lines=HISTORY_LINES)
+    view = browse.post_view(ctx.session, post, settings=settings, history_lines=HISTORY_LINES)
     lines = [
         texts.VIEW_TITLE.format(post_id=view.post_id, title=view.title),
         texts.VIEW_AUTHOR.format(author=view.author or "—"),

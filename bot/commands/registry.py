@@ -13,8 +13,9 @@ from typing import Callable, Mapping
 
 from sqlalchemy.orm import Session
 
+from publisher.accounts import AccountContext
 from publisher.audit import Actor
-from publisher.models import REVIEWER_ROLES, ROLES, Account, Role, Staff
+from publisher.models import REVIEWER_ROLES, ROLES, Role, Staff
 from publisher.runtime import Runtime
 
 # Who may use a command. "editor" means anyone who may write (editors, reviewers, admins).
@@ -31,7 +32,7 @@ ROLES_ALLOWED = {
 class CommandContext:
     session: Session
     runtime: Runtime
-    account: Account
+    account: AccountContext
     staff: Staff | None
     actor: Actor
     now: datetime

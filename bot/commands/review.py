@@ -18,8 +18,8 @@ def submit(ctx: CommandContext, args: str) -> str:
     settings = ctx.runtime.settings
     when = None
     if when_text:
-        account = settings.account(ctx.account.name)
-        default = account.slots[0] if account and account.slots else time(9, 0)
+        slots = ctx.account.settings.slots
+        default = slots[0] if slots else time(9, 0)
         when = parse_time(when_text, ctx.now, settings.timezone, default_time=default)
     result = review.submit(ctx.session, post=post, staff=ctx.staff, when=when, settings=settings, actor=ctx.actor,
                            clock=ctx.runtime.clock)

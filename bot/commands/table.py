@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.commands import drafting, help, identity, ledger, posts, publishing, review
 from bot.commands.registry import table
-from publisher.models import Account
+from publisher.accounts import AccountContext
 from publisher.runtime import Runtime
 from publisher.wechat import InboundMessage as Message
 
@@ -42,7 +42,7 @@ COMMANDS = table(
 
 # Platform events (PUBLISHJOBFINISH, MASSSENDJOBFINISH, …) by lower-case event name. A handler
 # gets the session, runtime, account and message and replies nothing.
-EventHandler = Callable[[Session, Runtime, Account, Message], None]
+EventHandler = Callable[[Session, Runtime, AccountContext, Message], None]
 EVENT_HANDLERS: dict[str, EventHandler] = {
     "publishjobfinish": publishing.publish_job_finished,
     "masssendjobfinish": publishing.mass_send_finished,

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from bot.console import blueprint, csrf
 from flask_wtf.csrf import CSRFError
+from publisher.accounts import AccountContext
 from publisher.console_users import visible_accounts
 from publisher.errors import Refusal
-from publisher.models import Account, AdminUser
+from publisher.models import AdminUser
 from publisher.runtime import Runtime
 from publisher.texts import console as texts
 
@@ -55,10 +56,13 @@ def guard():
     g.user = user
     g.accounts = visible_accounts(db(), user)
     wanted = session.get("account_id")
-    g.account = next((a for a in g.accounts if a.id == wanted), g.accounts[0] if g.accounts else None)
-    if g.account is None:
+    row = next((a for a in g.accounts if a.id == wanted), g.accounts[0] if g.accounts else None)
+    if row is None:
         abort(404)
-    g.account_settings = runtime().settings.account(g.account.name)
+    try:
+        g.account = AccountContext.of(row, runtime().settings)
+    except LookupError:
+        abort(404)  # a row left from an account no longer configured: nothing here runs on it
     return None
 
 
@@ -73,7 +77,7 @@ def csrf_refused(_error):
     return render_template("console/error.html", message=texts.CSRF_REFUSED), 400
 
 
-def account() -> Account:
+def account() -> AccountContext:
     return g.account
 
 

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from publisher.accounts import AccountContext
 from publisher.models import Account, PublishBundle
 from publisher.planning import next_day_first_slot
 from publisher.runtime import Runtime
@@ -78,6 +79,7 @@ class BundleWork:
     runtime: Runtime
     bundle_id: int
     worker: str
+    account: AccountContext
 
     @property
     def clock(self):
@@ -122,8 +124,11 @@ class _Unit:
 def advance_bundle(runtime: Runtime, bundle_id: int, worker: str) -> str | None:
     """Take a claimed bundle as far as it can go now; returns its status afterwards (None if
     another worker took it over meanwhile)."""
+    with runtime.session_factory() as session:
+        row = session.get(Account, session.get(PublishBundle, bundle_id).account_id)
+        account = AccountContext.of(row, runtime.settings)
     try:
-        return _advance(BundleWork(runtime, bundle_id, worker))
+        return _advance(BundleWork(runtime, bundle_id, worker, account))
     except ClaimLost as lost:
         log.warning("stopped working on bundle %s: %s", bundle_id, lost)
         return None
@@ -132,9 +137,8 @@ def advance_bundle(runtime: Runtime, bundle_id: int, worker: str) -> str | None:
 def _advance(work: BundleWork) -> str:
     runtime = work.runtime
     with work.unit() as (session, bundle):
-        account = session.get(Account, bundle.account_id)
         status = bundle.status
-    gateway = runtime.gateway(account.name)
+    gateway = runtime.gateway(work.account.name)
     try:
         if status == "pending":
             status = _prepare_and_submit(work, gateway)
@@ -246,8 +250,8 @@ def _submit(work: BundleWork, gateway: Gateway) -> str:
             with work.unit() as (session, bundle):
                 bundle.msg_id, bundle.msg_data_id = msg_id, msg_data_id or bundle.msg_data_id
                 _submitted(bundle, work.clock.now())
-                account_type = work.runtime.settings.account(_account_name(session, bundle)).account_type
-                quota.record_mass_send(session, bundle.account_id, account_type, work.clock.now(), work.tz)
+                quota.record_mass_send(session, bundle.account_id, work.account.settings.account_type,
+                                       work.clock.now(), work.tz)
         else:
             publish_id = gateway.submit_publish(media_id)
             with work.unit() as (session, bundle):
@@ -288,10 +292,6 @@ def _submitted(bundle: PublishBundle, now: datetime) -> None:
     move(bundle, BundleEvent.SUBMITTED, now)
     bundle.attempts, bundle.next_attempt_at = 0, now
     bundle.last_error = bundle.last_errcode = None
-
-
-def _account_name(session: Session, bundle: PublishBundle) -> str:
-    return session.get(Account, bundle.account_id).name
 
 
 def _reconcile(work: BundleWork, gateway: Gateway) -> str:
@@ -464,10 +464,9 @@ def _defer(work: BundleWork, error: QuotaExceeded) -> str:
         return _retry_later(work, error)
     now = work.clock.now()
     with work.unit() as (session, bundle):
-        account = session.get(Account, bundle.account_id)
-        configured = work.runtime.settings.account(account.name)
+        account = work.account
         if error.errcode == 45028:
-            quota.exhaust_mass_period(session, account.id, configured.account_type, now, work.tz)
+            quota.exhaust_mass_period(session, account.id, account.settings.account_type, now, work.tz)
             why = texts.DEFER_WHY_MASS_QUOTA
         else:
             quota.block_day(session, account.id, now, work.tz)

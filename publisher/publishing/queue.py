@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from publisher.accounts import AccountContext
 from publisher.audit import SYSTEM
 from publisher.clock import Clock
 from publisher.lifecycle import Event, Status, transition
-from publisher.models import Account, Post, PublishBundle
+from publisher.models import Post, PublishBundle
 from publisher.notify import notify_staff
 from publisher.planning import (
     AccountPlan,
@@ -40,8 +41,8 @@ def queued_posts(session: Session, account_id: int) -> list[Post]:
     )
 
 
-def account_plan(session: Session, account: Account, settings: Settings) -> AccountPlan:
-    configured = settings.account(account.name)
+def account_plan(session: Session, account: AccountContext, settings: Settings) -> AccountPlan:
+    configured = account.settings
     sends, blocked = quota.usage(session, account.id)
     return AccountPlan(
         slots=configured.slots,
@@ -53,7 +54,7 @@ def account_plan(session: Session, account: Account, settings: Settings) -> Acco
     )
 
 
-def current_plan(session: Session, account: Account, settings: Settings, now: datetime) -> tuple[list[PlannedBundle], dict[int, Post]]:
+def current_plan(session: Session, account: AccountContext, settings: Settings, now: datetime) -> tuple[list[PlannedBundle], dict[int, Post]]:
     posts = {p.id: p for p in queued_posts(session, account.id)}
     queued = [
         QueuedPost(p.id, p.priority, p.approved_at or p.created_at, p.scheduled_at) for p in posts.values()
@@ -82,13 +83,13 @@ class QueueOverview:
     slots: tuple[QueueSlot, ...]
 
 
-def queue_overview(session: Session, account: Account, settings: Settings, now: datetime) -> QueueOverview:
+def queue_overview(session: Session, account: AccountContext, settings: Settings, now: datetime) -> QueueOverview:
     """队列: the bundles under way, then the plan slot by slot, exactly as the scheduler will follow it."""
     plan, posts = current_plan(session, account, settings, now)
     in_progress = session.scalars(select(PublishBundle).where(
         PublishBundle.account_id == account.id, PublishBundle.status.in_(ACTIVE_VALUES)))
     return QueueOverview(
-        mode=settings.account(account.name).mode,
+        mode=account.settings.mode,
         in_progress=tuple(
             (bundle.id, session.scalar(select(func.count()).where(Post.bundle_id == bundle.id)) or 0)
             for bundle in in_progress
@@ -108,14 +109,14 @@ def moved_notice_key(post_id: int, until: datetime) -> str:
     return f"moved:{post_id}:{until.astimezone(UTC).isoformat()}"
 
 
-def client_msg_id(account: Account, bundle: PublishBundle) -> str:
+def client_msg_id(account: AccountContext, bundle: PublishBundle) -> str:
     """Derived from the bundle, so a retried send carries the same id and WeChat answers
     45065 instead of sending twice; the creation second guards against a reused bundle id
     (a database restored from backup)."""
     return f"gp{account.id}-{bundle.id}-{int(bundle.created_at.timestamp())}"
 
 
-def materialize_due(session: Session, account: Account, settings: Settings, clock: Clock) -> list[int]:
+def materialize_due(session: Session, account: AccountContext, settings: Settings, clock: Clock) -> list[int]:
     """Create a bundle for each due part of the plan; tell authors whose post the quota moved.
 
     Two processes doing this at once are kept apart by the posts' optimistic version: the
@@ -127,7 +128,7 @@ def materialize_due(session: Session, account: Account, settings: Settings, cloc
     for planned in due_bundles(plan, now):
         bundle = PublishBundle(
             account_id=account.id,
-            mode=settings.account(account.name).mode,
+            mode=account.settings.mode,
             slot_at=planned.at,
             status="pending",
             attempts=0,

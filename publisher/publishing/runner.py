@@ -8,7 +8,7 @@ import socket
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from publisher.accounts import account_by_name
+from publisher.accounts import account_context
 from publisher.runtime import Runtime
 
 from . import claim
@@ -28,7 +28,7 @@ def run_publishing_pass(runtime: Runtime, worker: str | None = None) -> int:
     for configured in runtime.settings.accounts:
         try:
             with runtime.session_factory.begin() as session:
-                account = account_by_name(session, configured.name)
+                account = account_context(session, runtime.settings, configured.name)
                 if account is not None:
                     materialize_due(session, account, runtime.settings, runtime.clock)
         except (StaleDataError, OperationalError) as exc:

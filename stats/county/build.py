@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from publisher.ledger import load_channels
-from publisher.models import WECHAT_CHANNEL, Account, LedgerEntry
+from publisher.accounts import AccountContext
+from publisher.models import WECHAT_CHANNEL, LedgerEntry
+from publisher.settings import Settings
 from stats.report import build_report
 from stats.report.consistency import violations
 
@@ -46,11 +46,11 @@ class CountyRollup:
                 or r.days_since_last_article >= self.stale_after_days]
 
 
-def build_county_rollup(session: Session, accounts: list[Account], year: int, *, config_dir: Path, today: date,
+def build_county_rollup(session: Session, accounts: list[AccountContext], year: int, *, settings: Settings, today: date,
                         now: datetime, stale_after_days: int) -> CountyRollup:
     rows = []
     for account in accounts:
-        report = build_report(session, account, year, config_dir=config_dir, today=today)
+        report = build_report(session, account, year, settings=settings, today=today)
         last = session.scalar(select(func.max(LedgerEntry.published_at)).where(
             LedgerEntry.account_id == account.id, LedgerEntry.channel == WECHAT_CHANNEL,
             LedgerEntry.deleted_at.is_(None)))
@@ -68,7 +68,7 @@ def build_county_rollup(session: Session, accounts: list[Account], year: int, *,
     for row in rows:
         by_channel.update(row.by_channel)
         by_topic.update(row.by_topic)
-    configured = [c.name for c in load_channels(config_dir)]
+    configured = [c.name for c in settings.channels]
     channels = [c for c in configured if c in by_channel] + sorted(c for c in by_channel if c not in configured)
     topics = sorted(by_topic, key=lambda t: (-by_topic[t], t))
     return CountyRollup(

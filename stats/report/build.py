@@ -3,18 +3,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from publisher.ledger import load_channels
 from publisher.models import WECHAT_CHANNEL, Account
+from publisher.settings import Settings
 from publisher.texts import report as texts
 from stats.queries import YearCounts, YearEntries, year_counts, year_entries
 from stats.reach import section_one_figures, year_articles
 
 from .consistency import Check, check_tables
-from .narrative import fill, load_template
+from .narrative import fill
 from .tables import Registers, Tables, build_tables
 
 
@@ -38,9 +37,9 @@ class Report:
 
 
 def build_report(
-    session: Session, account: Account, year: int, *, config_dir: Path, today: date, with_entries: bool = False,
+    session: Session, account: Account, year: int, *, settings: Settings, today: date, with_entries: bool = False,
 ) -> Report:
-    channels = [c.name for c in load_channels(config_dir)]
+    channels = [c.name for c in settings.channels]
     counts = year_counts(session, account.id, year, channels)
     registers = Registers.load(session, account.id, year)
     tables = build_tables(registers, year)
@@ -53,7 +52,7 @@ def build_report(
         account_display_name=account.display_name,
         proactive=counts,
         proactive_paragraph=proactive_paragraph(counts, account.display_name),
-        narrative=fill(load_template(config_dir), figures),
+        narrative=fill(settings.report_template, figures),
         tables=tables,
         checks=checks,
         signed_on=today,

@@ -5,31 +5,15 @@ it broke when it runs the report, not from the county's reply.
 """
 from __future__ import annotations
 
-import tomllib
-from functools import lru_cache
-from pathlib import Path
 from string import Formatter
 from typing import Any, Mapping
 
-TEMPLATE_FILE = "report_template.toml"
+# Read and shape-checked at start-up (publisher.config_files), kept as `settings.report_template`.
+from publisher.config_files import REPORT_TEMPLATE_FILE as TEMPLATE_FILE
 
 
 class TemplateError(Exception):
     pass
-
-
-def load_template(config_dir: Path) -> dict[str, dict[str, str]]:
-    path = config_dir / TEMPLATE_FILE
-    try:
-        return _parsed(path, path.stat().st_mtime_ns)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise TemplateError(f"{path}: {exc}") from None
-
-
-@lru_cache(maxsize=8)
-def _parsed(path: Path, mtime_ns: int) -> dict[str, dict[str, str]]:
-    """Parsed once per version of the file (callers only read it)."""
-    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def fill(template: Mapping[str, Mapping[str, str]], figures: Mapping[str, Any]) -> dict[str, dict[str, str]]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.commands.ledger import register_offline, statistics
 from bot.commands.registry import CommandContext
 from bot.commands.table import COMMANDS
+from publisher.accounts import AccountContext
 from publisher.errors import Refusal
 from publisher.audit import Actor
 from publisher.models import LedgerEntry
@@ -23,8 +24,8 @@ def chat(runtime, account):
 
     def say(handler, args: str, at: datetime = datetime(2024, 3, 1, 10, 0, tzinfo=BEIJING)) -> str:
         with runtime.session_factory() as session, session.begin():
-            ctx = CommandContext(session=session, runtime=runtime, account=session.merge(account), staff=None,
-                                 actor=Actor("staff:7"), now=at, openid="oStaff7")
+            ctx = CommandContext(session=session, runtime=runtime, account=AccountContext.of(account, runtime.settings),
+                                 staff=None, actor=Actor("staff:7"), now=at, openid="oStaff7")
             try:
                 with session.begin_nested():
                     return handler(ctx, args)

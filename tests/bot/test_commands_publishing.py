@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.commands import publishing as commands
 from bot.commands.registry import CommandContext
 from bot.commands.table import COMMANDS, EVENT_HANDLERS
-from publisher.accounts import account_by_name
+from publisher.accounts import account_context
 from publisher.audit import Actor
 from publisher.db import transaction
 from publisher.errors import Refusal
@@ -35,7 +35,7 @@ def make_chat(runtime):
     def say(handler, args: str, staff_id: int) -> str:
         with transaction(runtime.session_factory) as session:
             staff = session.get(Staff, staff_id)
-            ctx = CommandContext(session=session, runtime=runtime, account=account_by_name(session, "default"),
+            ctx = CommandContext(session=session, runtime=runtime, account=account_context(session, runtime.settings, "default"),
                                  staff=staff, actor=Actor.staff(staff_id), now=runtime.clock.now(),
                                  openid=staff.openid)
             try:

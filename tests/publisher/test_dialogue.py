@@ -56,7 +56,7 @@ def test_with_no_draft_open_nothing_is_kept_and_the_likely_draft_is_named(runtim
         post = drafting.open_draft(session, staff=member, title="春耕", topic_name=None, actor=Actor.staff(member.id),
                                    clock=clock)
         drafting.finish(session, staff=member, actor=Actor.staff(member.id), clock=clock,
-                        config_dir=runtime.settings.config_dir)
+                        settings=runtime.settings)
         assert dialogue.answer(_turn(session, member, clock, "image", media_id="m-1")) == \
             texts.IMAGE_NOT_IN_DRAFT.format(post_id=post.id, title="春耕")
         assert session.scalars(select(PostBlock).where(PostBlock.post_id == post.id)).first() is None
@@ -73,7 +73,7 @@ def test_timeout_closes_an_idle_draft_once_and_says_so(runtime, account):
         def close():
             return dialogue.close_if_idle(session, staff_id=member.id, idle_minutes=minutes,
                                           actor=Actor.staff(member.id), clock=clock,
-                                          config_dir=runtime.settings.config_dir)
+                                          settings=runtime.settings)
 
         assert close() is None
         clock.advance(minutes=minutes + 1)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from publisher.audit import CLI
 from publisher.db import transaction
 from publisher.ledger import (
-    LedgerError, add_entry, correct_entry, flag_deleted, load_channels, local_day, resolve_channel,
+    LedgerError, add_entry, correct_entry, flag_deleted, local_day, resolve_channel,
 )
 from publisher.models import AuditEntry, LedgerEntry
 from stats.queries import year_counts
@@ -83,7 +83,7 @@ def test_empty_title_is_refused(runtime, account):
 
 
 def test_channels_come_from_config_with_aliases(runtime):
-    channels = load_channels(runtime.settings.config_dir)
+    channels = runtime.settings.channels
     assert [c.name for c in channels][:3] == ["微信公众号", "三务公开栏", "广播"]
     assert resolve_channel("@公开栏", channels) == "三务公开栏"
     with pytest.raises(LedgerError, match="渠道「电视」无效"):

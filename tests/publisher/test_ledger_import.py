@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from bot.cli import cli
 from publisher.audit import CLI
 from publisher.db import transaction
-from publisher.ledger import load_channels
 from publisher.ledger_import import ImportRejected, import_file
 from publisher.models import LedgerEntry
 
@@ -26,7 +25,7 @@ GOOD_CSV = """优干宁镇2023年政务公开台账
 
 def run_import(runtime, account, path):
     with transaction(runtime.session_factory) as session:
-        return import_file(session, path, account_id=account.id, channels=load_channels(runtime.settings.config_dir),
+        return import_file(session, path, account_id=account.id, channels=runtime.settings.channels,
                            actor=CLI, clock=runtime.clock, timezone=runtime.settings.timezone)
 
 

@@ -9,14 +9,13 @@ from sqlalchemy import select
 
 from publisher.audit import CLI
 from publisher.db import transaction
-from publisher.ledger import load_channels
 from publisher.ledger_import import import_file
 from publisher.models import LedgerEntry
 
 
 def run_import(runtime, account, path):
     with transaction(runtime.session_factory) as session:
-        return import_file(session, path, account_id=account.id, channels=load_channels(runtime.settings.config_dir),
+        return import_file(session, path, account_id=account.id, channels=runtime.settings.channels,
                            actor=CLI, clock=runtime.clock, timezone=runtime.settings.timezone)
 
 

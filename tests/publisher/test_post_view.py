@@ -18,7 +18,7 @@ def test_post_view_gives_the_blocks_and_the_latest_history_oldest_first(runtime,
         drafting.add_paragraph(session, staff=member, text="各村要加强巡查。", actor=actor, clock=clock)
         drafting.add_image(session, staff=member, media_id="m-1", actor=actor, clock=clock)
 
-        view = browse.post_view(session, post, config_dir=runtime.settings.config_dir, history_lines=2)
+        view = browse.post_view(session, post, settings=runtime.settings, history_lines=2)
 
     assert (view.post_id, view.title, view.author, view.topic, view.status) == (post.id, "春耕", "张三", None, "draft")
     assert view.blocks == (browse.BlockView("text", text="各村要加强巡查。"),

@@ -190,7 +190,7 @@ def test_worker_whose_lease_ran_out_mid_upload_stops_instead_of_publishing_a_sec
 def test_a_bundle_that_raises_is_set_aside_and_the_next_one_still_publishes_in_the_same_pass(
     make_runtime, sandbox_server, clock, monkeypatch
 ):
-    from publisher.accounts import account_by_name
+    from publisher.accounts import account_context
     from publisher.publishing import pipeline
     from publisher.publishing.queue import materialize_due
 
@@ -198,7 +198,7 @@ def test_a_bundle_that_raises_is_set_aside_and_the_next_one_still_publishes_in_t
     clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
     broken_post = queue_post(runtime, "坏批次")
     with transaction(runtime.session_factory) as session:
-        broken, = materialize_due(session, account_by_name(session, "default"), runtime.settings, runtime.clock)
+        broken, = materialize_due(session, account_context(session, runtime.settings, "default"), runtime.settings, runtime.clock)
     good_post = queue_post(runtime, "好批次")
     real_advance = pipeline._advance
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from bot.cli import cli
-from publisher.accounts import account_by_name, sync_accounts
+from publisher.accounts import account_context, sync_accounts
 from publisher.audit import CLI
 from publisher.db import transaction
 from publisher.ledger import add_entry
@@ -54,10 +54,10 @@ def county(database_url, db_engine, session_factory, clock):
 
 def rollup_of(runtime):
     with runtime.session_factory() as session:
-        accounts = [account_by_name(session, a.name) for a in runtime.settings.accounts]
-        rollup = build_county_rollup(session, accounts, 2023, config_dir=runtime.settings.config_dir,
+        accounts = [account_context(session, runtime.settings, a.name) for a in runtime.settings.accounts]
+        rollup = build_county_rollup(session, accounts, 2023, settings=runtime.settings,
                                      today=NOW.date(), now=NOW, stale_after_days=14)
-        reports = {a.name: build_report(session, a, 2023, config_dir=runtime.settings.config_dir, today=NOW.date())
+        reports = {a.name: build_report(session, a, 2023, settings=runtime.settings, today=NOW.date())
                    for a in accounts}
     return rollup, reports
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from config import CONFIG_DIR
-from stats.report.narrative import TemplateError, fill, load_template
+from publisher.settings import settings_from_mapping
+from stats.report.narrative import TemplateError, fill
 
 
 def test_placeholders_are_filled_with_the_figures():
@@ -18,7 +18,7 @@ def test_a_misspelt_placeholder_is_named_with_the_known_ones():
 
 
 def test_committed_template_has_every_section_the_report_prints():
-    template = load_template(CONFIG_DIR)
+    template = settings_from_mapping({}, {}).report_template
     assert {"intro", "proactive_extra", "on_request", "management", "platforms", "supervision"} <= set(template["overview"])
     assert "信息处理费" in template["other"]["text"]
     assert {"problems", "improvements"} <= set(template["problems"])

@@ -62,7 +62,7 @@ def docx_table_cells(table) -> list[str]:
 @pytest.fixture
 def example_report(runtime, account, example_year):
     with runtime.session_factory() as session:
-        return build_report(session, account, 2023, config_dir=runtime.settings.config_dir, today=date(2024, 2, 22))
+        return build_report(session, account, 2023, settings=runtime.settings, today=date(2024, 2, 22))
 
 
 def test_section_one_states_92_wechat_and_30_board_items_exactly(example_report):

@@ -19,7 +19,7 @@ from stats.report.render import render
 @pytest.fixture
 def report(runtime, account, example_year):
     with runtime.session_factory() as session:
-        return build_report(session, account, 2023, config_dir=runtime.settings.config_dir,
+        return build_report(session, account, 2023, settings=runtime.settings,
                             today=date(2024, 2, 22), with_entries=True)
 
 

@@ -73,7 +73,7 @@ def chat_send():
     identities = _identities()
     openid, _ = _chosen(identities)
     rt = runtime()
-    settings, account = rt.settings, g.account_settings
+    settings, account = rt.settings, g.account.settings
     base = settings.wechat_api_base
     text = request.form.get("text", "").strip()
     picture = request.files.get("picture")

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from bot.console import blueprint, charts
 from bot.console.web import db, runtime
 from publisher import citizen_messages
-from publisher.ledger import load_channels
 from publisher.lifecycle import Status
 from publisher.models import Post, PublishBundle
 from publisher.publishing.outcome import bundle_posts
@@ -26,7 +25,7 @@ def dashboard():
     rt, session, account = runtime(), db(), g.account
     settings, now = rt.settings, rt.clock.now()
     year = now.astimezone(settings.timezone).year
-    counts = year_counts(session, account.id, year, [c.name for c in load_channels(settings.config_dir)])
+    counts = year_counts(session, account.id, year, [c.name for c in settings.channels])
     last = last_wechat_article_at(session, account.id)
     plan, queued = current_plan(session, account, settings, now)
     in_progress = session.scalars(select(PublishBundle).where(

@@ -14,7 +14,7 @@ from bot.console.web import act, back_to, db, owned, runtime
 from publisher import browse, drafting
 from publisher.console_users import actor_of
 from publisher.errors import Refusal
-from publisher.ledger import LedgerError, add_entry, correct_entry, flag_deleted, load_channels, resolve_channel, resolve_topic
+from publisher.ledger import LedgerError, add_entry, correct_entry, flag_deleted, resolve_channel, resolve_topic
 from publisher.ledger_import import import_file
 from publisher.models import LedgerEntry
 from publisher.texts import console as texts
@@ -25,7 +25,7 @@ IMPORT_SUFFIXES = (".csv", ".xlsx")
 
 def _choices():
     rt = runtime()
-    return ([c.name for c in load_channels(rt.settings.config_dir)],
+    return ([c.name for c in rt.settings.channels],
             [t.name for t in drafting.topics(db(), g.account.id)])
 
 
@@ -54,7 +54,7 @@ def ledger_add():
             at = time.fromisoformat(request.form.get("time") or "00:00")
         except ValueError:
             raise LedgerError(texts.LEDGER_DAY_INVALID) from None
-        channels = load_channels(rt.settings.config_dir)
+        channels = rt.settings.channels
         entry = add_entry(
             session, account_id=g.account.id, channel=resolve_channel(request.form.get("channel", ""), channels),
             topic=resolve_topic(session, g.account.id, request.form.get("topic", "")),
@@ -80,7 +80,7 @@ def ledger_correct(entry_id: int):
             session, entry, actor=actor_of(g.user), clock=rt.clock, timezone=rt.settings.timezone,
             topic=resolve_topic(session, entry.account_id, topic) if topic else None,
             title=form.get("title") or None,
-            channel=resolve_channel(channel, load_channels(rt.settings.config_dir)) if channel else None,
+            channel=resolve_channel(channel, rt.settings.channels) if channel else None,
             url=_url(form.get("url")) if form.get("url") else None)
         described = "；".join(ledger_texts.CHANGE.format(field=ledger_texts.FIELD_NAMES[f], old=old, new=new)
                              for f, (old, new) in changes.items())
@@ -115,7 +115,7 @@ def ledger_import():
         upload.save(path)
         try:
             result = import_file(session, path, account_id=g.account.id,
-                                 channels=load_channels(rt.settings.config_dir), actor=actor_of(g.user),
+                                 channels=rt.settings.channels, actor=actor_of(g.user),
                                  clock=rt.clock, timezone=rt.settings.timezone)
         except Refusal as refusal:
             session.rollback()

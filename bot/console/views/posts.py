@@ -51,7 +51,7 @@ def post_detail(post_id: int):
     body = content.render_article(
         [content.Block(b.kind, b.text, b.image_id) for b in blocks],
         lambda image_id: url_for("console.post_image", post_id=post.id, image_id=image_id))
-    findings = drafting.check_post(session, post, rt.settings.config_dir)
+    findings = drafting.check_post(session, post, rt.settings)
     bundle = session.get(PublishBundle, post.bundle_id) if post.bundle_id else None
     approvals = review.approvals_of(session, post)
     names = browse.staff_names(session, g.account.id)

@@ -25,7 +25,7 @@ UPCOMING_SLOTS = 14
 
 def upcoming_slots(now: datetime) -> list[datetime]:
     """The account's next slot times, for the "move to" choice."""
-    tz, slots = runtime().settings.timezone, g.account_settings.slots
+    tz, slots = runtime().settings.timezone, g.account.settings.slots
     today = now.astimezone(tz).date()
     found: list[datetime] = []
     for offset in range(8):
@@ -49,7 +49,7 @@ def queue():
                               .order_by(Post.submitted_at)).all()
     return render_template("console/queue.html", plan=[(p, [queued[i] for i in p.post_ids]) for p in plan],
                            bundles=[(b, bundle_posts(session, b)) for b in bundles], waiting=waiting,
-                           slots=upcoming_slots(now), mode=g.account_settings.mode)
+                           slots=upcoming_slots(now), mode=g.account.settings.mode)
 
 
 @blueprint.post("/posts/<int:post_id>/schedule")

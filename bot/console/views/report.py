@@ -30,7 +30,7 @@ def _report(with_entries: bool = False):
     year = request.args.get("year", type=int) or today.year
     if not FIRST_YEAR <= year <= LAST_YEAR:
         abort(404)
-    return build_report(db(), g.account, year, config_dir=rt.settings.config_dir, today=today,
+    return build_report(db(), g.account, year, settings=rt.settings, today=today,
                         with_entries=with_entries)
 
 

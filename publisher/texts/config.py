@@ -1,0 +1,12 @@
+"""What start-up says about a configuration file it cannot use (one 配置错误 line each)."""
+
+FILE_MISSING = "{path}: 文件不存在"
+FILE_UNREADABLE = "{path}: 无法读取 ({error})"
+FILE_NOT_TOML = "{path}: TOML 格式错误: {error}"
+ENTRY_NEEDS_NAME = "{path}: 第 {number} 个 [[{table}]] 缺少 name（一段文字）"
+NAME_TWICE = "{path}: 名称「{name}」出现了两次"
+LIST_OF_WORDS = "{path}: [[{table}]]「{name}」的 {key} 应是一列文字，如 [\"…\", \"…\"]"
+NO_ENTRIES = "{path}: 至少需要一个 [[{table}]]"
+TEMPLATE_NOT_TEXT = "{path}: [{section}] {key} 应是一段文字"
+TEMPLATE_SECTION_NOT_TABLE = "{path}: {section} 应是一个表 [{section}]"
+TEMPLATE_KEY_MISSING = "{path}: 缺少 [{section}] {key}（年度报告要用）"
