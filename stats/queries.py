@@ -110,8 +110,10 @@ class YearEntries:
 
     Iterating runs the query and yields plain Core rows (the columns of `ENTRY_COLUMNS`) a
     batch at a time, so a million-row year is never in memory at once, and no ORM object is
-    built for a row that is only written out. It reads through the session it was made with,
-    so iterate it before that session is gone.
+    built for a row that is only written out. It reads on a connection of its own, opened
+    for the iteration and closed when it ends (or is abandoned), so a report rendered after
+    its session has closed leaves no transaction open behind it (one would hold PostgreSQL's
+    locks for as long as the process lives).
     """
     session: Session
     account_id: int
@@ -126,7 +128,8 @@ class YearEntries:
             .order_by(LedgerEntry.published_at, LedgerEntry.id)
         )
         # yield_per streams the cursor (a server-side cursor on PostgreSQL) in batches.
-        yield from self.session.connection().execute(statement.execution_options(yield_per=ENTRY_BATCH))
+        with self.session.get_bind().connect() as connection:
+            yield from connection.execute(statement.execution_options(yield_per=ENTRY_BATCH))
 
 
 def year_entries(session: Session, account_id: int, year: int) -> YearEntries:

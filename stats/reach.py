@@ -141,8 +141,9 @@ class YearArticles:
 
     Iterating runs one query (each ledger row joined to its summed daily figures and its
     bundle's mode) and yields `ArticleRow`s a batch at a time, so a year of any size is never
-    in memory at once and no list of ids has to fit in one statement. It reads through the
-    session it was made with, so iterate it before that session is gone."""
+    in memory at once and no list of ids has to fit in one statement. Like the ledger sheet's
+    stream (stats.queries.YearEntries) it reads on a connection of its own, closed when the
+    iteration ends."""
     session: Session
     account_id: int
     year: int
@@ -168,14 +169,15 @@ class YearArticles:
                    LedgerEntry.disclosed_on < end)
             .order_by(LedgerEntry.disclosed_on, LedgerEntry.id)
         )
-        rows = self.session.connection().execute(statement.execution_options(yield_per=ARTICLE_BATCH))
-        for day, title, url, key, mode, reads, users, shares, through in rows:
-            if reads is not None:
-                reach = ArticleReach(MEASURED, int(reads), int(users), int(shares), through)
-            else:
-                mass = mode == "mass" or (key or "").startswith("wechat:mass:")
-                reach = ArticleReach(NOT_YET if mass else NOT_PROVIDED)
-            yield ArticleRow(day, title, url, reach)
+        with self.session.get_bind().connect() as connection:
+            rows = connection.execute(statement.execution_options(yield_per=ARTICLE_BATCH))
+            for day, title, url, key, mode, reads, users, shares, through in rows:
+                if reads is not None:
+                    reach = ArticleReach(MEASURED, int(reads), int(users), int(shares), through)
+                else:
+                    mass = mode == "mass" or (key or "").startswith("wechat:mass:")
+                    reach = ArticleReach(NOT_YET if mass else NOT_PROVIDED)
+                yield ArticleRow(day, title, url, reach)
 
 
 def year_articles(session: Session, account_id: int, year: int) -> YearArticles:
