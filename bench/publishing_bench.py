@@ -30,8 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
-from publisher.accounts import sync_accounts  # noqa: E402
-from publisher.clock import FixedClock  # noqa: E402
+from publisher.core.clock import FixedClock  # noqa: E402
 from publisher.db import make_engine, make_session_factory, transaction  # noqa: E402
 from publisher.lifecycle import Status  # noqa: E402
 from publisher.migrate import upgrade  # noqa: E402
@@ -39,6 +38,7 @@ from publisher.models import Account, Post, PostBlock, PostImage, PublishBundle 
 from publisher.publishing.runner import run_publishing_pass  # noqa: E402
 from publisher.publishing.states import ACTIVE_VALUES  # noqa: E402
 from publisher.runtime import Runtime  # noqa: E402
+from publisher.services.accounts import sync_accounts  # noqa: E402
 from publisher.settings import WECHAT_API_BASE  # noqa: E402
 from tests.conftest import BEIJING, make_settings  # noqa: E402
 from tests.publishing_support import JPEG, LiveSandbox  # noqa: E402

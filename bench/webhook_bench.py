@@ -141,13 +141,13 @@ class Database:
 
 def prepare(url: str, aes_key: str) -> None:
     """Migrate and bind STAFF admins."""
-    from publisher.accounts import account_by_name, sync_accounts
-    from publisher.audit import CLI
+    from publisher.services.accounts import account_by_name, sync_accounts
+    from publisher.services.audit import CLI
     from publisher.db import transaction
     from publisher.migrate import upgrade
     from publisher.runtime import Runtime
     from publisher.settings import load_settings
-    from publisher.staff import bind, invite, invite_key
+    from publisher.services.staff import bind, invite, invite_key
 
     runtime = Runtime.build(load_settings(environ=_govpost_env(url, aes_key)))
     upgrade(runtime.engine)

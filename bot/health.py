@@ -39,7 +39,7 @@ def healthz():
 
 def _scheduler_state(runtime) -> dict:
     """Reported, not judged: `govpost web` runs without a scheduler in this process."""
-    from publisher.scheduler import heartbeat_is_fresh, latest_heartbeat
+    from publisher.background.scheduler import heartbeat_is_fresh, latest_heartbeat
 
     try:
         with runtime.session_factory() as session:

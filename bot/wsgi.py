@@ -2,7 +2,7 @@
 environment, as for `govpost web`; in sandbox mode set GOVPOST_WECHAT_API_BASE to the
 sandbox (`govpost sandbox`)."""
 from bot.app import create_app
-from publisher.jobs import start_task_runner
+from publisher.background.jobs import start_task_runner
 
 app = create_app()
 # Each gunicorn worker runs due background tasks too; claims make sure each runs once.

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from publisher.checks import WordLists
+from publisher.core.checks import WordLists
 from publisher.models.ledger import WECHAT_CHANNEL
 from publisher.texts import config as texts
 

@@ -211,6 +211,12 @@ def read_only(session_factory: sessionmaker[Session]) -> sessionmaker[Session]:
     return sessionmaker(engine.execution_options(**{DEFERRED: True}), expire_on_commit=False)
 
 
+def reading_connection(engine: Engine):
+    """A connection for a long read of its own (a report's streamed rows): deferred on SQLite,
+    so it neither takes nor waits for the write lock a session of the same process may hold."""
+    return engine.execution_options(**{DEFERRED: True}).connect()
+
+
 @contextmanager
 def transaction(session_factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""

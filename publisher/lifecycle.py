@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from publisher.audit import Actor, record
-from publisher.clock import Clock
+from publisher.core.clock import Clock
 from publisher.errors import Refusal
 from publisher.models import Post
+from publisher.services.audit import Actor, record
 from publisher.texts import lifecycle as texts
 
 

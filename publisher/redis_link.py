@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from redis.exceptions import RedisError
 
-from publisher.clock import Clock, SystemClock
+from publisher.core.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.clock import Clock, SystemClock
+from publisher.core.clock import Clock, SystemClock
 from publisher.db import make_engine, make_session_factory
 from publisher.settings import AccountSettings, Settings
 
@@ -36,7 +36,7 @@ class Runtime:
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> "Runtime":
-        from publisher.account_registry import merge_from_database
+        from publisher.services.account_registry import merge_from_database
 
         engine = make_engine(settings.database_url, pool_size=settings.database_pool_size,
                              statement_timeout_ms=settings.database_statement_timeout_ms)

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from config import CONFIG_DIR
 from publisher.account_secrets import load_secret_file, secret_file_path, with_secrets
-from publisher.checks import WordLists
 from publisher.config_files import Channel, TopicSeed, load_config_files
+from publisher.core.checks import WordLists
 from publisher.db import DatabaseUrlError, database_url
 
 DEFAULT_CONFIG_PATH = CONFIG_DIR / "govpost.toml"

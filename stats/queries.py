@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import Row, and_, bindparam, case, extract, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
+from publisher.db import reading_connection
 from publisher.models import WECHAT_CHANNEL, LedgerEntry
 
 
@@ -128,7 +129,7 @@ class YearEntries:
             .order_by(LedgerEntry.published_at, LedgerEntry.id)
         )
         # yield_per streams the cursor (a server-side cursor on PostgreSQL) in batches.
-        with self.session.get_bind().connect() as connection:
+        with reading_connection(self.session.get_bind()) as connection:
             yield from connection.execute(statement.execution_options(yield_per=ENTRY_BATCH))
 
 

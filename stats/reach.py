@@ -15,9 +15,10 @@ from datetime import date
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
+from publisher.db import reading_connection
 from publisher.models import WECHAT_CHANNEL, LedgerEntry, Post, PublishBundle, ReachFigure
-from publisher.texts import reach as texts
 from publisher.models.reach import ALL_SOURCES, SUMMARY, USER_READ
+from publisher.texts import reach as texts
 from stats.queries import year_range
 
 MEASURED, NOT_PROVIDED, NOT_YET = "measured", "not_provided", "not_yet"
@@ -169,7 +170,7 @@ class YearArticles:
                    LedgerEntry.disclosed_on < end)
             .order_by(LedgerEntry.disclosed_on, LedgerEntry.id)
         )
-        with self.session.get_bind().connect() as connection:
+        with reading_connection(self.session.get_bind()) as connection:
             rows = connection.execute(statement.execution_options(yield_per=ARTICLE_BATCH))
             for day, title, url, key, mode, reads, users, shares, through in rows:
                 if reads is not None:

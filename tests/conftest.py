@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import create_engine, text
 
-from publisher.accounts import sync_accounts
-from publisher.clock import FixedClock
+from publisher.services.accounts import sync_accounts
+from publisher.core.clock import FixedClock
 from publisher.db import database_url as database_url_for_engine
 from publisher.db import make_engine, make_session_factory, transaction
 from publisher.migrate import upgrade
@@ -124,7 +124,7 @@ def runtime(settings, db_engine, session_factory, clock):
 
 @pytest.fixture
 def account(runtime):
-    from publisher.accounts import account_by_name
+    from publisher.services.accounts import account_by_name
 
     with runtime.session_factory() as session:
         return account_by_name(session, "default")

@@ -9,8 +9,8 @@ from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 
+from publisher.background.tasks import enqueue
 from publisher.runtime import Runtime
-from publisher.tasks import enqueue
 from publisher.wechat import (
     DownloadedMedia,
     DraftArticle,

@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 import requests
 
 from bot.sandbox_accounts import sandbox_accounts
-from publisher.accounts import account_by_name
 from publisher.db import transaction
 from publisher.lifecycle import Status
 from publisher.models import Post, PostBlock, PostImage, Staff
@@ -18,6 +17,7 @@ from publisher.publishing.states import ACTIVE_VALUES
 from publisher.runtime import Runtime
 from publisher.sandbox import create_app as create_sandbox_app
 from publisher.sandbox.clock import beijing
+from publisher.services.accounts import account_by_name
 from tests.conftest import BEIJING, make_settings
 from tests.support import LiveServer
 

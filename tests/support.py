@@ -19,7 +19,7 @@ import requests
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from publisher.jobs import run_due_tasks
+from publisher.background.jobs import run_due_tasks
 from publisher.models import PostImage
 from publisher.settings import AccountSettings
 from publisher.wechat.tokens import FetchedToken

@@ -1,12 +1,12 @@
 """`govpost account`: the accounts of the deployment, from govpost.toml and the database
-(the merge rule: publisher/account_registry.py)."""
+(the merge rule: publisher/services/account_registry.py)."""
 import click
 from sqlalchemy import select
 
 from bot.cli.context import CliContext, pass_cli
-from publisher.account_registry import managed_account_settings
+from publisher.services.account_registry import managed_account_settings
 from publisher.account_secrets import SECRET_FIELDS, env_names, load_secret_file, missing_secrets, secret_sources
-from publisher.accounts import seed_topics
+from publisher.services.accounts import seed_topics
 from publisher.db import transaction
 from publisher.models import Account
 from publisher.texts import accounts as texts

@@ -5,9 +5,9 @@ from functools import cached_property
 
 import click
 
-from publisher.accounts import AccountContext, account_context
 from publisher.migrate import is_current
 from publisher.runtime import Runtime
+from publisher.services.accounts import AccountContext, account_context
 from publisher.settings import Settings, SettingsError, load_settings
 from publisher.texts import cli as texts
 

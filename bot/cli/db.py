@@ -1,9 +1,9 @@
 import click
 
 from bot.cli.context import CliContext, pass_cli
-from publisher.accounts import sync_accounts
 from publisher.db import transaction
 from publisher.migrate import upgrade
+from publisher.services.accounts import sync_accounts
 
 
 @click.group("db")

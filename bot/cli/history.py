@@ -7,7 +7,7 @@ from datetime import datetime
 import click
 
 from bot.cli.context import CliContext, pass_cli
-from publisher.audit import CLI
+from publisher.services.audit import CLI
 from publisher.texts import ledger as texts
 
 
@@ -20,7 +20,7 @@ def import_history_command(ctx: CliContext, since: datetime | None, account_name
     # Imported here: wechatpy and tqdm would slow every other command's start.
     from tqdm import tqdm
 
-    from publisher.history import import_history
+    from publisher.services.import_history import import_history
     from publisher.wechat import WeChatError, make_gateway, token_store_for
 
     runtime = ctx.runtime

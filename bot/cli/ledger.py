@@ -9,12 +9,12 @@ import click
 from sqlalchemy import select
 
 from bot.cli.context import CliContext, pass_cli
-from publisher.audit import CLI
+from publisher.services.audit import CLI
 from publisher.db import transaction
 from publisher.errors import Refusal
-from publisher.ledger import add_entry, correct_entry, flag_deleted, resolve_channel, resolve_topic
+from publisher.services.ledger import add_entry, correct_entry, flag_deleted, resolve_channel, resolve_topic
 from publisher.models import AppealCase, DisclosureApplication, LedgerEntry
-from publisher.registers import (
+from publisher.services.registers import (
     ACTIONS_BY_KIND, APPLICANT_TYPES, CASE_KINDS, CASE_RESULTS, OPENING_KEYS, OUTCOMES,
     add_application, add_article20, add_case, close_application, close_case, register_lines, set_opening,
 )
@@ -63,7 +63,7 @@ def ledger_add(ctx: CliContext, day: datetime, at_time: datetime, channel: str, 
 @pass_cli
 def ledger_import(ctx: CliContext, file: Path, account_name: str | None) -> None:
     """Import FILE (.csv or .xlsx with 日期, 渠道, 话题, 标题, 链接); all rows or none."""
-    from publisher.ledger_import import import_file  # openpyxl: only for this command
+    from publisher.services.ledger_import import import_file  # openpyxl: only for this command
 
     runtime = ctx.runtime
     try:

@@ -24,7 +24,7 @@ def pull_command(ctx: CliContext, since_text: str, account_name: str | None, pau
     # Imported here: wechatpy, SQLAlchemy and tqdm would slow every other command's start.
     from tqdm import tqdm
 
-    from publisher.reach import PAUSE_SECONDS, pull
+    from publisher.services.reach import PAUSE_SECONDS, pull
     from publisher.wechat import make_gateway, token_store_for
 
     try:

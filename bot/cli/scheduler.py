@@ -13,7 +13,7 @@ from bot.cli.context import CliContext, pass_cli
 @pass_cli
 def worker(ctx: CliContext, interval: int) -> None:
     """The scheduler alone: publishes due bundles, runs background tasks, sends reminders."""
-    from publisher.scheduler import blocking_scheduler
+    from publisher.background.scheduler import blocking_scheduler
 
     interval = interval or ctx.settings.scheduler_tick_seconds
     click.echo(f"govpost worker: a tick every {interval}s; stop with Ctrl-C")
@@ -27,7 +27,7 @@ def worker(ctx: CliContext, interval: int) -> None:
 @pass_cli
 def tick(ctx: CliContext) -> None:
     """One scheduler pass (publishing and background tasks), then exit."""
-    from publisher.scheduler import tick as run_tick
+    from publisher.background.scheduler import tick as run_tick
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     advanced = run_tick(ctx.runtime)

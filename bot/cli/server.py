@@ -59,7 +59,7 @@ def _run_gunicorn(app, host: str, port: int) -> None:
     a second of the message that queued them."""
     from gunicorn.app.base import Application
 
-    from publisher.jobs import start_task_runner
+    from publisher.background.jobs import start_task_runner
 
     class Server(Application):
         def init(self, parser, opts, args):
@@ -88,8 +88,8 @@ def _run_gunicorn(app, host: str, port: int) -> None:
 
 def _console_login(ctx: CliContext, url: str) -> str:
     """Where the console is and, on sandbox mode's first start, a login that works."""
-    from publisher.console_users import ensure_sandbox_login
     from publisher.db import transaction
+    from publisher.services.console_users import ensure_sandbox_login
     from publisher.texts import console as console_texts
 
     runtime = ctx.runtime

@@ -1,12 +1,12 @@
 import click
 
 from bot.cli.context import CliContext, pass_cli
-from publisher.audit import CLI
+from publisher.services.audit import CLI
 from publisher.db import transaction
 from publisher.errors import Refusal
 from publisher.models import ROLES
-from publisher.console_users import create_login
-from publisher.staff import deactivate, invite, invite_key, list_staff, unbind
+from publisher.services.console_users import create_login
+from publisher.services.staff import deactivate, invite, invite_key, list_staff, unbind
 from publisher.texts import staff as texts
 
 

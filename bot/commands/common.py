@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 
 from bot.commands.registry import CommandContext
-from publisher import drafting
-from publisher.drafting import ChatError
 from publisher.models import Post
+from publisher.services import drafting
+from publisher.services.drafting import ChatError
 from publisher.texts import chat as texts
 
 _POST_ID = re.compile(r"^[#＃]?(\d{1,9})号?$")

@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 
 from bot.commands.registry import CommandContext
 from bot.commands.table import COMMANDS, EVENT_HANDLERS
-from publisher import dialogue
-from publisher.accounts import AccountContext
-from publisher.audit import Actor, record
 from publisher.db import insert_ignoring_duplicates, read_only, transaction
 from publisher.errors import Refusal
 from publisher.models import Account, InboundMessage, Staff
 from publisher.runtime import Runtime
-from publisher.staff import staff_by_openid
+from publisher.services import dialogue
+from publisher.services.accounts import AccountContext
+from publisher.services.audit import Actor, record
+from publisher.services.staff import staff_by_openid
 from publisher.texts import chat as texts
 from publisher.texts import staff as staff_texts
 from publisher.wechat import InboundMessage as Message

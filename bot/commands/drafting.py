@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from bot.commands.common import post_arg
 from bot.commands.registry import CommandContext, command
-from publisher import drafting
-from publisher.checks import describe
-from publisher.drafting import ChatError
+from publisher.services import drafting
+from publisher.core.checks import describe
+from publisher.services.drafting import ChatError
 from publisher.lifecycle import status_name
 from publisher.texts import chat as texts
 

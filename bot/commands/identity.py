@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from bot.commands.registry import CommandContext, command
-from publisher.staff import BindRefused, bind, invite_key
+from publisher.services.staff import BindRefused, bind, invite_key
 from publisher.texts import chat as texts
 from publisher.texts import staff as staff_texts
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from bot.commands.registry import CommandContext, command
-from publisher.ledger import add_entry, resolve_channel, resolve_topic
+from publisher.services.ledger import add_entry, resolve_channel, resolve_topic
 from publisher.texts import ledger as texts
 from stats import reach
 from stats.queries import year_counts

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from bot.commands.common import post_arg
 from bot.commands.registry import CommandContext, command
-from publisher import browse
-from publisher.audit import record
-from publisher.checks import describe
+from publisher.background.tasks import enqueue
+from publisher.core.checks import describe
+from publisher.core.timeparse import format_beijing
 from publisher.lifecycle import status_name
-from publisher.tasks import enqueue
+from publisher.services import browse
+from publisher.services.audit import record
 from publisher.texts import chat as texts
 from publisher.texts import lifecycle as status_texts
-from publisher.timeparse import format_beijing
 from stats import reach
 
 HISTORY_LINES = 10

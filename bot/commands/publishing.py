@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from bot.commands.common import post_arg
 from bot.commands.registry import CommandContext, command
+from publisher.core.timeparse import format_beijing, parse_time
 from publisher.models import REVIEWER_ROLES, Post
 from publisher.publishing import actions
-from publisher.publishing.events import (
-    handle_mass_send_finished,
-    handle_publish_job_finished,
-)
+from publisher.publishing.events import handle_mass_send_finished, handle_publish_job_finished
 from publisher.publishing.queue import queue_overview
 from publisher.texts import publishing as texts
-from publisher.timeparse import format_beijing, parse_time
 
 
 def _author_or_reviewer(ctx: CommandContext, post: Post) -> bool:

@@ -13,10 +13,10 @@ from typing import Callable, Mapping
 
 from sqlalchemy.orm import Session
 
-from publisher.accounts import AccountContext
-from publisher.audit import Actor
 from publisher.models import REVIEWER_ROLES, ROLES, Role, Staff
 from publisher.runtime import Runtime
+from publisher.services.accounts import AccountContext
+from publisher.services.audit import Actor
 
 # Who may use a command. "editor" means anyone who may write (editors, reviewers, admins).
 ROLES_ALLOWED = {

@@ -5,10 +5,10 @@ from datetime import time
 
 from bot.commands.common import post_arg
 from bot.commands.registry import CommandContext, command
-from publisher import review
-from publisher.checks import describe
+from publisher.core.checks import describe
+from publisher.core.timeparse import format_beijing, parse_time
+from publisher.services import review
 from publisher.texts import chat as texts
-from publisher.timeparse import format_beijing, parse_time
 
 
 @command("提交", role="editor", usage="提交 <号> [时间]")

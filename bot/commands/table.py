@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from bot.commands import drafting, help, identity, ledger, posts, publishing, review
 from bot.commands.registry import table
-from publisher.accounts import AccountContext
 from publisher.runtime import Runtime
+from publisher.services.accounts import AccountContext
 from publisher.wechat import InboundMessage as Message
 
 COMMANDS = table(

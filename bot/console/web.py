@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from bot.console import blueprint, csrf
 from flask_wtf.csrf import CSRFError
-from publisher.accounts import AccountContext
-from publisher.console_users import visible_accounts
+from publisher.services.accounts import AccountContext
+from publisher.services.console_users import visible_accounts
 from publisher.errors import Refusal
 from publisher.models import AdminUser
 from publisher.runtime import Runtime

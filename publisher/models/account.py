@@ -22,7 +22,7 @@ class Account(Base):
     mode: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
     # Added with `govpost account add` rather than configured in govpost.toml: the database
-    # row is then the account's configuration (publisher/account_registry.py), secrets apart.
+    # row is then the account's configuration (publisher/services/account_registry.py), secrets apart.
     managed: Mapped[bool] = mapped_column(default=False, server_default=false())
     slots: Mapped[list[Any] | None] = mapped_column(JSON)
     account_type: Mapped[str | None] = mapped_column(String(16))

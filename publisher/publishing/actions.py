@@ -9,16 +9,16 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from publisher.audit import SYSTEM, Actor
-from publisher.clock import Clock
+from publisher.background.tasks import TaskContext, enqueue
+from publisher.core.clock import Clock
+from publisher.core.timeparse import format_beijing
 from publisher.errors import Refusal
-from publisher.ledger import flag_deleted
 from publisher.lifecycle import Event, Status, status_name, transition
 from publisher.models import LedgerEntry, Post, PublishBundle
-from publisher.notify import notify_staff
-from publisher.tasks import TaskContext, enqueue
+from publisher.services.audit import SYSTEM, Actor
+from publisher.services.ledger import flag_deleted
+from publisher.services.notify import notify_staff
 from publisher.texts import publishing as texts
-from publisher.timeparse import format_beijing
 from publisher.wechat import Rejected
 
 from .claim import is_held

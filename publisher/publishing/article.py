@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from publisher.content import Block, render_article
+from publisher.core.content import Block, render_article
 from publisher.models import Post, PostBlock, PostImage
 from publisher.wechat import DraftArticle, Gateway
 

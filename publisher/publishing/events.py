@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from publisher.clock import Clock
+from publisher.core.clock import Clock
 from publisher.models import Account, PublishBundle
 from publisher.texts import publishing as texts
 from publisher.wechat import MassSendFinished, PublishStatus

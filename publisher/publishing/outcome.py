@@ -12,20 +12,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from publisher.audit import SYSTEM
-from publisher.clock import Clock
-from publisher.ledger import add_entry
+from publisher.background.tasks import enqueue
+from publisher.core.clock import Clock
 from publisher.lifecycle import Event, transition
-from publisher.models import (
-    WECHAT_CHANNEL,
-    Approval,
-    LedgerEntry,
-    Post,
-    PublishBundle,
-    Topic,
-)
-from publisher.notify import notify_staff
-from publisher.tasks import enqueue
+from publisher.models import WECHAT_CHANNEL, Approval, LedgerEntry, Post, PublishBundle, Topic
+from publisher.services.audit import SYSTEM
+from publisher.services.ledger import add_entry
+from publisher.services.notify import notify_staff
 from publisher.texts import publishing as texts
 
 from .queue import moved_notice_key

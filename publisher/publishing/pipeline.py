@@ -22,12 +22,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from publisher.accounts import AccountContext
+from publisher.core.planning import next_day_first_slot
+from publisher.core.timeparse import format_beijing
 from publisher.models import Account, PublishBundle
-from publisher.planning import next_day_first_slot
 from publisher.runtime import Runtime
+from publisher.services.accounts import AccountContext
 from publisher.texts import publishing as texts
-from publisher.timeparse import format_beijing
 from publisher.wechat import (
     ConfigurationError,
     DraftArticle,

@@ -8,22 +8,16 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from publisher.accounts import AccountContext
-from publisher.audit import SYSTEM
-from publisher.clock import Clock
+from publisher.core.clock import Clock
+from publisher.core.planning import AccountPlan, PlannedBundle, QueuedPost, due_bundles, make_plan
+from publisher.core.timeparse import format_beijing
 from publisher.lifecycle import Event, Status, transition
 from publisher.models import Post, PublishBundle
-from publisher.notify import notify_staff
-from publisher.planning import (
-    AccountPlan,
-    PlannedBundle,
-    QueuedPost,
-    due_bundles,
-    make_plan,
-)
+from publisher.services.accounts import AccountContext
+from publisher.services.audit import SYSTEM
+from publisher.services.notify import notify_staff
 from publisher.settings import Settings
 from publisher.texts import publishing as texts
-from publisher.timeparse import format_beijing
 
 from . import quota
 from .states import ACTIVE_VALUES

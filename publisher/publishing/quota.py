@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from publisher.core.planning import MASS_ALLOWANCE, quota_period
 from publisher.models import PublishQuota
-from publisher.planning import MASS_ALLOWANCE, quota_period
 
 
 def _row(session: Session, account_id: int, period: str, now: datetime) -> PublishQuota:

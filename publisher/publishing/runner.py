@@ -8,8 +8,8 @@ import socket
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from publisher.accounts import account_context
 from publisher.runtime import Runtime
+from publisher.services.accounts import account_context
 
 from . import claim
 from .pipeline import advance_bundle, set_aside

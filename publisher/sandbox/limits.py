@@ -62,7 +62,7 @@ def wechat_length(text: str) -> int:
     what a 字 is, and its forum answer is only "和公众号后台限制一致". Until one is
     confirmed, a character outside ASCII (every Chinese one) counts as two, ASCII as one:
     the sandbox refuses what the stricter reading refuses, and govpost's checks
-    (publisher/checks.py) count the same way, so it survives either.
+    (publisher/core/checks.py) count the same way, so it survives either.
     """
     return sum(1 if ord(ch) < 128 else 2 for ch in text)
 MAX_CONTENT_CHARS = 20_000

@@ -21,7 +21,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.clock import Clock, SystemClock
+from publisher.core.clock import Clock, SystemClock
 from publisher.models import WeChatToken
 
 from .errors import TransientError

@@ -10,8 +10,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from publisher.accounts import AccountContext
 from publisher.models import WECHAT_CHANNEL, LedgerEntry
+from publisher.services.accounts import AccountContext
 from publisher.settings import Settings
 from stats.report import build_report
 from stats.report.consistency import violations

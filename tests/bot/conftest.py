@@ -15,14 +15,14 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
-from publisher.accounts import account_by_name, sync_accounts
-from publisher.clock import SystemClock
+from publisher.services.accounts import account_by_name, sync_accounts
+from publisher.core.clock import SystemClock
 from publisher.db import transaction
 from publisher.runtime import Runtime
 from publisher.sandbox import build_image_message, build_text_message, decrypt_reply, wechat_post
 from publisher.settings import SANDBOX_AES_KEY
-from publisher.staff import invite, invite_key
-from publisher.audit import CLI
+from publisher.services.staff import invite, invite_key
+from publisher.services.audit import CLI
 from tests.conftest import make_settings
 
 COVER = Path(__file__).resolve().parents[2] / "config" / "covers" / "default.jpg"
@@ -104,7 +104,7 @@ def serving(database_url: str, accounts: list[dict]):
         sync_accounts(session, settings, runtime.clock)
 
     from bot.app import create_app
-    from publisher.jobs import start_task_runner
+    from publisher.background.jobs import start_task_runner
 
     app = create_app(runtime)
     server = make_server("127.0.0.1", port, app, threaded=True)

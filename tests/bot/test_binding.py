@@ -9,12 +9,12 @@ import threading
 from sqlalchemy import select
 
 from bot.commands import dispatch
-from publisher.accounts import account_by_name
-from publisher.audit import CLI
 from publisher.db import transaction
 from publisher.models import AuditEntry, InboundMessage, Staff
 from publisher.sandbox import build_text_message
-from publisher.staff import invite, invite_key
+from publisher.services.accounts import account_by_name
+from publisher.services.audit import CLI
+from publisher.services.staff import invite, invite_key
 from publisher.texts import staff as texts
 from publisher.wechat import parse_message
 

@@ -8,14 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.commands import dispatch
-from publisher import drafting
-from publisher.accounts import account_by_name
-from publisher.audit import CLI
+from publisher.background.jobs import run_due_tasks
 from publisher.db import transaction
-from publisher.jobs import run_due_tasks
 from publisher.models import Staff, Task
 from publisher.sandbox import build_image_message, build_text_message
-from publisher.staff import invite, invite_key
+from publisher.services import drafting
+from publisher.services.accounts import account_by_name
+from publisher.services.audit import CLI
+from publisher.services.staff import invite, invite_key
 from publisher.wechat import parse_message
 
 CITIZEN = "oCitizen00000000000000000001"
@@ -102,7 +102,7 @@ def test_other_kinds_of_message_from_a_citizen_get_the_auto_reply(runtime, field
 
 
 def test_a_preview_that_cannot_reach_wechat_is_reported_not_dropped(runtime):
-    from publisher.jobs import run_due_tasks
+    from publisher.background.jobs import run_due_tasks
     from publisher.models import Task
     from tests.fakes import Unreachable, with_gateway
     from tests.support import run_tasks_until_settled
@@ -237,7 +237,7 @@ def test_overlong_title_is_refused_in_chinese_before_the_database_sees_it(runtim
     add_staff(runtime)
     reply = say(runtime, "o-张三-openid", "投稿 " + "长" * 201)
 
-    from publisher.checks import TITLE_LIMIT
+    from publisher.core.checks import TITLE_LIMIT
 
     assert reply == texts.CHECK_TITLE_TOO_LONG.format(length=402, limit=TITLE_LIMIT, chinese=TITLE_LIMIT // 2)
     with runtime.session_factory() as session:

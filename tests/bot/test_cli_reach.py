@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from click.testing import CliRunner
 
 from bot.cli import cli
-from publisher.reach import latest_day
+from publisher.services.reach import latest_day
 from publisher.texts import reach as texts
 
 

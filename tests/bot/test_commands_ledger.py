@@ -10,9 +10,9 @@ from sqlalchemy import select
 from bot.commands.ledger import register_offline, statistics
 from bot.commands.registry import CommandContext
 from bot.commands.table import COMMANDS
-from publisher.accounts import AccountContext
+from publisher.services.accounts import AccountContext
 from publisher.errors import Refusal
-from publisher.audit import Actor
+from publisher.services.audit import Actor
 from publisher.models import LedgerEntry
 
 BEIJING = ZoneInfo("Asia/Shanghai")

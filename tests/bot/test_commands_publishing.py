@@ -10,12 +10,12 @@ from sqlalchemy import select
 from bot.commands import publishing as commands
 from bot.commands.registry import CommandContext
 from bot.commands.table import COMMANDS, EVENT_HANDLERS
-from publisher.accounts import account_context
-from publisher.audit import Actor
+from publisher.services.accounts import account_context
+from publisher.services.audit import Actor
 from publisher.db import transaction
 from publisher.errors import Refusal
 from publisher.models import LedgerEntry, Post, Staff, Task
-from publisher.jobs import run_due_tasks
+from publisher.background.jobs import run_due_tasks
 from tests.publishing_support import (
     add_staff,
     post_row,

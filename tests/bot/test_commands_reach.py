@@ -8,10 +8,10 @@ import pytest
 from bot.commands.ledger import statistics
 from bot.commands.posts import view
 from bot.commands.registry import CommandContext
-from publisher.accounts import account_by_name
-from publisher.audit import Actor
+from publisher.services.accounts import account_by_name
+from publisher.services.audit import Actor
 from publisher.models import PublishBundle
-from publisher.reach import pull_every_account
+from publisher.services.reach import pull_every_account
 from publisher.sandbox.datacube import _figures
 from publisher.texts import reach as texts
 from tests.publishing_support import at_morning, both_clocks_at, no_wait, published_mass_post

@@ -4,9 +4,9 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
-from publisher.clock import FixedClock
+from publisher.background.scheduler import tick
+from publisher.core.clock import FixedClock
 from publisher.models import LedgerEntry, Post
-from publisher.scheduler import tick
 from tests.bot.conftest import COVER
 from tests.support import cover_saved, next_slot
 

@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from publisher.accounts import account_by_name
-from publisher.clock import FixedClock
+from publisher.background.scheduler import tick
+from publisher.core.clock import FixedClock
 from publisher.models import LedgerEntry, Post
-from publisher.scheduler import tick
+from publisher.services.accounts import account_by_name
 from publisher.settings import SANDBOX_AES_KEY
 from tests.bot.conftest import COVER, Live, serving
 from tests.support import cover_saved, next_slot

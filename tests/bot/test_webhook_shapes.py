@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from publisher.checks import Draft, WordLists, run_checks
+from publisher.core.checks import Draft, WordLists, run_checks
 from publisher.models import AuditEntry, InboundMessage, Post
 from publisher.sandbox import sign, wechat_post
 from publisher.texts import chat as texts

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from publisher.console_users import create_login
+from publisher.services.console_users import create_login
 from publisher.db import transaction
 
 PASSWORD = "correct-horse-9"
@@ -65,8 +65,8 @@ def team(runtime, account):
 
 
 def write_post(runtime, author_id: int, title: str, paragraph: str, *, submit: bool = True) -> int:
-    from publisher import drafting, review
-    from publisher.audit import Actor
+    from publisher.services import drafting, review
+    from publisher.services.audit import Actor
     from publisher.models import Staff
 
     with transaction(runtime.session_factory) as session:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from bot.app import create_app
-from publisher.console_users import failure_count
 from publisher.db import transaction
 from publisher.runtime import Runtime
+from publisher.services.console_users import failure_count
 from publisher.settings import SettingsError
 from publisher.texts import console as texts
 from tests.conftest import make_settings
@@ -76,7 +76,7 @@ def test_guesses_while_locked_do_not_extend_the_lock(client, admin, runtime, clo
 
 
 def test_the_lockout_time_is_configuration(database_url, db_engine, session_factory, clock, account):
-    from publisher.console_users import create_login
+    from publisher.services.console_users import create_login
 
     settings = make_settings(database_url, console={"login_failure_limit": 2, "lockout_minutes": 60})
     app = create_app(Runtime(settings, db_engine, session_factory, clock))

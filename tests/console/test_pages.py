@@ -84,8 +84,8 @@ def test_a_login_links_to_a_staff_member_only_once(signed_in, team, runtime):
 
 
 def test_inviting_shows_the_code_once_and_it_binds(signed_in, runtime, account):
-    from publisher.audit import Actor
-    from publisher.staff import bind, invite_key
+    from publisher.services.audit import Actor
+    from publisher.services.staff import bind, invite_key
 
     response = post_form(signed_in, "/staff/invite", {"name": "赵六", "role": "editor"}, page_path="/staff")
     body = response.get_data(as_text=True)
@@ -270,8 +270,8 @@ def test_a_citizens_menu_click_does_not_reopen_the_48_hour_reply_window(signed_i
 
 
 def _wechat_article(runtime, account, days_ago: int) -> None:
-    from publisher.audit import SYSTEM
-    from publisher.ledger import add_entry
+    from publisher.services.audit import SYSTEM
+    from publisher.services.ledger import add_entry
 
     with transaction(runtime.session_factory) as session:
         add_entry(session, account_id=account.id, channel="微信公众号", topic="乡村振兴", title="旧文章",

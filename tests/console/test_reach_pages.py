@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 
 from bot.app import create_app
-from publisher.accounts import account_by_name
-from publisher.console_users import create_login
+from publisher.services.accounts import account_by_name
+from publisher.services.console_users import create_login
 from publisher.db import transaction
 from publisher.models import PublishBundle
-from publisher.reach import pull_every_account
+from publisher.services.reach import pull_every_account
 from publisher.sandbox.datacube import _figures
 from publisher.texts import reach as texts
 from publisher.texts import report as report_texts

@@ -6,8 +6,8 @@ import re
 from sqlalchemy import select
 
 from bot.app import create_app
-from publisher.accounts import account_by_name, sync_accounts
-from publisher.console_users import create_login
+from publisher.services.accounts import account_by_name, sync_accounts
+from publisher.services.console_users import create_login
 from publisher.db import transaction
 from publisher.models import InboundMessage, LedgerEntry, Post, Staff
 from publisher.runtime import Runtime

@@ -14,10 +14,10 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
-from publisher.console_users import create_login
+from publisher.background.scheduler import tick
 from publisher.db import transaction
 from publisher.models import LedgerEntry, Post, PostImage
-from publisher.scheduler import tick
+from publisher.services.console_users import create_login
 from publisher.settings import SANDBOX_AES_KEY
 from publisher.texts import console as texts
 from tests.bot.conftest import COVER, serving

@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from publisher.accounts import sync_accounts
-from publisher.clock import SystemClock
+from publisher.core.clock import SystemClock
 from publisher.db import make_session_factory, transaction
 from publisher.lifecycle import Status
 from publisher.models import LedgerEntry, Post, PostBlock, PostImage, PublishBundle
 from publisher.runtime import Runtime
+from publisher.services.accounts import sync_accounts
 from publisher.settings import load_settings
 from tests.publishing_support import JPEG, LiveSandbox
 

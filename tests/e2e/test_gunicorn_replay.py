@@ -13,14 +13,14 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from publisher.accounts import account_by_name
-from publisher.audit import CLI
-from publisher.clock import SystemClock
+from publisher.core.clock import SystemClock
 from publisher.db import make_engine, make_session_factory, transaction
 from publisher.models import InboundMessage, InviteCode, Staff
 from publisher.sandbox import build_text_message, decrypt_reply, sign, wechat_post
+from publisher.services.accounts import account_by_name
+from publisher.services.audit import CLI
+from publisher.services.staff import invite, invite_key
 from publisher.settings import load_settings
-from publisher.staff import invite, invite_key
 from tests.support import BIN, free_port, start_process, wait_for_http
 
 pytestmark = pytest.mark.slow

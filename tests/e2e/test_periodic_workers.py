@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from publisher.accounts import sync_accounts
-from publisher.clock import SystemClock
+from publisher.core.clock import SystemClock
 from publisher.db import make_session_factory, transaction
 from publisher.models import PeriodicRun, Staff, Task
 from publisher.runtime import Runtime
+from publisher.services.accounts import sync_accounts
 from publisher.settings import load_settings
 from publisher.texts import publishing as texts
 

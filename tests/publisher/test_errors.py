@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.citizen_messages import ReplyRefused
-from publisher.console_users import LoginRefused
-from publisher.drafting import ChatError
+from publisher.core.timeparse import TimeParseError
 from publisher.errors import Refusal
-from publisher.ledger import LedgerError
-from publisher.ledger_import import ImportRejected
 from publisher.lifecycle import IllegalTransition
 from publisher.publishing.actions import Refused
-from publisher.registers import RegisterError
-from publisher.review import SubmitBlocked
-from publisher.staff import BindRefused, StaffError
-from publisher.timeparse import TimeParseError
+from publisher.services.citizen_messages import ReplyRefused
+from publisher.services.console_users import LoginRefused
+from publisher.services.drafting import ChatError
+from publisher.services.ledger import LedgerError
+from publisher.services.ledger_import import ImportRejected
+from publisher.services.registers import RegisterError
+from publisher.services.review import SubmitBlocked
+from publisher.services.staff import BindRefused, StaffError
 
 
 @pytest.mark.parametrize("refusal", [ChatError, SubmitBlocked, StaffError, BindRefused, IllegalTransition,

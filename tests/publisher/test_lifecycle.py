@@ -3,7 +3,7 @@ from itertools import product
 import pytest
 from sqlalchemy import select
 
-from publisher.audit import SYSTEM
+from publisher.services.audit import SYSTEM
 from publisher.lifecycle import TRANSITIONS, Event, IllegalTransition, Status, next_status, transition
 from publisher.models import AuditEntry, Post
 

@@ -9,11 +9,11 @@ import pytest
 from alembic import command
 from sqlalchemy import select, text
 
-from publisher.audit import SYSTEM
+from publisher.services.audit import SYSTEM
 from publisher.migrate import alembic_config, upgrade
-from publisher.clock import FixedClock
+from publisher.core.clock import FixedClock
 from publisher.models import Account, InviteCode
-from publisher.staff import BindRefused, bind
+from publisher.services.staff import BindRefused, bind
 from publisher.texts import staff as texts
 
 KEY = b"test-secret-key"

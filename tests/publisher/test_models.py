@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from publisher.audit import SYSTEM, record
+from publisher.services.audit import SYSTEM, record
 from publisher.models import AuditEntry, AuditLogIsAppendOnly, InboundMessage, Post, Topic
 
 

@@ -16,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from publisher.models import LedgerEntry, Post, PublishBundle, Task
-from publisher.jobs import run_due_tasks
+from publisher.background.jobs import run_due_tasks
 from publisher.publishing.states import ACTIVE_VALUES
 
 

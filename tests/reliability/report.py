@@ -81,7 +81,7 @@ FOUND = [
     "before midnight and was polled after it was dated by the poll. Fixed: a polled freepublish success "
     "takes WeChat's update_time (freepublish/batchget), a mass send the time it was sent.",
     "**Internal-error reply on PostgreSQL** (`test_hostile_input.py`, admin): `投稿` with a title past 200 "
-    "characters reached the varchar(200) column. Fixed in `publisher/drafting.py`: a Chinese refusal.",
+    "characters reached the varchar(200) column. Fixed in `publisher/services/drafting.py`: a Chinese refusal.",
     "**Leftover drafts** (`hang_after_apply`, `drop_after_apply`, `garbled_answer` at draft_add; the job "
     "failure statuses): failed only on the no-unused-draft invariant until the hardening-staff branch's "
     "draft clean-up (issue 9 item 10) was merged.",

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from publisher.ledger import local_day
 from publisher.models import LedgerEntry
 from publisher.publishing.runner import run_publishing_pass
+from publisher.services.ledger import local_day
 from tests.conftest import BEIJING
 from tests.publishing_support import add_staff, post_row, queue_post, run_until_settled
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from publisher.accounts import sync_accounts
-from publisher.clock import SystemClock
+from publisher.services.accounts import sync_accounts
+from publisher.core.clock import SystemClock
 from publisher.db import make_engine, make_session_factory, transaction
 from publisher.models import InboundMessage, LedgerEntry, Post
 from publisher.runtime import Runtime

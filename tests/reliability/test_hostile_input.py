@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from bot.commands import dispatch
 from bot.commands.table import COMMANDS
-from publisher.accounts import sync_accounts
-from publisher.clock import FixedClock
+from publisher.services.accounts import sync_accounts
+from publisher.core.clock import FixedClock
 from publisher.db import make_engine, make_session_factory, transaction
 from publisher.lifecycle import Status
 from publisher.models import LedgerEntry, Post, Staff

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from publisher.accounts import sync_accounts
-from publisher.clock import FixedClock, SystemClock
+from publisher.core.clock import FixedClock, SystemClock
 from publisher.db import make_session_factory, transaction
 from publisher.runtime import Runtime
+from publisher.services.accounts import sync_accounts
 from publisher.settings import load_settings
 from tests.publishing_support import add_staff, post_row, queue_post, run_until_settled
 

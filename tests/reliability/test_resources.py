@@ -18,8 +18,8 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from bot.commands import dispatch
-from publisher.accounts import sync_accounts
-from publisher.clock import FixedClock
+from publisher.services.accounts import sync_accounts
+from publisher.core.clock import FixedClock
 from publisher.db import make_engine, make_session_factory, transaction
 from publisher.models import InboundMessage, LedgerEntry, Post
 from publisher.publishing.runner import run_publishing_pass

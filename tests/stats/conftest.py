@@ -1,4 +1,4 @@
-"""Ledger fixtures of the report tests: rows written through `publisher.ledger.add_entry`."""
+"""Ledger fixtures of the report tests: rows written through `publisher.services.ledger.add_entry`."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from publisher.audit import CLI
+from publisher.services.audit import CLI
 from publisher.db import transaction
-from publisher.ledger import add_entry
+from publisher.services.ledger import add_entry
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 

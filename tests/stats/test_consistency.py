@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from publisher.audit import CLI
 from publisher.db import transaction
-from publisher.registers import add_application, add_article20, add_case, set_opening
+from publisher.services.audit import CLI
+from publisher.services.registers import add_application, add_article20, add_case, set_opening
 from stats.report import build_report
 from stats.report.consistency import check_tables, violations
 from stats.report.tables import Registers, build_tables

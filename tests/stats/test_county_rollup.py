@@ -11,11 +11,11 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from bot.cli import cli
-from publisher.accounts import account_context, sync_accounts
-from publisher.audit import CLI
 from publisher.db import transaction
-from publisher.ledger import add_entry
 from publisher.runtime import Runtime
+from publisher.services.accounts import account_context, sync_accounts
+from publisher.services.audit import CLI
+from publisher.services.ledger import add_entry
 from publisher.texts import county as texts
 from stats.county import build_county_rollup
 from stats.county.render import render_json, render_xlsx, rollup_dict

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from openpyxl import load_workbook
 
-from publisher.accounts import account_by_name
-from publisher.audit import CLI
-from publisher.ledger import add_entry
+from publisher.services.accounts import account_by_name
+from publisher.services.audit import CLI
+from publisher.services.ledger import add_entry
 from publisher.models import WECHAT_CHANNEL, PublishBundle
-from publisher.reach import pull_every_account
+from publisher.services.reach import pull_every_account
 from publisher.sandbox.datacube import _figures
 from publisher.texts import reach as texts
 from stats.report import build_report

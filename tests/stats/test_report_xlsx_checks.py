@@ -6,9 +6,9 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from publisher.audit import CLI
 from publisher.db import transaction
-from publisher.registers import add_article20, set_opening
+from publisher.services.audit import CLI
+from publisher.services.registers import add_article20, set_opening
 from stats.report import build_report
 from stats.report.render import render
 

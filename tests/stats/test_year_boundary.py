@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from publisher.audit import CLI
 from publisher.db import transaction
-from publisher.ledger import add_entry
+from publisher.services.audit import CLI
+from publisher.services.ledger import add_entry
 from stats.queries import year_counts
 
 BEIJING = ZoneInfo("Asia/Shanghai")

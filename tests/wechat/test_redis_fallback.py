@@ -8,7 +8,7 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from publisher.clock import FixedClock
+from publisher.core.clock import FixedClock
 from publisher.models import WeChatToken
 from publisher.redis_link import RETRY_AFTER, RedisLink
 from publisher.wechat.tokens import RedisWithDatabaseFallback

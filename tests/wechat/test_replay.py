@@ -85,7 +85,7 @@ def test_prune_deletes_only_expired_rows(session_factory):
 
 
 def test_the_scheduler_tick_prunes_the_replay_cache(runtime, clock):
-    from publisher.scheduler import tick
+    from publisher.background.scheduler import tick
 
     DatabaseReplayCache(runtime.session_factory).admit(KEY, "msg:1", clock.now(), replay_retention(300))
     clock.advance(minutes=11)

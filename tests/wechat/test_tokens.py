@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from publisher.clock import FixedClock
+from publisher.core.clock import FixedClock
 from publisher.db import make_engine, make_session_factory
 from publisher.models import WeChatToken
 from publisher.wechat.tokens import DatabaseTokenStore, FetchedToken, RedisTokenStore

@@ -5,8 +5,8 @@ from flask import flash, redirect, render_template, request, session, url_for
 
 from bot.console import blueprint
 from bot.console.web import db, is_local, runtime
-from publisher.console_users import login as check_login
 from publisher.errors import Refusal
+from publisher.services.console_users import login as check_login
 from publisher.texts import console as texts
 
 

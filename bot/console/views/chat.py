@@ -44,7 +44,7 @@ def _log(openid: str) -> list[dict]:
     rows = db().scalars(select(InboundMessage).where(
         InboundMessage.account_id == g.account.id, InboundMessage.from_openid == openid)
         .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc()).limit(HISTORY)).all()
-    from publisher.citizen_messages import message_text
+    from publisher.services.citizen_messages import message_text
 
     for row in reversed(rows):
         items.append({"kind": "me", "text": message_text(row), "at": row.received_at})

@@ -6,13 +6,13 @@ from sqlalchemy import select
 
 from bot.console import blueprint, charts
 from bot.console.web import db, runtime
-from publisher import citizen_messages
+from publisher.services import citizen_messages
 from publisher.lifecycle import Status
 from publisher.models import Post, PublishBundle
 from publisher.publishing.outcome import bundle_posts
 from publisher.publishing.states import ACTIVE_VALUES
 from publisher.publishing.queue import current_plan
-from publisher.scheduler import last_wechat_article_at, staleness
+from publisher.background.scheduler import last_wechat_article_at, staleness
 from publisher.texts import report as report_texts
 from stats.queries import year_counts
 from stats import reach

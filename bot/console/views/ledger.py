@@ -1,6 +1,6 @@
 """公开台账: list and filter, add an offline item, correct, flag as deleted, import a
 spreadsheet (all rows or none, each bad row named), confirm guessed topics. Every write goes
-through `publisher.ledger` / `publisher.ledger_import`, as `govpost ledger` does."""
+through `publisher.services.ledger` / `publisher.services.ledger_import`, as `govpost ledger` does."""
 from __future__ import annotations
 
 import tempfile
@@ -11,11 +11,11 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from bot.console import blueprint
 from bot.console.web import act, back_to, db, owned, runtime
-from publisher import browse, drafting
-from publisher.console_users import actor_of
+from publisher.services import browse, drafting
+from publisher.services.console_users import actor_of
 from publisher.errors import Refusal
-from publisher.ledger import LedgerError, add_entry, correct_entry, flag_deleted, resolve_channel, resolve_topic
-from publisher.ledger_import import import_file
+from publisher.services.ledger import LedgerError, add_entry, correct_entry, flag_deleted, resolve_channel, resolve_topic
+from publisher.services.ledger_import import import_file
 from publisher.models import LedgerEntry
 from publisher.texts import console as texts
 from publisher.texts import ledger as ledger_texts

@@ -5,10 +5,10 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from bot.console import blueprint
 from bot.console.web import db, owned, runtime
-from publisher import citizen_messages
-from publisher.console_users import actor_of
 from publisher.errors import Refusal
 from publisher.models import InboundMessage
+from publisher.services import citizen_messages
+from publisher.services.console_users import actor_of
 from publisher.texts import console as texts
 
 PAGE = 50

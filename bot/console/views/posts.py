@@ -1,5 +1,5 @@
 """文章: the list with filters, a post as it will look, its findings, reviewers and trail;
-approve and return through `publisher.review`, as 通过 and 退回 do in the chat."""
+approve and return through `publisher.services.review`, as 通过 and 退回 do in the chat."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,10 +8,11 @@ from flask import Response, abort, g, render_template, request, url_for
 
 from bot.console import blueprint
 from bot.console.web import act, db, owned, runtime
-from publisher import browse, content, drafting, review
-from publisher.console_users import actor_of, linked_staff
+from publisher.core import content
 from publisher.lifecycle import Status
 from publisher.models import Post, PostImage, PublishBundle
+from publisher.services import browse, drafting, review
+from publisher.services.console_users import actor_of, linked_staff
 from publisher.texts import console as texts
 from stats import reach
 

@@ -11,13 +11,13 @@ from sqlalchemy import select
 
 from bot.console import blueprint
 from bot.console.web import act, back_to, db, owned, runtime
-from publisher.console_users import actor_of
 from publisher.lifecycle import Status
 from publisher.models import Post, PublishBundle
 from publisher.publishing import actions
 from publisher.publishing.outcome import bundle_posts
 from publisher.publishing.queue import current_plan
 from publisher.publishing.states import ACTIVE_VALUES
+from publisher.services.console_users import actor_of
 from publisher.texts import console as texts
 
 UPCOMING_SLOTS = 14

@@ -1,5 +1,5 @@
 """登记簿 for report tables 二–四: list a year's rows, add one, close an application or a case,
-through `publisher.registers` as `govpost register` does."""
+through `publisher.services.registers` as `govpost register` does."""
 from __future__ import annotations
 
 from datetime import date
@@ -9,9 +9,9 @@ from flask import g, render_template, request, url_for
 
 from bot.console import blueprint
 from bot.console.web import act, db, owned, runtime
-from publisher.console_users import actor_of
+from publisher.services.console_users import actor_of
 from publisher.models import AppealCase, DisclosureApplication
-from publisher.registers import (
+from publisher.services.registers import (
     ACTIONS_BY_KIND, APPLICANT_TYPES, CASE_KINDS, CASE_RESULTS, OUTCOMES, RegisterError, add_application,
     add_article20, add_case, close_application, close_case, register_lines,
 )

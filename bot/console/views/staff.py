@@ -6,8 +6,8 @@ from flask import flash, g, make_response, redirect, render_template, request, u
 
 from bot.console import blueprint
 from bot.console.web import act, db, owned, runtime
-from publisher import staff as staff_service
-from publisher.console_users import actor_of, link_staff, linked_staff
+from publisher.services import staff as staff_service
+from publisher.services.console_users import actor_of, link_staff, linked_staff
 from publisher.errors import Refusal
 from publisher.models import ROLES, Staff
 from publisher.texts import console as texts

@@ -1,0 +1,1 @@
+"""Process plumbing: background tasks, periodic jobs and the scheduler that runs them."""

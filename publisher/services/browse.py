@@ -1,0 +1,167 @@
+"""Read-side queries the admin console lists from (posts by filter, a post's trail) and the
+chat's 查看 reads (`post_view`). They return plain values; `bot/` words them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from publisher.core.checks import Finding
+from publisher.lifecycle import Status
+from publisher.models import AuditEntry, Post, Staff, Topic
+from publisher.services import drafting, review
+from publisher.settings import Settings
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class PostFilter:
+    status: str | None = None
+    topic_id: int | None = None
+    author_id: int | None = None
+    since: date | None = None  # 北京时间 days, inclusive, on the post's creation
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class PostPage:
+    posts: list[Post]
+    total: int
+    page: int
+    pages: int
+
+
+def list_posts(session: Session, account_id: int, wanted: PostFilter, *, page: int, timezone: ZoneInfo) -> PostPage:
+    query = select(Post).where(Post.account_id == account_id, Post.status != Status.DISCARDED.value)
+    if wanted.status:
+        query = query.where(Post.status == wanted.status)
+    if wanted.topic_id:
+        query = query.where(Post.topic_id == wanted.topic_id)
+    if wanted.author_id:
+        query = query.where(Post.author_id == wanted.author_id)
+    if wanted.since:
+        query = query.where(Post.created_at >= datetime.combine(wanted.since, time(), tzinfo=timezone))
+    if wanted.until:
+        query = query.where(Post.created_at < datetime.combine(wanted.until + timedelta(days=1), time(), tzinfo=timezone))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    posts = session.scalars(query.order_by(Post.created_at.desc(), Post.id.desc())
+                            .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return PostPage(list(posts), total, page, pages)
+
+
+def trail(session: Session, post: Post) -> list[AuditEntry]:
+    return list(session.scalars(select(AuditEntry).where(AuditEntry.post_id == post.id)
+                                .order_by(AuditEntry.at, AuditEntry.id)))
+
+
+@dataclass(frozen=True)
+class BlockView:
+    kind: str  # "text" or "image"
+    text: str = ""
+    is_cover: bool = False
+    pending: bool = False  # a picture whose bytes are not saved yet
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    who: str | None  # None: the system
+    action: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class PostView:
+    """What 查看 shows of a post."""
+    post_id: int
+    title: str
+    author: str | None
+    topic: str | None
+    status: str
+    scheduled_at: datetime | None
+    published_at: datetime | None
+    article_url: str | None
+    approvers: tuple[str, ...]
+    blocks: tuple[BlockView, ...]
+    findings: list[Finding]
+    history: tuple[HistoryLine, ...]  # the latest `history_lines` entries, oldest first
+
+
+def post_view(session: Session, post: Post, *, settings: Settings, history_lines: int) -> PostView:
+    topic = session.get(Topic, post.topic_id) if post.topic_id else None
+    images = {i.id: i for i in drafting.images_of(session, post.id)}
+    blocks = []
+    for block in drafting.blocks_of(session, post.id):
+        if block.kind == "text":
+            blocks.append(BlockView("text", text=block.text or ""))
+        else:
+            image = images.get(block.image_id)
+            state = drafting.image_state(image) if image else None
+            blocks.append(BlockView("image", is_cover=bool(image and image.is_cover),
+                                    pending=bool(state and not state.saved)))
+    entries = list(session.scalars(
+        select(AuditEntry).where(AuditEntry.post_id == post.id).order_by(AuditEntry.id.desc()).limit(history_lines)))
+    history = tuple(
+        HistoryLine(entry.at, session.get(Staff, entry.staff_id).name if entry.staff_id else None, entry.action,
+                    entry.detail.get("reason") if isinstance(entry.detail, dict) and entry.detail.get("reason") else None)
+        for entry in reversed(entries)
+    )
+    return PostView(
+        post_id=post.id, title=post.title, author=post.author_name, topic=topic.name if topic else None,
+        status=post.status, scheduled_at=post.scheduled_at, published_at=post.published_at,
+        article_url=post.article_url,
+        approvers=tuple(session.get(Staff, a.reviewer_id).name for a in review.approvals_of(session, post)),
+        blocks=tuple(blocks), findings=drafting.check_post(session, post, settings), history=history,
+    )
+
+
+def staff_names(session: Session, account_id: int) -> dict[int, str]:
+    return dict(session.execute(select(Staff.id, Staff.name).where(Staff.account_id == account_id)).all())
+
+
+def topic_names(session: Session, account_id: int) -> dict[int, str]:
+    return dict(session.execute(select(Topic.id, Topic.name).where(Topic.account_id == account_id)
+                                .order_by(Topic.position)).all())
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    year: int | None = None
+    channel: str | None = None
+    topic: str | None = None
+    guessed: bool = False
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    entries: list
+    total: int
+    page: int
+    pages: int
+
+
+def list_ledger(session: Session, account_id: int, wanted: LedgerFilter, *, page: int) -> LedgerPage:
+    from publisher.models import LedgerEntry
+
+    query = select(LedgerEntry).where(LedgerEntry.account_id == account_id)
+    if wanted.year:
+        query = query.where(LedgerEntry.disclosed_on >= date(wanted.year, 1, 1),
+                            LedgerEntry.disclosed_on < date(wanted.year + 1, 1, 1))
+    if wanted.channel:
+        query = query.where(LedgerEntry.channel == wanted.channel)
+    if wanted.topic:
+        query = query.where(LedgerEntry.topic == wanted.topic)
+    if wanted.guessed:
+        query = query.where(LedgerEntry.topic_guessed.is_(True), LedgerEntry.deleted_at.is_(None))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    entries = session.scalars(query.order_by(LedgerEntry.disclosed_on.desc(), LedgerEntry.id.desc())
+                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return LedgerPage(list(entries), total, page, pages)

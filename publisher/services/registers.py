@@ -1,0 +1,208 @@
+"""Entering the registers of report sections 二, 三 and 四; each write is audited.
+
+The vocabularies (kinds, applicant types, the 22 outcomes, case results) are the national
+format's rows and columns, keyed in English; their labels are in `publisher.texts.report`.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, or_, select, true
+from sqlalchemy.orm import Session
+
+from publisher.services.audit import Actor, record
+from publisher.core.clock import Clock
+from publisher.errors import Refusal
+from publisher.models import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
+from publisher.texts import ledger as texts
+from publisher.texts import report as labels
+
+ACTIONS_BY_KIND = {
+    "regulation": ("issued", "repealed"),
+    "normative": ("issued", "repealed"),
+    "licensing": ("decided",),
+    "penalty": ("decided",),
+    "enforcement": ("decided",),
+    "fee": ("charged",),
+}
+APPLICANT_TYPES = tuple(k for k in labels.APPLICANT_COLUMNS if k != "total")
+OUTCOMES = tuple(key for _, rows in labels.OUTCOME_GROUPS for key, _ in rows)
+CASE_KINDS = tuple(labels.CASE_KINDS)
+CASE_RESULTS = ("upheld", "corrected", "other")
+MAX_AMOUNT_WAN = Decimal(10) ** 10  # the column holds 14 digits, 4 after the point
+MAX_TEXT = 200  # titles and subjects: the columns' length
+OPENING_KEYS = ("in_force:regulation", "in_force:normative") + tuple(f"carried_in:{t}" for t in APPLICANT_TYPES)
+
+
+class RegisterError(Refusal):
+    """A register entry a person gave is not valid; the message says why, in Chinese."""
+
+
+def _short(text: str, field: str) -> None:
+    if len(text) > MAX_TEXT:
+        raise RegisterError(texts.TEXT_TOO_LONG.format(field=field, limit=MAX_TEXT, length=len(text)))
+
+
+def _choose(value: str, choices, message: str, **extra) -> str:
+    if value not in choices:
+        raise RegisterError(message.format(value=value, choices="、".join(choices), **extra))
+    return value
+
+
+def add_article20(
+    session: Session, *, account_id: int, kind: str, action: str, occurred_on: date, quantity: int = 1,
+    amount_wan: Decimal | None = None, title: str = "", actor: Actor, clock: Clock,
+) -> Article20Entry:
+    if kind not in ACTIONS_BY_KIND:
+        raise RegisterError(texts.UNKNOWN_KIND.format(kind=kind, choices="、".join(ACTIONS_BY_KIND)))
+    if action not in ACTIONS_BY_KIND[kind]:
+        raise RegisterError(texts.UNKNOWN_ACTION.format(kind=kind, action=action, choices="、".join(ACTIONS_BY_KIND[kind])))
+    if quantity < 1:
+        raise RegisterError(texts.QUANTITY_POSITIVE)
+    if kind == "fee" and amount_wan is None:
+        raise RegisterError(texts.AMOUNT_REQUIRED)
+    if kind != "fee" and amount_wan is not None:
+        raise RegisterError(texts.AMOUNT_ONLY_FOR_FEE)
+    if amount_wan is not None and not (amount_wan.is_finite() and 0 <= amount_wan < MAX_AMOUNT_WAN):
+        raise RegisterError(texts.AMOUNT_INVALID.format(value=amount_wan))
+    _short(title, texts.FIELD_TITLE)
+    entry = Article20Entry(
+        account_id=account_id, kind=kind, action=action, occurred_on=occurred_on, quantity=quantity,
+        amount_wan=amount_wan, title=title, created_by=actor.label, created_at=clock.now(),
+    )
+    return _audited(session, entry, "register.article20", actor, clock)
+
+
+def add_application(
+    session: Session, *, account_id: int, applicant_type: str, received_on: date, subject: str = "",
+    outcome: str | None = None, closed_on: date | None = None, actor: Actor, clock: Clock,
+) -> DisclosureApplication:
+    _choose(applicant_type, APPLICANT_TYPES, texts.UNKNOWN_APPLICANT)
+    _short(subject, texts.FIELD_SUBJECT)
+    application = DisclosureApplication(
+        account_id=account_id, applicant_type=applicant_type, received_on=received_on, subject=subject,
+        created_by=actor.label, created_at=clock.now(),
+    )
+    _audited(session, application, "register.application", actor, clock)
+    if outcome is not None or closed_on is not None:
+        close_application(session, application, outcome=outcome, closed_on=closed_on, actor=actor, clock=clock)
+    return application
+
+
+def close_application(
+    session: Session, application: DisclosureApplication, *, outcome: str | None, closed_on: date | None,
+    actor: Actor, clock: Clock,
+) -> DisclosureApplication:
+    """Record how an application ended: an outcome row of table 三 and the day, always together."""
+    if outcome is None or closed_on is None:
+        raise RegisterError(texts.CLOSED_NEEDS_OUTCOME)
+    _choose(outcome, OUTCOMES, texts.UNKNOWN_OUTCOME)
+    if closed_on < application.received_on:
+        raise RegisterError(texts.CLOSED_BEFORE_OPENED.format(closed=closed_on, opened=application.received_on))
+    application.outcome, application.closed_on = outcome, closed_on
+    record(session, account_id=application.account_id, actor=actor, action="register.application_closed",
+           at=clock.now(), detail={"id": application.id, "outcome": outcome, "closed_on": closed_on.isoformat()})
+    return application
+
+
+def add_case(
+    session: Session, *, account_id: int, kind: str, filed_on: date, subject: str = "",
+    result: str | None = None, closed_on: date | None = None, actor: Actor, clock: Clock,
+) -> AppealCase:
+    _choose(kind, CASE_KINDS, texts.UNKNOWN_CASE_KIND)
+    _short(subject, texts.FIELD_SUBJECT)
+    case = AppealCase(account_id=account_id, kind=kind, filed_on=filed_on, subject=subject,
+                      created_by=actor.label, created_at=clock.now())
+    _audited(session, case, "register.case", actor, clock)
+    if result is not None or closed_on is not None:
+        close_case(session, case, result=result, closed_on=closed_on, actor=actor, clock=clock)
+    return case
+
+
+def close_case(
+    session: Session, case: AppealCase, *, result: str | None, closed_on: date | None, actor: Actor, clock: Clock,
+) -> AppealCase:
+    if result is None or closed_on is None:
+        raise RegisterError(texts.CLOSED_NEEDS_OUTCOME)
+    _choose(result, CASE_RESULTS, texts.UNKNOWN_RESULT)
+    if closed_on < case.filed_on:
+        raise RegisterError(texts.CLOSED_BEFORE_OPENED.format(closed=closed_on, opened=case.filed_on))
+    case.result, case.closed_on = result, closed_on
+    record(session, account_id=case.account_id, actor=actor, action="register.case_closed", at=clock.now(),
+           detail={"id": case.id, "result": result, "closed_on": closed_on.isoformat()})
+    return case
+
+
+def set_opening(
+    session: Session, *, account_id: int, year: int, key: str, value: int, actor: Actor, clock: Clock,
+) -> RegisterOpening:
+    """A figure at 1 January of `year` brought from before govpost; replacing one is audited."""
+    _choose(key, OPENING_KEYS, texts.UNKNOWN_OPENING)
+    if value < 0:
+        raise RegisterError(texts.OPENING_NEGATIVE)
+    opening = session.scalar(select(RegisterOpening).where(
+        RegisterOpening.account_id == account_id, RegisterOpening.year == year, RegisterOpening.key == key))
+    old = opening.value if opening else None
+    if opening is None:
+        opening = RegisterOpening(account_id=account_id, year=year, key=key, value=value,
+                                  created_by=actor.label, created_at=clock.now())
+        session.add(opening)
+    opening.value = value
+    session.flush()
+    record(session, account_id=account_id, actor=actor, action="register.opening", at=clock.now(),
+           detail={"year": year, "key": key, "old": old, "new": value})
+    return opening
+
+
+def register_lines(session: Session, *, account_id: int, year: int | None = None) -> list[tuple]:
+    """What a secretary checks before the report: every register row with its id, as cells.
+
+    With a year: the 第二十条 items of that year, the applications and cases open at some
+    point in it (received or filed by its end, not concluded before its start), and its
+    opening figures; an application still open shows 办理中 so it can be closed.
+    """
+    def open_in_year(opened, closed):
+        if year is None:
+            return true()
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        return and_(opened <= end, or_(closed.is_(None), closed >= start))
+
+    lines: list[tuple] = []
+    items = select(Article20Entry).where(Article20Entry.account_id == account_id)
+    if year is not None:
+        items = items.where(Article20Entry.occurred_on.between(date(year, 1, 1), date(year, 12, 31)))
+    for e in session.scalars(items.order_by(Article20Entry.occurred_on, Article20Entry.id)):
+        amount = "" if e.amount_wan is None else f"{e.amount_wan.normalize():f}"
+        lines.append((texts.LIST_ARTICLE20, e.id, e.occurred_on, f"{e.kind} {e.action}", e.quantity, amount, e.title))
+    applications = select(DisclosureApplication).where(
+        DisclosureApplication.account_id == account_id,
+        open_in_year(DisclosureApplication.received_on, DisclosureApplication.closed_on))
+    for a in session.scalars(applications.order_by(DisclosureApplication.received_on, DisclosureApplication.id)):
+        lines.append((texts.LIST_APPLICATION, a.id, a.received_on, a.applicant_type, a.outcome or texts.LIST_OPEN,
+                      a.closed_on or "", a.subject))
+    cases = select(AppealCase).where(AppealCase.account_id == account_id,
+                                     open_in_year(AppealCase.filed_on, AppealCase.closed_on))
+    for c in session.scalars(cases.order_by(AppealCase.filed_on, AppealCase.id)):
+        lines.append((texts.LIST_CASE, c.id, c.filed_on, c.kind, c.result or texts.LIST_OPEN, c.closed_on or "",
+                      c.subject))
+    openings = select(RegisterOpening).where(RegisterOpening.account_id == account_id)
+    if year is not None:
+        openings = openings.where(RegisterOpening.year == year)
+    for o in session.scalars(openings.order_by(RegisterOpening.year, RegisterOpening.key)):
+        lines.append((texts.LIST_OPENING, o.year, o.key, o.value))
+    return lines
+
+
+def _audited(session: Session, row, action: str, actor: Actor, clock: Clock):
+    session.add(row)
+    session.flush()
+    detail = {c.name: _plain(getattr(row, c.name)) for c in row.__table__.columns if c.name not in ("created_at",)}
+    record(session, account_id=row.account_id, actor=actor, action=action, at=clock.now(), detail=detail)
+    return row
+
+
+def _plain(value):
+    if isinstance(value, (date, Decimal)):
+        return str(value)
+    return value
