@@ -1,6 +1,9 @@
 """What every command shares: settings loaded once, refused with one line per problem."""
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 
 import click
@@ -49,6 +52,38 @@ class CliContext:
             raise click.ClickException(texts.UNKNOWN_ACCOUNT.format(name=name))
         return account
 
+    def account_and_gateway(self, name: str | None):
+        """The account and a gateway to its WeChat, for the commands that call WeChat themselves
+        (import-history, reach pull) rather than through the scheduler."""
+        from publisher.wechat import make_gateway, token_store_for
+
+        runtime = self.runtime
+        with runtime.session_factory() as session:
+            account = self.account(session, name)
+        store = token_store_for(runtime.settings, runtime.session_factory, runtime.clock)
+        return account, make_gateway(runtime.settings, account.settings, store)
+
+
+@contextmanager
+def progress_bar(desc: str, unit: str) -> Iterator:
+    """A tqdm bar on stderr for a long command, made at its first report (when the total is
+    known); yields the `progress(done, total)` callback the services take."""
+    from tqdm import tqdm
+
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr)
+        bar.update(done - bar.n)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.close()
+
 
 def _refuse(error: SettingsError):
     for problem in error.problems:
@@ -57,15 +92,3 @@ def _refuse(error: SettingsError):
 
 
 pass_cli = click.make_pass_decorator(CliContext)
-
-
-def not_built_yet(name: str, issue: str):
-    """A command whose feature is still being built: says so and exits non-zero."""
-
-    @click.command(name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-    def command() -> None:
-        click.echo(f"`govpost {name}` is not built yet ({issue}).", err=True)
-        raise SystemExit(3)
-
-    command.help = f"(not built yet: {issue})"
-    return command

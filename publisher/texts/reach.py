@@ -26,6 +26,7 @@ CLI_PULL_HELP = "从微信取阅读、分享数据（按各接口的最大跨度
 CLI_SINCE_HELP = "从这一天（YYYY-MM-DD，北京时间）取到昨天"
 CLI_BAD_SINCE = "日期「{value}」无效，请写成 YYYY-MM-DD，例如 2024-03-01。"
 CLI_PROGRESS = "阅读数据"
+CLI_PROGRESS_UNIT = "次"
 CLI_DONE = "{account}：调用 {calls} 次，新存 {stored} 行，其中 {unmatched} 行不是本系统发出的文章"
 CLI_FAILED = "　{endpoint} {day}：微信错误码 {errcode}，下次再取"
 CLI_STOPPED = "　微信错误码 {errcode}：今天不再调用，明天的定时任务会接着取"
