@@ -68,6 +68,12 @@ def _run_gunicorn(app, host: str, port: int) -> None:
         def load_config(self):
             self.load_config_from_module_name_or_filename(str(GUNICORN_CONF))
             self.cfg.set("bind", [f"{host}:{port}"])
+            if "sandbox" in app.blueprints:
+                # The sandbox served in-process keeps WeChat's state in memory: with two
+                # workers a picture uploaded to one is unknown to the other (40007), a token
+                # issued by one is refused by the other. One worker (its threads still serve
+                # requests side by side) keeps one WeChat.
+                self.cfg.set("workers", 1)
             # Connections the master's scheduler opened stay the master's (SQLAlchemy's
             # advice for forked processes): each worker opens its own.
             self.cfg.set("post_fork", lambda server, worker: runtime.engine.dispose(close=False))

@@ -59,6 +59,20 @@ def test_serve_starts_in_sandbox_mode_and_answers_health(served):
         k: v for k, v in health.items() if k not in {"status", "database", "schema", "sandbox"}}}
 
 
+def test_the_served_sandbox_is_one_wechat_whichever_worker_answers(served):
+    # A picture a member sends is uploaded to the sandbox and fetched by govpost later, maybe
+    # through another connection: every request must see the same sandbox state.
+    url, _ = served
+    appid = requests.get(f"{url}/sandbox/state", timeout=5).json()["accounts"][0]["appid"]
+    picture = (Path(__file__).resolve().parents[2] / "config" / "covers" / "default.jpg").read_bytes()
+    for n in range(6):
+        uploaded = requests.post(f"{url}/sandbox/user_media", params={"appid": appid, "filename": f"p{n}.jpg"},
+                                 data=picture, timeout=5)
+        assert uploaded.status_code == 200, uploaded.text
+    seen = [requests.get(f"{url}/sandbox/state", timeout=5).json()["materials"].get("temp", 0) for _ in range(8)]
+    assert seen == [6] * 8
+
+
 def test_the_served_sandbox_pushes_events_to_this_servers_webhook(served):
     url, _ = served
     state = requests.get(f"{url}/sandbox/state", timeout=5).json()
