@@ -6,6 +6,7 @@ its static files) answer without a session; every form carries a CSRF token (Fla
 """
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
 from flask import Blueprint, Flask
@@ -18,6 +19,23 @@ from publisher.texts import console as texts
 blueprint = Blueprint("console", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/console/static")
 csrf = CSRFProtect()
+
+
+# The console's modules, in order: the guard and error pages first, then the template filters,
+# then one module per area of the navigation.
+PAGES = (
+    "bot.console.web",
+    "bot.console.filters",
+    "bot.console.views.auth",
+    "bot.console.views.dashboard",
+    "bot.console.views.posts",
+    "bot.console.views.queue",
+    "bot.console.views.staff",
+    "bot.console.views.ledger",
+    "bot.console.views.registers",
+    "bot.console.views.report",
+    "bot.console.views.messages",
+)
 
 # Values that are not secret: empty (the example configuration) and the usual placeholders.
 PLACEHOLDER_KEYS = frozenset({"", "change-me", "changeme", "secret"})
@@ -43,8 +61,10 @@ def init_console(app: Flask, runtime: Runtime) -> None:
         WTF_CSRF_TIME_LIMIT=SESSION_HOURS * 3600,
     )
     csrf.init_app(app)
-    from bot.console import views  # noqa: F401  (registers the routes)
-
+    # Each module adds its routes to the one console blueprint as it is imported (one
+    # blueprint keeps the endpoints `console.<view>`); PAGES is the table of them, in one place.
+    for module in PAGES:
+        importlib.import_module(module)
     app.register_blueprint(blueprint)
     if settings.sandbox_mode:
         from bot.console.views.chat import chat_blueprint
