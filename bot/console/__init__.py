@@ -33,6 +33,7 @@ PAGES = (
     "bot.console.views.staff",
     "bot.console.views.ledger",
     "bot.console.views.registers",
+    "bot.console.views.register_edit",
     "bot.console.views.report",
     "bot.console.views.messages",
 )
