@@ -36,6 +36,7 @@ PAGES = (
     "bot.console.views.register_edit",
     "bot.console.views.report",
     "bot.console.views.messages",
+    "bot.console.views.county",
 )
 
 # Values that are not secret: empty (the example configuration) and the usual placeholders.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, g
 from markupsafe import Markup, escape
 
 from bot.console import blueprint, trail_text
@@ -62,12 +62,15 @@ NAV = (
     ("console.registers", console_texts.NAV_REGISTERS),
     ("console.report", console_texts.NAV_REPORT),
     ("console.messages", console_texts.NAV_MESSAGES),
+    ("console.county", console_texts.NAV_COUNTY),  # county logins only
     ("console_chat.chat", console_texts.NAV_CHAT),  # registered in sandbox mode only
 )
 
 
 def nav_items() -> list[tuple[str, str]]:
-    return [(endpoint, label) for endpoint, label in NAV if endpoint in current_app.view_functions]
+    county_login = getattr(g, "user", None) is not None and g.user.account_id is None
+    return [(endpoint, label) for endpoint, label in NAV if endpoint in current_app.view_functions
+            and (endpoint != "console.county" or county_login)]
 
 
 @blueprint.record_once

@@ -36,6 +36,7 @@ NAV_REGISTERS = "登记簿"
 NAV_REPORT = "年度报告"
 NAV_MESSAGES = "群众留言"
 NAV_CHAT = "模拟聊天"
+NAV_COUNTY = "全县汇总"
 ACCOUNT_SWITCH = "切换公众号"
 ACCOUNT_SWITCH_SUBMIT = "切换"
 COUNTY_USER = "县级账号（可查看全部公众号）"
@@ -335,3 +336,13 @@ REGISTER_RESULT_PENDING = "未审结"
 REGISTER_CLOSED_OPTIONAL = "办结日期（未办结则留空）"
 REGISTER_TRAIL = "操作记录"
 REGISTER_TRAIL_EMPTY = "没有操作记录。"
+
+# The county page (county logins only)
+COUNTY_ONLY = "全县汇总只对县级登录开放：本登录只能查看本单位的账号。"
+COUNTY_SUMMARY = "共 {accounts} 个账号，主动公开合计 {total} 条；{stale} 个账号超过 {days} 天未在微信发文。"
+COUNTY_LAST_AT = "上次微信发文（北京时间）"
+COUNTY_FRESHNESS = {"fresh": "正常", "warn": "请尽快发布（满 {warn} 天）", "urgent": "超过 {urgent} 天，已达通报标准",
+                    "never": "从未发文"}
+COUNTY_DOWNLOADS = "下载全县汇总"
+COUNTY_FORMATS = {"json": "JSON", "xlsx": "Excel（XLSX）", "docx": "Word（DOCX）"}
+COUNTY_NO_ACCOUNTS = "还没有账号。"
