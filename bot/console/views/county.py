@@ -24,10 +24,14 @@ def is_county_login(user) -> bool:
     return user is not None and user.account_id is None
 
 
-def _rollup():
+def _county_login_only() -> None:
     if not is_county_login(g.user):
         # A township's login sees its own account only, and so not the other townships' figures.
         abort(403)
+
+
+def _rollup():
+    _county_login_only()
     rt = runtime()
     settings, now = rt.settings, rt.clock.now()
     year = request.args.get("year", type=int) or now.astimezone(settings.timezone).year
@@ -51,6 +55,7 @@ def county():
 
 @blueprint.get("/county/download/<fmt>")
 def county_download(fmt: str):
+    _county_login_only()
     if fmt not in FORMATS:
         abort(404)
     rollup, _ = _rollup()
