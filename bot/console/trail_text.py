@@ -11,7 +11,7 @@ from publisher.texts import report as report_texts
 from publisher.texts import staff as staff_texts
 
 # Kept in the audit for joins and for the record, not for reading.
-HIDDEN = frozenset({"account_id", "created_by", "post_id", "image_id", "cancelled_codes", "topic_guessed"})
+HIDDEN = frozenset({"account_id", "created_by", "post_id", "image_id", "staff_id", "cancelled_codes", "topic_guessed"})
 _OUTCOMES = {key: label for _, rows in report_texts.OUTCOME_GROUPS for key, label in rows}
 # How each field's stored value reads; a value with no label reads as stored.
 _VALUE_LABELS = {
@@ -26,13 +26,16 @@ _VALUE_LABELS = {
 def describe(action: str, detail: dict | None, timezone: tzinfo) -> str:
     detail = dict(detail or {})
     parts = []
+    if "id" in detail:
+        parts.append(texts.AUDIT_FIELD.format(field=texts.AUDIT_FIELDS["id"], value=detail.pop("id")))
     if "from" in detail and "to" in detail:
         parts.extend(_move(action, detail.pop("from"), detail.pop("to")))
     for field, (old, new) in (detail.pop("changes", None) or {}).items():
         parts.append(texts.AUDIT_CHANGE.format(field=_field(field), old=_value(field, old, action, timezone),
                                                new=_value(field, new, action, timezone)))
     for field, value in detail.items():
-        if field not in HIDDEN:
+        # An empty field says nothing where nothing changed (a new row's blank outcome).
+        if field not in HIDDEN and value not in (None, ""):
             parts.append(texts.AUDIT_FIELD.format(field=_field(field), value=_value(field, value, action, timezone)))
     return "；".join(parts)
 

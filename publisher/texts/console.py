@@ -184,7 +184,7 @@ AUDIT_FIELDS = {
     "cover": "封面", "findings": "检查发现", "level": "审核级", "levels": "共几级", "approvals": "审核级数",
     "reason": "理由", "scheduled_at": "计划时间", "bundle_id": "发布批次", "idx": "批次内位置", "url": "链接",
     "why": "原因", "entry_id": "台账编号", "channel": "渠道", "confirmed_topic": "确认话题", "disclosed_on": "公开日期",
-    "source": "来源", "staff_id": "人员编号", "name": "姓名", "openid": "openid", "username": "用户名", "by": "回复人",
+    "source": "来源", "name": "姓名", "openid": "openid", "username": "用户名", "by": "回复人",
     "text": "内容", "kind": "类别", "action": "事项", "occurred_on": "日期", "quantity": "数量", "amount_wan": "金额（万元）",
     "applicant_type": "申请人类型", "received_on": "收到日期", "outcome": "办理结果", "closed_on": "办结日期",
     "subject": "事由", "filed_on": "立案日期", "result": "审结结果", "year": "年度", "key": "期初项", "old": "原值",

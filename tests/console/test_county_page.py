@@ -54,7 +54,7 @@ def test_a_county_login_sees_every_accounts_counts_days_and_the_county_totals(ap
     assert county_texts.TITLE.format(year=2024) in body
     for account in ACCOUNTS:
         assert account["display_name"] in body
-    assert county_texts.COUNTY_TOTAL in body and f'href="/county"' in body  # in the navigation
+    assert county_texts.COUNTY_TOTAL in body and 'href="/county"' in body  # in the navigation
     # The 14-day rule: west past it in red, north never on WeChat in red, east fresh.
     assert '<span class="days urgent">20</span>' in body
     assert f'<span class="days never">{county_texts.NEVER}</span>' in body
