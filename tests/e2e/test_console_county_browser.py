@@ -61,5 +61,5 @@ def test_the_county_page_in_a_real_browser(browser, database_url):  # noqa: F811
             assert page.locator(".days.urgent").count() == 1 and page.locator(".days.never").count() == 1
             assert page.locator(".days.warn").count() == 1
             assert page.locator("tr.total").count() == 2
-            shot(page, name, keep=name == "county")
+            shot(page, name, keep=True)
             context.close()
