@@ -108,6 +108,9 @@ class Settings:
     database_statement_timeout_ms: int = 0
     # Accounts' secrets by account name (publisher/account_secrets.py); its path, never its content.
     secret_file: str | None = None
+    # The quarterly 政务新媒体 inspection (govpost inspect): a citizen's message answered later
+    # than this many days after it came, or not at all by then, counts against the account.
+    inspection_reply_days: int = 5
 
     @property
     def default_account(self) -> AccountSettings:
@@ -167,6 +170,7 @@ def settings_from_mapping(
     drafts, alerts, scheduler = section("drafts"), section("alerts"), section("scheduler")
     console = section("console")
     database = section("database")
+    inspection = section("inspection")
 
     timezone_name = env.get("GOVPOST_TIMEZONE", raw.get("timezone", "Asia/Shanghai"))
     try:
@@ -249,6 +253,7 @@ def settings_from_mapping(
         database_statement_timeout_ms=int(
             number(database, "statement_timeout_ms", 0, 0, 3_600_000, "database.statement_timeout_ms")),
         secret_file=secret_file,
+        inspection_reply_days=int(number(inspection, "reply_days", 5, 1, 90, "inspection.reply_days")),
     )
     try:
         database_url(settings.database_url)
