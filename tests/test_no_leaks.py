@@ -126,7 +126,7 @@ def assert_no_west(text: str | None, what: str) -> None:
 PLACEHOLDERS = {
     "<号>": "{post}", "<标题>": TITLE, "[#话题]": "#乡村振兴", "#话题": "#乡村振兴", "<段号>": "1",
     "<新文字>": "新的文字", "<话题>": "乡村振兴", "<时间>": "明天 18:00", "[时间]": "", "<原因>": "请补充",
-    "[年份]": "2024", "<绑定码>": "{west_code}", "[@渠道]": "@三务公开栏",
+    "[年份]": "2024", "<绑定码>": "{west_code}", "[@渠道]": "@三务公开栏", "<作者>": "张三", "（或「默认」）": "",
 }
 
 
@@ -197,7 +197,7 @@ CLI_ARGS = {
     "register application": ["natural", "--received", "2024-03-01", "--subject", "低保名单"],
     "register case": ["reconsideration", "--filed", "2024-03-01", "--subject", "低保名单"],
     "register opening": ["2024", "in_force:regulation", "3"], "register list": ["--year", "2024"],
-    "report": ["2024", "--format", "json"],
+    "report": ["2024", "--format", "json"], "inspect": ["--quarter", "2024Q1", "--format", "json"],
 }
 # Commands that talk to a WeChat server or to a running govpost: their account's own credentials
 # and URL are what they use (tests/bot/test_say.py, test_cli_reach.py, the history import's tests).
