@@ -33,8 +33,10 @@ PAGES = (
     "bot.console.views.staff",
     "bot.console.views.ledger",
     "bot.console.views.registers",
+    "bot.console.views.register_edit",
     "bot.console.views.report",
     "bot.console.views.messages",
+    "bot.console.views.county",
 )
 
 # Values that are not secret: empty (the example configuration) and the usual placeholders.

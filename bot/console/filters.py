@@ -1,14 +1,13 @@
 """Template filters and globals: times in 北京时间, status and role names, the text catalogue."""
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, g
 from markupsafe import Markup, escape
 
-from bot.console import blueprint
+from bot.console import blueprint, trail_text
 from bot.console.web import runtime
 from publisher import lifecycle
 from publisher.models import WECHAT_CHANNEL
@@ -24,11 +23,10 @@ def local(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return moment.astimezone(runtime().settings.timezone).strftime(fmt)
 
 
-@blueprint.app_template_filter("detail")
-def detail(values: dict) -> str:
-    """An audit entry's detail as readable text (escaped by the template like any text)."""
-    return "；".join(f"{key}: {json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value}"
-                    for key, value in (values or {}).items())
+@blueprint.app_template_filter("trail_detail")
+def trail_detail(entry) -> str:
+    """An audit entry's detail in words (escaped by the template like any text)."""
+    return trail_text.describe(entry.action, entry.detail, runtime().settings.timezone)
 
 
 _URL = re.compile(r"https?://[^\s<>\"'，。）]+")
@@ -64,12 +62,15 @@ NAV = (
     ("console.registers", console_texts.NAV_REGISTERS),
     ("console.report", console_texts.NAV_REPORT),
     ("console.messages", console_texts.NAV_MESSAGES),
+    ("console.county", console_texts.NAV_COUNTY),  # county logins only
     ("console_chat.chat", console_texts.NAV_CHAT),  # registered in sandbox mode only
 )
 
 
 def nav_items() -> list[tuple[str, str]]:
-    return [(endpoint, label) for endpoint, label in NAV if endpoint in current_app.view_functions]
+    county_login = getattr(g, "user", None) is not None and g.user.account_id is None
+    return [(endpoint, label) for endpoint, label in NAV if endpoint in current_app.view_functions
+            and (endpoint != "console.county" or county_login)]
 
 
 @blueprint.record_once

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from publisher.services.audit import Actor, record
 from publisher.core.clock import Clock
 from publisher.errors import Refusal
-from publisher.models import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
+from publisher.models import AppealCase, Article20Entry, AuditEntry, DisclosureApplication, RegisterOpening
 from publisher.texts import ledger as texts
 from publisher.texts import report as labels
 
@@ -32,6 +32,9 @@ CASE_KINDS = tuple(labels.CASE_KINDS)
 CASE_RESULTS = ("upheld", "corrected", "other")
 MAX_AMOUNT_WAN = Decimal(10) ** 10  # the column holds 14 digits, 4 after the point
 MAX_TEXT = 200  # titles and subjects: the columns' length
+# Each kind's audit actions start so: "register.case", "register.case_closed", "register.case_edited".
+REGISTER_AUDIT_PREFIX = {Article20Entry: "register.article20", DisclosureApplication: "register.application",
+                         AppealCase: "register.case"}
 OPENING_KEYS = ("in_force:regulation", "in_force:normative") + tuple(f"carried_in:{t}" for t in APPLICANT_TYPES)
 
 
@@ -50,10 +53,7 @@ def _choose(value: str, choices, message: str, **extra) -> str:
     return value
 
 
-def add_article20(
-    session: Session, *, account_id: int, kind: str, action: str, occurred_on: date, quantity: int = 1,
-    amount_wan: Decimal | None = None, title: str = "", actor: Actor, clock: Clock,
-) -> Article20Entry:
+def _check_article20(kind: str, action: str, quantity: int, amount_wan: Decimal | None, title: str) -> None:
     if kind not in ACTIONS_BY_KIND:
         raise RegisterError(texts.UNKNOWN_KIND.format(kind=kind, choices="、".join(ACTIONS_BY_KIND)))
     if action not in ACTIONS_BY_KIND[kind]:
@@ -67,6 +67,13 @@ def add_article20(
     if amount_wan is not None and not (amount_wan.is_finite() and 0 <= amount_wan < MAX_AMOUNT_WAN):
         raise RegisterError(texts.AMOUNT_INVALID.format(value=amount_wan))
     _short(title, texts.FIELD_TITLE)
+
+
+def add_article20(
+    session: Session, *, account_id: int, kind: str, action: str, occurred_on: date, quantity: int = 1,
+    amount_wan: Decimal | None = None, title: str = "", actor: Actor, clock: Clock,
+) -> Article20Entry:
+    _check_article20(kind, action, quantity, amount_wan, title)
     entry = Article20Entry(
         account_id=account_id, kind=kind, action=action, occurred_on=occurred_on, quantity=quantity,
         amount_wan=amount_wan, title=title, created_by=actor.label, created_at=clock.now(),
@@ -132,6 +139,75 @@ def close_case(
     record(session, account_id=case.account_id, actor=actor, action="register.case_closed", at=clock.now(),
            detail={"id": case.id, "result": result, "closed_on": closed_on.isoformat()})
     return case
+
+
+def edit_article20(
+    session: Session, entry: Article20Entry, *, kind: str, action: str, occurred_on: date, quantity: int,
+    amount_wan: Decimal | None, title: str, actor: Actor, clock: Clock,
+) -> Article20Entry:
+    """Correct a 第二十条 item by the rules it was entered under; the audit keeps before and after."""
+    _check_article20(kind, action, quantity, amount_wan, title)
+    return _edited(session, entry, "register.article20_edited", actor, clock, dict(
+        kind=kind, action=action, occurred_on=occurred_on, quantity=quantity, amount_wan=amount_wan, title=title))
+
+
+def edit_application(
+    session: Session, application: DisclosureApplication, *, applicant_type: str, received_on: date, subject: str,
+    outcome: str | None, closed_on: date | None, actor: Actor, clock: Clock,
+) -> DisclosureApplication:
+    """Correct an application; an outcome and its day go together, or both stay empty (still open)."""
+    _choose(applicant_type, APPLICANT_TYPES, texts.UNKNOWN_APPLICANT)
+    _short(subject, texts.FIELD_SUBJECT)
+    _check_closing(outcome, closed_on, received_on, OUTCOMES, texts.UNKNOWN_OUTCOME)
+    return _edited(session, application, "register.application_edited", actor, clock, dict(
+        applicant_type=applicant_type, received_on=received_on, subject=subject, outcome=outcome, closed_on=closed_on))
+
+
+def edit_case(
+    session: Session, case: AppealCase, *, kind: str, filed_on: date, subject: str, result: str | None,
+    closed_on: date | None, actor: Actor, clock: Clock,
+) -> AppealCase:
+    """Correct a 复议/诉讼 case; a result and its day go together, or both stay empty (undecided)."""
+    _choose(kind, CASE_KINDS, texts.UNKNOWN_CASE_KIND)
+    _short(subject, texts.FIELD_SUBJECT)
+    _check_closing(result, closed_on, filed_on, CASE_RESULTS, texts.UNKNOWN_RESULT)
+    return _edited(session, case, "register.case_edited", actor, clock, dict(
+        kind=kind, filed_on=filed_on, subject=subject, result=result, closed_on=closed_on))
+
+
+def _check_closing(outcome: str | None, closed_on: date | None, opened_on: date, choices, unknown: str) -> None:
+    if (outcome is None) != (closed_on is None):
+        raise RegisterError(texts.CLOSED_NEEDS_OUTCOME)
+    if outcome is None:
+        return
+    _choose(outcome, choices, unknown)
+    if closed_on < opened_on:
+        raise RegisterError(texts.CLOSED_BEFORE_OPENED.format(closed=closed_on, opened=opened_on))
+
+
+def _edited(session: Session, row, audit_action: str, actor: Actor, clock: Clock, values: dict):
+    """Set the fields that differ and record them as {field: [before, after]}; no difference, no write."""
+    changes = {field: [_plain(getattr(row, field)), _plain(value)]
+               for field, value in values.items() if getattr(row, field) != value}
+    if not changes:
+        raise RegisterError(texts.NOTHING_CHANGED.format(id=row.id))
+    for field, value in values.items():
+        setattr(row, field, value)
+    session.flush()
+    record(session, account_id=row.account_id, actor=actor, action=audit_action, at=clock.now(),
+           detail={"id": row.id, "changes": changes})
+    return row
+
+
+def register_trail(session: Session, row) -> list[AuditEntry]:
+    """The audit entries of one register row, oldest first: how it was entered, closed and corrected."""
+    prefix = REGISTER_AUDIT_PREFIX[type(row)]
+    entries = session.scalars(select(AuditEntry).where(
+        AuditEntry.account_id == row.account_id, AuditEntry.action.startswith(prefix),
+    ).order_by(AuditEntry.at, AuditEntry.id))
+    # The row's id is in each entry's detail (JSON): read there rather than by a JSON path, which
+    # SQLite and PostgreSQL spell differently.
+    return [e for e in entries if (e.detail or {}).get("id") == row.id]
 
 
 def set_opening(

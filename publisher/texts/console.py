@@ -36,6 +36,7 @@ NAV_REGISTERS = "登记簿"
 NAV_REPORT = "年度报告"
 NAV_MESSAGES = "群众留言"
 NAV_CHAT = "模拟聊天"
+NAV_COUNTY = "全县汇总"
 ACCOUNT_SWITCH = "切换公众号"
 ACCOUNT_SWITCH_SUBMIT = "切换"
 COUNTY_USER = "县级账号（可查看全部公众号）"
@@ -143,13 +144,13 @@ POST_LINK = "文章链接"
 POST_FAILURE = "失败原因"
 POST_NOT_SENT = "尚未提交给微信。"
 POST_TRAIL = "操作记录"
-TRAIL_AT = "时间"
+TRAIL_AT = "时间（北京时间）"
 TRAIL_WHO = "操作人"
 TRAIL_WHAT = "操作"
 TRAIL_DETAIL = "详情"
 POST_COVER = "封面"
 POST_SCHEDULE = "定时发布"
-POST_SCHEDULE_AT = "发布时间"
+POST_SCHEDULE_AT = "发布时间（北京时间）"
 POST_SCHEDULE_SUBMIT = "改到这个时间"
 POST_WITHDRAW_SUBMIT = "撤回（不发布）"
 ACTOR_SYSTEM = "系统"
@@ -165,6 +166,28 @@ AUDIT_ACTIONS = {
     "draft.replace_block": "修改段落", "draft.delete_block": "删除段落", "draft.idle_close": "长时间未操作，自动完成",
     "draft.reopen": "重新打开", "post.topic": "设置话题", "post.byline": "修改文章作者",
     "ledger.add": "记入台账", "ledger.correct": "更正台账", "ledger.flag_deleted": "台账标为已删除",
+    "register.article20": "登记第二十条事项", "register.article20_edited": "修改第二十条事项",
+    "register.application": "登记依申请公开", "register.application_closed": "依申请公开办结",
+    "register.application_edited": "修改依申请公开", "register.case": "登记复议诉讼",
+    "register.case_closed": "复议诉讼审结", "register.case_edited": "修改复议诉讼", "register.opening": "填写期初数",
+}
+# An audit entry's detail, in words (bot/console/trail_text.py)
+AUDIT_CHANGE = "{field}：{old} → {new}"
+AUDIT_FIELD = "{field}：{value}"
+AUDIT_EMPTY = "（空）"
+AUDIT_YES = "是"
+AUDIT_NO = "否"
+AUDIT_MOMENT = "{at}（北京时间）"
+AUDIT_FIELDS = {
+    "status": "状态", "role": "角色", "id": "编号", "title": "标题", "topic": "话题", "number": "段落",
+    "cover": "封面", "findings": "检查发现", "level": "审核级", "levels": "共几级", "approvals": "审核级数",
+    "reason": "理由", "scheduled_at": "计划时间", "bundle_id": "发布批次", "idx": "批次内位置", "url": "链接",
+    "why": "原因", "entry_id": "台账编号", "channel": "渠道", "confirmed_topic": "确认话题", "disclosed_on": "公开日期",
+    "source": "来源", "name": "姓名", "openid": "openid", "username": "用户名", "by": "回复人",
+    "text": "内容", "kind": "类别", "action": "事项", "occurred_on": "日期", "quantity": "数量", "amount_wan": "金额（万元）",
+    "applicant_type": "申请人类型", "received_on": "收到日期", "outcome": "办理结果", "closed_on": "办结日期",
+    "subject": "事由", "filed_on": "立案日期", "result": "审结结果", "year": "年度", "key": "期初项", "old": "原值",
+    "new": "新值", "published_at": "发布时间",
 }
 
 # Queue and calendar
@@ -177,7 +200,7 @@ QUEUE_WAITING_REVIEW = "等待审核（通过后进入队列）"
 QUEUE_ROLLED = "因群发次数顺延"
 QUEUE_BLOCKED = "因微信接口今日调用次数已满顺延"
 MOVE_TO_SLOT = "改到时段"
-MOVE_OR_TIME = "或指定时间"
+MOVE_OR_TIME = "或指定时间（北京时间）"
 MOVE_SUBMIT = "改时间"
 WITHDRAW_SUBMIT = "撤回"
 TIME_INVALID = "时间格式不对，请从列表中选一个时段，或填写日期和时间。"
@@ -228,7 +251,7 @@ COL_CHANNEL = "渠道"
 COL_SOURCE = "来源"
 LEDGER_ADD_HEADING = "登记一条线下公开（如三务公开栏）"
 LEDGER_DAY = "日期"
-LEDGER_TIME = "时间"
+LEDGER_TIME = "时间（北京时间）"
 LEDGER_TITLE_LABEL = "标题"
 LEDGER_URL = "链接（可不填）"
 LEDGER_ADD_SUBMIT = "登记"
@@ -292,3 +315,33 @@ CHAT_EMPTY = "还没有消息。发送「帮助」看看能做什么。"
 CHAT_NOTICE = "客服消息"
 CHAT_FAILED = "消息没有送到：{reason}"
 CHAT_NO_REPLY = "公众号没有回复这条消息。"
+
+# Dates and times typed as text, in one format whatever the browser's language
+DAY_PLACEHOLDER = "2025-03-01"
+DAY_HINT = "年-月-日，例如 2025-03-01"
+MOMENT_PLACEHOLDER = "2025-03-01 09:00"
+MOMENT_HINT = "北京时间，年-月-日 时:分，例如 2025-03-01 09:00"
+TIME_PLACEHOLDER = "09:00"
+TIME_HINT = "北京时间，时:分（24 小时制），例如 09:00"
+
+# Correcting a register row
+REGISTER_EDIT = "修改"
+REGISTER_EDIT_TITLE = {"article20": "修改第二十条事项（编号 {id}）", "application": "修改依申请公开（编号 {id}）",
+                       "case": "修改行政复议、行政诉讼（编号 {id}）"}
+REGISTER_EDIT_SUBMIT = "保存修改"
+REGISTER_EDIT_BACK = "返回登记簿"
+REGISTER_STILL_OPEN = "办理中（未办结）"
+REGISTER_RESULT_PENDING = "未审结"
+REGISTER_CLOSED_OPTIONAL = "办结日期（未办结则留空）"
+REGISTER_TRAIL = "操作记录"
+REGISTER_TRAIL_EMPTY = "没有操作记录。"
+
+# The county page (county logins only)
+COUNTY_ONLY = "全县汇总只对县级登录开放：本登录只能查看本单位的账号。"
+COUNTY_SUMMARY = "共 {accounts} 个账号，主动公开合计 {total} 条；{stale} 个账号超过 {days} 天未在微信发文。"
+COUNTY_LAST_AT = "上次微信发文（北京时间）"
+COUNTY_FRESHNESS = {"fresh": "正常", "warn": "请尽快发布（满 {warn} 天）", "urgent": "超过 {urgent} 天，已达通报标准",
+                    "never": "从未发文"}
+COUNTY_DOWNLOADS = "下载全县汇总"
+COUNTY_FORMATS = {"json": "JSON", "xlsx": "Excel（XLSX）", "docx": "Word（DOCX）"}
+COUNTY_NO_ACCOUNTS = "还没有账号。"

@@ -18,6 +18,21 @@ def form_token(html: str) -> str:
     return match.group(1)
 
 
+def console_get_paths(app, ids: dict) -> list[str]:
+    """Every console page a browser can GET, its arguments filled from `ids` (1 where not given):
+    a page added later is in the list without the test changing."""
+    paths = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "console.static" or "GET" not in rule.methods \
+                or not rule.endpoint.startswith(("console.", "console_chat.")):
+            continue
+        path = rule.rule
+        for name in rule.arguments:
+            path = re.sub(rf"<(?:\w+:)?{name}>", str(ids.get(name, 1)), path)
+        paths.append(path)
+    return paths
+
+
 def sign_in(client, username: str, password: str = PASSWORD):
     token = form_token(client.get("/login").get_data(as_text=True))
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token})

@@ -157,7 +157,7 @@ def test_the_issue_story_in_a_real_browser(browser, console):
         assert session.get(Post, post_id).scheduled_at == datetime.fromisoformat(second_slot)
     shot(page, "queue", keep=True)
     now = (runtime.clock.now() - timedelta(minutes=1)).astimezone(runtime.settings.timezone)
-    page.fill(f"#at-{post_id}", now.strftime("%Y-%m-%dT%H:%M"))
+    page.fill(f"#at-{post_id}", now.strftime("%Y-%m-%d %H:%M"))
     page.click(f"li:has(#slot-{post_id}) >> button:has-text('{texts.MOVE_SUBMIT}')")
     page.wait_for_selector(".flash.ok")
 

@@ -50,8 +50,8 @@ def ledger_add():
     def add() -> str:
         session = db()
         try:
-            day = date.fromisoformat(request.form.get("day", ""))
-            at = time.fromisoformat(request.form.get("time") or "00:00")
+            day = date.fromisoformat(request.form.get("day", "").strip())
+            at = time.fromisoformat(request.form.get("time", "").strip() or "00:00")
         except ValueError:
             raise LedgerError(texts.LEDGER_DAY_INVALID) from None
         channels = rt.settings.channels

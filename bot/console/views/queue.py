@@ -75,7 +75,7 @@ def post_withdraw(post_id: int):
 
 def _wanted_time(tz) -> datetime:
     """A chosen slot (an ISO instant) or a typed 北京时间 date and time (datetime-local)."""
-    slot, typed = request.form.get("slot", ""), request.form.get("at", "")
+    slot, typed = request.form.get("slot", ""), request.form.get("at", "").strip()
     try:
         at = datetime.fromisoformat(slot or typed)
     except ValueError:
