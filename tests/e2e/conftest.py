@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from publisher.settings import load_settings
+from tests.e2e.browsing import ARGS, CHROMIUM
 from tests.support import BIN, free_port, start_process, wait_for_http
 
 GUNICORN_CONF = Path(__file__).resolve().parents[2] / "bot" / "gunicorn.conf.py"
@@ -37,3 +38,14 @@ def four_workers(database_url, tmp_path):
             process.terminate()
         for process in processes:
             process.communicate(timeout=20)
+
+
+@pytest.fixture
+def browser():
+    """Debian's headless chromium, launched by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()

@@ -4,9 +4,7 @@ tests/e2e/screenshots/ (not committed) of every page, at desktop and at phone wi
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,32 +19,9 @@ from publisher.services.console_users import create_login
 from publisher.settings import SANDBOX_AES_KEY
 from publisher.texts import console as texts
 from tests.bot.conftest import COVER, serving
+from tests.e2e.browsing import BROWSER_MARKS, DESKTOP, PASSWORD, PHONE, shot
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-SHOTS = Path(__file__).resolve().parent / "screenshots"
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-PASSWORD = "correct-horse-9"
-DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    # In CI the browser must be there: a missing one fails instead of skipping.
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-                       reason="Debian's chromium is not installed (apt-get install -y chromium)"),
-]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -57,14 +32,6 @@ def console(database_url):
         with transaction(runtime.session_factory) as session:
             create_login(session, "wang", PASSWORD, account=None, clock=runtime.clock)
         yield url, runtime
-
-
-def shot(page, name: str, *, keep: bool = False) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    if keep and os.environ.get("GOVPOST_UPDATE_DOCS"):
-        shutil.copy(path, DOCS / f"console-{name}.png")
 
 
 def say(page, text: str) -> str:

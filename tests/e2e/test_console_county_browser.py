@@ -13,7 +13,9 @@ from publisher.services.registers import set_opening
 from publisher.texts import console as texts
 from publisher.texts import county as county_texts
 from tests.bot.conftest import serving
-from tests.e2e.test_console_browser import DESKTOP, PASSWORD, PHONE, browser, pytestmark, shot  # noqa: F401
+from tests.e2e.browsing import BROWSER_MARKS, DESKTOP, PASSWORD, PHONE, shot
+
+pytestmark = BROWSER_MARKS
 
 TOWNS = [("youganning", "优干宁镇人民政府", 2), ("xiangyang", "向阳乡人民政府", 9), ("hexi", "河西镇人民政府", 19),
          ("dongshan", "东山乡人民政府", None), ("county-env", "县生态环境局", 1)]
@@ -44,7 +46,7 @@ def _seed(runtime) -> None:
         create_login(session, "county", PASSWORD, account=None, clock=runtime.clock)
 
 
-def test_the_county_page_in_a_real_browser(browser, database_url):  # noqa: F811
+def test_the_county_page_in_a_real_browser(browser, database_url):
     accounts = [{"name": name, "display_name": display} for name, display, _ in TOWNS]
     with serving(database_url, accounts) as (url, runtime, _settings):
         _seed(runtime)

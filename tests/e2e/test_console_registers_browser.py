@@ -10,10 +10,12 @@ from publisher.services.console_users import create_login
 from publisher.texts import console as texts
 from publisher.texts import ledger as ledger_texts
 from tests.bot.conftest import serving
-from tests.e2e.test_console_browser import DESKTOP, PASSWORD, browser, pytestmark, shot  # noqa: F401
+from tests.e2e.browsing import BROWSER_MARKS, DESKTOP, PASSWORD, shot
+
+pytestmark = BROWSER_MARKS
 
 
-def test_a_register_row_is_corrected_in_a_browser_and_its_trail_shows_before_and_after(browser, database_url):  # noqa: F811
+def test_a_register_row_is_corrected_in_a_browser_and_its_trail_shows_before_and_after(browser, database_url):
     with serving(database_url, [{"name": "default", "display_name": "优干宁镇人民政府"}]) as (url, runtime, _):
         with transaction(runtime.session_factory) as session:
             create_login(session, "wang", PASSWORD, account=account_by_name(session, "default"), clock=runtime.clock)
