@@ -34,7 +34,7 @@ def test_three_workers_send_each_days_stale_reminder_once(tmp_path, database_url
     # A reminder time already past today, so that every worker catches up at start.
     config.write_text(
         f'database_url = "{database_url}"\nsecret_key = "periodic-test"\n'
-        '[alerts]\nreminder_time = "00:00"\n'
+        '[alerts]\nreminder_time = "00:00"\n[scheduler]\nreach_pull_time = "23:59"\n'
         '[[accounts]]\nname = "default"\n[[accounts]]\nname = "east"\n',
         encoding="utf-8",
     )
