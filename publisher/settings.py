@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from config import CONFIG_DIR
 from publisher.account_secrets import load_secret_file, secret_file_path, with_secrets
 from publisher.config_files import Channel, TopicSeed, load_config_files
-from publisher.core.checks import WordLists
+from publisher.core.checks import AUTHOR_LIMIT, WordLists, wechat_length
 from publisher.db import DatabaseUrlError, database_url
 
 DEFAULT_CONFIG_PATH = CONFIG_DIR / "govpost.toml"
@@ -58,6 +58,11 @@ class AccountSettings:
     account_type: str
     slots: tuple[time, ...]
     message_mode: str = "plain"
+    # The article's author line on WeChat (its `author` field): the township, not the member
+    # who typed it. Defaults to the display name; a post may override it (改作者).
+    author: str = ""
+    # The 「撰稿：…　审核：…　审签：…」 line at the end of every article (三级审查).
+    review_footer: bool = True
 
     @property
     def has_credentials(self) -> bool:
@@ -105,6 +110,9 @@ class Settings:
     database_statement_timeout_ms: int = 0
     # Accounts' secrets by account name (publisher/account_secrets.py); its path, never its content.
     secret_file: str | None = None
+    # The quarterly 政务新媒体 inspection (govpost inspect): a citizen's message answered later
+    # than this many days after it came, or not at all by then, counts against the account.
+    inspection_reply_days: int = 5
 
     @property
     def default_account(self) -> AccountSettings:
@@ -164,6 +172,7 @@ def settings_from_mapping(
     drafts, alerts, scheduler = section("drafts"), section("alerts"), section("scheduler")
     console = section("console")
     database = section("database")
+    inspection = section("inspection")
 
     timezone_name = env.get("GOVPOST_TIMEZONE", raw.get("timezone", "Asia/Shanghai"))
     try:
@@ -251,6 +260,7 @@ def settings_from_mapping(
         database_statement_timeout_ms=int(
             number(database, "statement_timeout_ms", 0, 0, 3_600_000, "database.statement_timeout_ms")),
         secret_file=secret_file,
+        inspection_reply_days=int(number(inspection, "reply_days", 5, 1, 90, "inspection.reply_days")),
     )
     try:
         database_url(settings.database_url)
@@ -328,9 +338,23 @@ def _account(table: Mapping[str, Any], index: int, problems: list[str]) -> Accou
     if account_type not in ACCOUNT_TYPES:
         problems.append(f"{label}.account_type: must be one of {', '.join(ACCOUNT_TYPES)} (got {account_type!r})")
 
+    display_name = str(table.get("display_name") or name)
+    author = str(table.get("author") or "")
+    if not author:
+        # WeChat shows the account's own name under every title anyway; a display name too
+        # long for the author field leaves it empty rather than blocking every post.
+        author = display_name if wechat_length(display_name) <= AUTHOR_LIMIT else ""
+    elif wechat_length(author) > AUTHOR_LIMIT:
+        problems.append(f"{label}.author: WeChat takes at most {AUTHOR_LIMIT // 2} Chinese characters "
+                        f"({AUTHOR_LIMIT} letters or digits) (got {author!r})")
+    review_footer = table.get("review_footer", True)
+    if not isinstance(review_footer, bool):
+        problems.append(f"{label}.review_footer: must be true or false (got {review_footer!r})")
+        review_footer = True
+
     return AccountSettings(
         name=name,
-        display_name=str(table.get("display_name") or name),
+        display_name=display_name,
         appid=appid,
         secret=secret,
         token=token,
@@ -339,6 +363,8 @@ def _account(table: Mapping[str, Any], index: int, problems: list[str]) -> Accou
         account_type=account_type,
         slots=_slots(table.get("slots", ["12:00", "18:00"]), label, problems),
         message_mode=message_mode,
+        author=author,
+        review_footer=review_footer,
     )
 
 
