@@ -54,5 +54,6 @@ def _mount_sandbox(app: Flask, runtime: Runtime) -> None:
             sandbox_accounts(runtime.settings, own_url=runtime.settings.wechat_api_base or None),
             token_ttl=runtime.settings.sandbox_token_ttl,
             publish_delay=runtime.settings.sandbox_publish_delay,
+            latency=runtime.settings.sandbox_latency_ms / 1000,
         )
     )

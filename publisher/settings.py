@@ -80,6 +80,7 @@ class Settings:
     sandbox_push_url: str | None
     sandbox_publish_delay: float
     sandbox_token_ttl: int
+    sandbox_latency_ms: float
     webhook_timestamp_window: int
     webhook_max_body_bytes: int
     citizen_auto_reply: str
@@ -91,6 +92,7 @@ class Settings:
     stale_days_urgent: int
     scheduler_tick_seconds: int
     reminder_time: time
+    reach_pull_time: time
     accounts: tuple[AccountSettings, ...]
     # Read from config/ once, by publisher.config_files (kept out of the repr: they are long).
     topics: tuple[TopicSeed, ...] = field(repr=False)
@@ -225,6 +227,8 @@ def settings_from_mapping(
         sandbox_push_url=env.get("GOVPOST_SANDBOX_PUSH_URL", sandbox.get("push_url") or "") or None,
         sandbox_publish_delay=float(number(sandbox, "publish_delay", 2.0, 0, 600, "sandbox.publish_delay")),
         sandbox_token_ttl=int(number(sandbox, "token_ttl", 7200, 1, 7200, "sandbox.token_ttl")),
+        sandbox_latency_ms=float(number(_with_env_number(sandbox, "latency_ms", env.get("GOVPOST_SANDBOX_LATENCY_MS")),
+                                        "latency_ms", 0, 0, 10_000, "sandbox.latency_ms")),
         webhook_timestamp_window=int(
             number(webhook, "timestamp_window", 300, 0, 86400, "webhook.timestamp_window")
         ),
@@ -240,6 +244,9 @@ def settings_from_mapping(
         stale_days_urgent=int(number(alerts, "stale_days_urgent", 14, 1, 365, "alerts.stale_days_urgent")),
         scheduler_tick_seconds=int(number(scheduler, "tick_seconds", 15, 1, 3600, "scheduler.tick_seconds")),
         reminder_time=_time_of_day(alerts.get("reminder_time", "09:00"), "alerts.reminder_time", problems),
+        # WeChat has yesterday's figures from 08:00; half an hour later is the default.
+        reach_pull_time=_time_of_day(scheduler.get("reach_pull_time", "08:30"), "scheduler.reach_pull_time",
+                                     problems),
         accounts=tuple(accounts),
         topics=files.topics,
         channels=files.channels,
@@ -377,6 +384,18 @@ def _slots(values: Any, label: str, problems: list[str]) -> tuple[time, ...]:
     if len(set(slots)) != len(slots):
         problems.append(f"{label}.slots: a slot is listed twice")
     return tuple(sorted(set(slots)))
+
+
+def _with_env_number(table: Mapping[str, Any], key: str, raw: str | None) -> Mapping[str, Any]:
+    """`table` with `key` taken from an environment variable when it is set; a value that is
+    not a number stays a string, so that the range check reports it."""
+    if raw is None or raw.strip() == "":
+        return table
+    try:
+        value: Any = float(raw)
+    except ValueError:
+        value = raw
+    return {**table, key: value}
 
 
 def _with_sandbox_credentials(account: AccountSettings, index: int) -> AccountSettings:

@@ -25,9 +25,9 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200 + b"\xff\xd9"
 
 
 class LiveSandbox:
-    def __init__(self, settings):
+    def __init__(self, settings, *, latency: float = 0.0):
         accounts = [replace(a, push_url=None) for a in sandbox_accounts(settings)]
-        self.app = create_sandbox_app(accounts, publish_delay=0, token_ttl=7200)
+        self.app = create_sandbox_app(accounts, publish_delay=0, token_ttl=7200, latency=latency)
         self.live = LiveServer(self.app)
         self.url = self.live.url
 

@@ -162,6 +162,7 @@ def sandbox(ctx: CliContext, host: str, port: int) -> None:
         sandbox_accounts(settings),
         token_ttl=settings.sandbox_token_ttl,
         publish_delay=settings.sandbox_publish_delay,
+        latency=settings.sandbox_latency_ms / 1000,
     )
     click.echo(f"sandbox WeChat API at http://{host}:{port}/ (state: http://{host}:{port}/sandbox/state)")
     click.echo(f"point govpost at it with GOVPOST_WECHAT_API_BASE=http://{host}:{port}/")

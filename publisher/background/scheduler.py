@@ -7,6 +7,8 @@ schedulers (processes, machines) can run at once; the bundle claims keep them ap
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -21,7 +23,7 @@ from publisher.publishing.runner import run_publishing_pass, worker_name
 from publisher.runtime import Runtime
 from publisher.services.accounts import account_contexts
 from publisher.services.notify import notify_staff
-from publisher.services.reach import PULL_AT, pull_every_account
+from publisher.services.reach import PullResult, pull_every_account
 from publisher.texts import publishing as texts
 from publisher.wechat.replay import prune_replays
 
@@ -85,6 +87,25 @@ def remind_if_stale(runtime: Runtime, worker: str | None = None) -> int:
     return queued
 
 
+def pull_reach_once_a_day(runtime: Runtime, worker: str | None = None, *,
+                          sleep: Callable[[float], None] = time.sleep) -> PullResult | None:
+    """The daily reach pull (publisher.services.reach), by one worker a day across all of them;
+    None when another worker has the day.
+
+    The day's claim commits before the pull, not with it as the reminder's does: the pull
+    makes a call every half second for minutes and commits as it goes, and a transaction held
+    open that long would keep every other worker's claim waiting on it. A worker that dies
+    mid-pull leaves the rest of that day's calls undone; the next day's pull looks back a
+    week and asks again for every day not answered in full, so figures come late, never lost.
+    """
+    now = runtime.clock.now()
+    today = now.astimezone(runtime.settings.timezone).date().isoformat()
+    with runtime.session_factory.begin() as session:
+        if not claim_period(session, job="reach-pull", period=today, worker=worker or worker_name(), now=now):
+            return None
+    return pull_every_account(runtime, sleep=sleep)
+
+
 def last_wechat_article_at(session, account_id: int) -> datetime | None:
     # The ledger, not the posts: it also knows articles brought in by import-history.
     return session.scalar(
@@ -133,15 +154,14 @@ def configure(scheduler: BaseScheduler, runtime: Runtime, *, interval: int | Non
     common = {"misfire_grace_time": MISFIRE_GRACE, "coalesce": True, "max_instances": 1, "replace_existing": True}
     scheduler.add_job(_safely(tick, runtime), "interval", seconds=interval, id="tick", name="tick",
                       next_run_time=runtime.clock.now(), **common)
-    reminder = settings.reminder_time
-    # A worker (re)started after today's reminder time catches up at once; the period claim
-    # keeps that to one reminder a day whichever worker, and however many, start.
+    # A worker (re)started after a daily job's time catches up at once; the period claim keeps
+    # that to one run a day whichever worker, and however many, start.
     local_now = datetime.now(settings.timezone)
-    catch_up = {"next_run_time": local_now} if local_now.time() >= reminder else {}
-    scheduler.add_job(_safely(remind_if_stale, runtime), "cron", hour=reminder.hour, minute=reminder.minute,
-                      id="stale-reminder", name="stale-reminder", **catch_up, **common)
-    scheduler.add_job(_safely(pull_every_account, runtime), "cron", hour=PULL_AT[0], minute=PULL_AT[1],
-                      id="reach-pull", name="reach-pull", **common)
+    for job_id, job, at in (("stale-reminder", remind_if_stale, settings.reminder_time),
+                            ("reach-pull", pull_reach_once_a_day, settings.reach_pull_time)):
+        catch_up = {"next_run_time": local_now} if local_now.time() >= at else {}
+        scheduler.add_job(_safely(job, runtime), "cron", hour=at.hour, minute=at.minute, id=job_id, name=job_id,
+                          **catch_up, **common)
     return scheduler
 
 

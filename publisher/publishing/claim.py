@@ -1,5 +1,12 @@
 """One process at a time works on a bundle: a conditional UPDATE takes it with a lease.
 
+A worker asks for "the next claimable bundle" (`claim_next`), choosing and leasing it in one
+transaction, rather than reading a list of claimable ids and trying each: with a list, every
+worker read the same ids and walked them in the same order, so each claim attempt was a race
+against the other workers for the same row, and a worker that lost the races ran out of list
+and waited for its next tick while work was left (issue 13: three workers were no faster
+than one).
+
 The UPDATE succeeds for exactly one of several concurrent claimers (SQLite runs it under
 BEGIN IMMEDIATE; PostgreSQL re-checks the WHERE after the row lock). On PostgreSQL the row
 is first locked with `SELECT ... FOR UPDATE SKIP LOCKED`, so a worker that meets a bundle
@@ -11,10 +18,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from collections.abc import Collection
+
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from publisher.models import PublishBundle
+from publisher.models import Account, PublishBundle
 
 from .states import ACTIVE_VALUES
 
@@ -29,14 +38,48 @@ def _claimable(now: datetime):
     )
 
 
-def claimable_ids(session_factory: sessionmaker[Session], now: datetime, limit: int = 20) -> list[int]:
-    with session_factory.begin() as session:
-        return list(
-            session.scalars(
-                select(PublishBundle.id).where(_claimable(now)).order_by(PublishBundle.slot_at, PublishBundle.id)
-                .limit(limit)
+def claim_next(session_factory: sessionmaker[Session], worker: str, now: datetime, *,
+               passed: Collection[int] = ()) -> int | None:
+    """Lease the earliest claimable bundle not in `passed` to `worker`; its id, or None when
+    no bundle is left to take.
+
+    On PostgreSQL the row is chosen with FOR UPDATE SKIP LOCKED: concurrent workers each get a
+    different bundle at once. SQLite's BEGIN IMMEDIATE lets one claimer in at a time.
+    """
+    passed = set(passed)
+    while True:
+        with session_factory.begin() as session:
+            query = select(PublishBundle.id).where(_claimable(now))
+            if passed:
+                query = query.where(PublishBundle.id.not_in(passed))
+            query = query.order_by(PublishBundle.slot_at, PublishBundle.id).limit(1)
+            if skips_locked_rows(session):
+                query = query.with_for_update(skip_locked=True)
+            bundle_id = session.scalar(query)
+            if bundle_id is None:
+                return None
+            result = session.execute(
+                update(PublishBundle)
+                .where(PublishBundle.id == bundle_id, _claimable(now))
+                .values(claimed_by=worker, claim_expires_at=now + LEASE)
+                .execution_options(synchronize_session=False)
             )
-        )
+            if result.rowcount == 1:
+                return bundle_id
+        # Taken by another worker between the read and the update (SQLite, no row lock): the next.
+        passed.add(bundle_id)
+
+
+def lock_account_for_bundling(session: Session, account_id: int) -> bool:
+    """On PostgreSQL, hold the account's row for this transaction, or False at once if another
+    worker is bundling this account now (it will make the same bundles; going on would only
+    end in a conflict at commit). NO KEY UPDATE: rows that refer to the account (posts, ledger)
+    can still be written meanwhile. SQLite serialises writers anyway: always True."""
+    if not skips_locked_rows(session):
+        return True
+    return session.scalar(
+        select(Account.id).where(Account.id == account_id).with_for_update(skip_locked=True, key_share=True)
+    ) is not None
 
 
 def claim(session_factory: sessionmaker[Session], bundle_id: int, worker: str, now: datetime) -> bool:

@@ -17,6 +17,10 @@ from .queue import materialize_due
 
 log = logging.getLogger(__name__)
 
+# Bundles one pass works on at most, so that a long queue does not hold off the tick's other
+# work (background tasks, the heartbeat /healthz reads) for long.
+PASS_LIMIT = 20
+
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:64]
@@ -29,21 +33,24 @@ def run_publishing_pass(runtime: Runtime, worker: str | None = None) -> int:
         try:
             with runtime.session_factory.begin() as session:
                 account = account_context(session, runtime.settings, configured.name)
-                if account is not None:
+                if account is not None and claim.lock_account_for_bundling(session, account.id):
                     materialize_due(session, account, runtime.settings, runtime.clock)
         except (StaleDataError, OperationalError) as exc:
             # Another process bundled the same posts at the same moment; its bundles stand.
             log.info("bundling for %s skipped this pass: %s", configured.name, type(exc).__name__)
     advanced = 0
-    for bundle_id in claim.claimable_ids(runtime.session_factory, runtime.clock.now()):
+    passed: set[int] = set()  # each bundle at most once a pass, whatever state it is left in
+    for _ in range(PASS_LIMIT):
+        try:
+            bundle_id = claim.claim_next(runtime.session_factory, worker, runtime.clock.now(), passed=passed)
+        except Exception:
+            log.exception("no bundle could be claimed; this pass ends")
+            break
+        if bundle_id is None:
+            break
+        passed.add(bundle_id)
         # Each bundle on its own: one that raises something unexpected (a bug, a corrupt row,
         # an answer WeChat never gave before) is set aside with backoff, and the rest go on.
-        try:
-            if not claim.claim(runtime.session_factory, bundle_id, worker, runtime.clock.now()):
-                continue
-        except Exception:
-            log.exception("bundle %s: could not be claimed; skipped this pass", bundle_id)
-            continue
         try:
             advance_bundle(runtime, bundle_id, worker)
             advanced += 1

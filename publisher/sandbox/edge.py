@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -77,6 +78,9 @@ def api_route(bp: Blueprint, state: SandboxState, path: str, methods: list[str],
             release = state.release
             with state.lock:
                 state.calls[path] += 1
+            if state.latency:
+                # Outside the lock: calls in flight overlap, as requests to WeChat do.
+                time.sleep(state.latency)
             fault = state.faults.take(path)
             if fault and fault.delay:
                 release.wait(fault.delay)

@@ -114,7 +114,7 @@ class SandboxState:
     """The sandbox's memory: accounts are fixed at creation, the rest is cleared by reset()."""
 
     def __init__(self, accounts: list[SandboxAccount], *, clock: SandboxClock, token_ttl: int,
-                 publish_delay: float) -> None:
+                 publish_delay: float, latency: float = 0.0) -> None:
         if len({a.appid for a in accounts}) != len(accounts):
             raise ValueError("two sandbox accounts share an appid")
         self.lock = threading.RLock()
@@ -122,6 +122,10 @@ class SandboxState:
         self.clock = clock
         self.token_ttl = token_ttl
         self.publish_delay = publish_delay
+        # Real seconds every WeChat API call waits before it is answered: a model of the
+        # network round trip to api.weixin.qq.com (tens to hundreds of ms), which the
+        # in-memory sandbox otherwise answers in microseconds.
+        self.latency = latency
         # When a freepublish job's draft leaves the draft box: at submit, or (the default,
         # the stricter reading) only when the job ends. See publisher/sandbox/publishing.py.
         self.draft_leaves_at_submit = False

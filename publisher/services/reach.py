@@ -36,7 +36,6 @@ from publisher.wechat.datacube import ENDPOINTS, TOTAL, Endpoint, Figures, fetch
 log = logging.getLogger(__name__)
 
 READY_HOUR = 8  # 北京时间: WeChat has yesterday's figures from 08:00
-PULL_AT = (8, 30)  # the daily job: half an hour after WeChat says the figures are ready
 DAILY_DAYS = 7  # the daily pull looks back a week: getarticletotal follows an article 7 days
 TOTAL_DAYS = 7
 # WeChat publishes no per-minute limit for datacube; a pause between calls keeps a long

@@ -15,7 +15,8 @@ GUNICORN_CONF = Path(__file__).resolve().parents[2] / "bot" / "gunicorn.conf.py"
 @pytest.fixture
 def four_workers(database_url, tmp_path):
     """gunicorn with the shipped bot/gunicorn.conf.py and four workers, and the sandbox as a
-    process of its own, as a county runs them; yields the web URL and the settings."""
+    process of its own, as a county runs them; yields the web URL and the settings. Each
+    request's worker pid and path (never its query) are logged to `tmp_path/access.log`."""
     web_port, sandbox_port = free_port(), free_port()
     web, sandbox = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{sandbox_port}"
     config = tmp_path / "govpost.toml"
@@ -27,7 +28,8 @@ def four_workers(database_url, tmp_path):
     subprocess.run([BIN / "govpost", "db", "upgrade"], env=env, check=True, capture_output=True, timeout=60)
     processes = [
         start_process([BIN / "govpost", "sandbox", "--port", str(sandbox_port)], env),
-        start_process([BIN / "gunicorn", "-c", str(GUNICORN_CONF), "bot.wsgi:app"], env),
+        start_process([BIN / "gunicorn", "-c", str(GUNICORN_CONF), "--access-logfile", str(tmp_path / "access.log"),
+                       "--access-logformat", '%(p)s "%(m)s %(U)s" %(s)s', "bot.wsgi:app"], env),
     ]
     try:
         wait_for_http(sandbox + "/sandbox/state", processes[0])

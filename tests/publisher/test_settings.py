@@ -94,6 +94,23 @@ def test_broken_toml_is_refused_with_the_file_named(tmp_path):
         load_settings(path, environ={})
 
 
+def test_sandbox_latency_comes_from_the_file_or_the_environment_and_a_bad_one_is_refused():
+    assert settings_from_mapping({"sandbox": {"latency_ms": 40}}, {}).sandbox_latency_ms == 40
+    assert settings_from_mapping({"sandbox": {"latency_ms": 40}},
+                                 {"GOVPOST_SANDBOX_LATENCY_MS": "120"}).sandbox_latency_ms == 120
+    assert settings_from_mapping({}, {}).sandbox_latency_ms == 0
+    with pytest.raises(SettingsError) as refused:
+        settings_from_mapping({}, {"GOVPOST_SANDBOX_LATENCY_MS": "fast"})
+    assert any("sandbox.latency_ms" in p and "'fast'" in p for p in refused.value.problems)
+
+
+def test_the_reach_pull_time_is_a_time_of_day():
+    assert settings_from_mapping({"scheduler": {"reach_pull_time": "09:15"}}, {}).reach_pull_time == time(9, 15)
+    assert settings_from_mapping({}, {}).reach_pull_time == time(8, 30)
+    with pytest.raises(SettingsError, match="scheduler.reach_pull_time"):
+        settings_from_mapping({"scheduler": {"reach_pull_time": "25:00"}}, {})
+
+
 def test_an_accounts_author_line_defaults_to_its_display_name():
     settings = settings_from_mapping({"accounts": [{"name": "default", "display_name": "优干宁镇人民政府"}]}, {})
     assert settings.default_account.author == "优干宁镇人民政府"

@@ -96,3 +96,11 @@ def test_reminder_tells_editors_and_admins_once_a_day(runtime, account, clock):
 def test_the_first_tick_is_due_at_the_runtime_clock_now(runtime):
     jobs = {job.id: job for job in configure(BackgroundScheduler(timezone=runtime.settings.timezone), runtime).get_jobs()}
     assert jobs["tick"].next_run_time == runtime.clock.now()
+
+
+def test_the_reach_pull_time_comes_from_the_configuration(database_url, db_engine, session_factory, clock):
+    settings = make_settings(database_url, scheduler={"reach_pull_time": "09:15"})
+    runtime = Runtime(settings, db_engine, session_factory, clock)
+    jobs = {job.id: job for job in configure(BackgroundScheduler(timezone=settings.timezone), runtime).get_jobs()}
+    fields = {f.name: str(f) for f in jobs["reach-pull"].trigger.fields}
+    assert (fields["hour"], fields["minute"]) == ("9", "15")

@@ -82,3 +82,56 @@ def test_a_bundle_held_by_another_worker_is_skipped_not_waited_for(postgres, acc
         transaction.rollback()
         connection.close()
     assert claim.claim(postgres.session_factory, bundle_id, "w2", now) is True
+
+
+def _due_bundles(runtime, account, count: int) -> list[int]:
+    now = runtime.clock.now()
+    with runtime.session_factory.begin() as session:
+        bundles = [PublishBundle(account_id=account.id, mode="freepublish", slot_at=now - timedelta(minutes=1),
+                                 status="pending", created_at=now, updated_at=now) for _ in range(count)]
+        session.add_all(bundles)
+        session.flush()
+        return [b.id for b in bundles]
+
+
+def test_each_claimer_of_the_next_bundle_gets_a_different_one_until_none_is_left(runtime, account):
+    """claim_next picks and leases in one step, so workers never race down the same list."""
+    first, second = _due_bundles(runtime, account, 2)
+    now = runtime.clock.now()
+    assert claim.claim_next(runtime.session_factory, "w1", now) == first
+    assert claim.claim_next(runtime.session_factory, "w2", now) == second
+    assert claim.claim_next(runtime.session_factory, "w3", now) is None
+
+
+def test_the_next_bundle_leaves_out_those_this_pass_already_worked_on(runtime, account):
+    first, second = _due_bundles(runtime, account, 2)
+    now = runtime.clock.now()
+    assert claim.claim_next(runtime.session_factory, "w1", now, passed={first}) == second
+
+
+def test_the_next_bundle_skips_one_another_worker_is_claiming_at_once(postgres, account):
+    first, second = _due_bundles(postgres, account, 2)
+    connection, transaction = holding_row_lock(postgres.engine, "publish_bundles", first)
+    try:
+        assert finishes_within(5, lambda: claim.claim_next(postgres.session_factory, "w2", postgres.clock.now())) \
+            == [second]
+    finally:
+        transaction.rollback()
+        connection.close()
+
+
+def test_an_account_another_worker_is_bundling_is_skipped_not_waited_for(postgres, account):
+    from publisher.publishing.runner import run_publishing_pass
+    from tests.publishing_support import queue_post
+
+    queue_post(postgres, "等另一个进程", scheduled_at=postgres.clock.now() - timedelta(minutes=1))
+    connection = postgres.engine.connect()
+    transaction = connection.begin()
+    connection.execute(text("SELECT id FROM accounts WHERE id = :id FOR NO KEY UPDATE"), {"id": account.id})
+    try:
+        assert finishes_within(5, lambda: run_publishing_pass(postgres, "w2")) == [0]
+    finally:
+        transaction.rollback()
+        connection.close()
+    with postgres.session_factory() as session:
+        assert session.query(PublishBundle).count() == 0

@@ -181,3 +181,13 @@ def test_the_daily_pull_is_a_scheduler_job_at_half_past_eight_beijing_time(runti
     midnight = datetime(2024, 3, 1, 0, 0, tzinfo=BEIJING)
     assert job.trigger.get_next_fire_time(None, midnight) == midnight.replace(hour=8, minute=30)
     assert job.misfire_grace_time >= 24 * 3600  # a worker down at 08:30 still pulls when it is back
+
+
+def test_the_daily_pull_runs_once_a_day_whichever_workers_schedule_it(make_runtime, sandbox_server, clock):
+    from publisher.background.scheduler import pull_reach_once_a_day
+
+    runtime = make_runtime()
+    assert pull_reach_once_a_day(runtime, "host:1", sleep=no_wait).calls > 0
+    assert pull_reach_once_a_day(runtime, "host:2", sleep=no_wait) is None  # the same 北京时间 day: taken
+    clock.advance(days=1)
+    assert pull_reach_once_a_day(runtime, "host:2", sleep=no_wait).calls > 0
