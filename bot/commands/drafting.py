@@ -44,9 +44,20 @@ def finish(ctx: CommandContext, args: str) -> str:
 
 
 @command("取消", role="editor")
+def cancel(ctx: CommandContext, args: str) -> str:
+    """放弃正在写的新稿；「修改」之后发送则只放弃这次修改，稿件恢复原样"""
+    cancelled = drafting.cancel(ctx.session, staff=ctx.staff, actor=ctx.actor, clock=ctx.runtime.clock)
+    post = cancelled.post
+    if cancelled.reverted:
+        return texts.EDIT_REVERTED.format(post_id=post.id, title=post.title, status=status_name(post.status))
+    return texts.DRAFT_DISCARDED.format(post_id=post.id, title=post.title)
+
+
+@command("确认取消", role="editor", usage="确认取消 <号>")
 def discard(ctx: CommandContext, args: str) -> str:
-    """放弃正在写的稿件"""
-    post = drafting.discard(ctx.session, staff=ctx.staff, actor=ctx.actor, clock=ctx.runtime.clock)
+    """整篇放弃一篇未提交的稿件，包括退回过的（经过仍记在日志里）"""
+    post, _ = post_arg(ctx, "确认取消", args)
+    drafting.discard(ctx.session, staff=ctx.staff, post=post, actor=ctx.actor, clock=ctx.runtime.clock)
     return texts.DRAFT_DISCARDED.format(post_id=post.id, title=post.title)
 
 
@@ -88,8 +99,10 @@ def replace_block(ctx: CommandContext, args: str) -> str:
 def delete_block(ctx: CommandContext, args: str) -> str:
     """删掉正在写的稿件的一段（文字或图片）"""
     number, _ = _number_and_rest(args, "删段 <段号>")
-    post = drafting.delete_block(ctx.session, staff=ctx.staff, number=number, actor=ctx.actor, clock=ctx.runtime.clock)
-    return texts.BLOCK_DELETED.format(post_id=post.id, number=number)
+    post, kind = drafting.delete_block(ctx.session, staff=ctx.staff, number=number, actor=ctx.actor,
+                                       clock=ctx.runtime.clock)
+    return texts.BLOCK_DELETED.format(post_id=post.id, number=number,
+                                      kind=texts.BLOCK_KIND_IMAGE if kind == "image" else "")
 
 
 @command("话题", role="editor", usage="话题 <号> <话题>")

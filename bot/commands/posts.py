@@ -47,7 +47,7 @@ def view(ctx: CommandContext, args: str) -> str:
             lines.append(texts.VIEW_TEXT_BLOCK.format(number=number, text=text if len(text) <= 60 else text[:59] + "…"))
         else:
             lines.append(texts.VIEW_IMAGE_BLOCK.format(
-                number=number, cover=texts.IMAGE_IS_COVER if block.is_cover else "",
+                number=number, cover=texts.VIEW_IMAGE_COVER if block.is_cover else "",
                 pending=texts.VIEW_IMAGE_PENDING if block.pending else ""))
 
     findings = view.findings

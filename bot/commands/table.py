@@ -20,6 +20,7 @@ COMMANDS = table(
     identity.bind_openid,
     drafting.open_draft,
     drafting.finish,
+    drafting.cancel,
     drafting.discard,
     drafting.my_drafts,
     drafting.reopen,

@@ -65,6 +65,10 @@ class Draft:
     digest: str = ""
     paragraphs: tuple[str, ...] = ()
     images: tuple[ImageState, ...] = ()
+    # Each paragraph's and picture's number in the post, where text and pictures are counted
+    # together (as 改段 and 删段 count); left empty, they count 1, 2, … by kind.
+    paragraph_numbers: tuple[int, ...] = ()
+    image_numbers: tuple[int, ...] = ()
     has_cover: bool = False
     default_cover_topic: str | None = None  # set when the cover is the topic's default
     has_topic: bool = True
@@ -100,7 +104,7 @@ def run_checks(draft: Draft, words: WordLists) -> list[Finding]:
         add(Finding("no_cover", BLOCK, texts.CHECK_NO_COVER))
     elif draft.default_cover_topic:
         add(Finding("default_cover", WARN, texts.CHECK_DEFAULT_COVER.format(topic=draft.default_cover_topic)))
-    for number, image in enumerate(draft.images, start=1):
+    for number, image in zip(draft.image_numbers or range(1, len(draft.images) + 1), draft.images):
         if image.failed:
             add(Finding("image_failed", BLOCK, texts.CHECK_IMAGE_FAILED.format(number=number)))
         elif not image.saved:
@@ -116,7 +120,7 @@ def run_checks(draft: Draft, words: WordLists) -> list[Finding]:
         if word in title:
             add(Finding("outdated", WARN, texts.CHECK_OUTDATED_TITLE.format(term=word, fix=fix)))
 
-    for paragraph, text in enumerate(draft.paragraphs, start=1):
+    for paragraph, text in zip(draft.paragraph_numbers or range(1, len(draft.paragraphs) + 1), draft.paragraphs):
         for word, fix in words.sensitive.items():
             if word in text:
                 add(Finding("sensitive", BLOCK, texts.CHECK_SENSITIVE.format(paragraph=paragraph, word=word, fix=_fix(fix))))

@@ -1,0 +1,23 @@
+"""draft_sessions.snapshot: the post's body as it was at 修改, so that 取消 during an edit
+throws away only the edits since, not the post
+
+Revision ID: 0013
+Revises: 0012
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = "0013"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("draft_sessions", sa.Column("snapshot", sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("draft_sessions") as batch:
+        batch.drop_column("snapshot")
