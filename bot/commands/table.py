@@ -9,7 +9,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from bot.commands import drafting, help, identity, ledger, posts, publishing, review
+from bot.commands import drafting, fields, help, identity, ledger, posts, publishing, review
 from bot.commands.registry import table
 from publisher.runtime import Runtime
 from publisher.services.accounts import AccountContext
@@ -27,6 +27,8 @@ COMMANDS = table(
     drafting.replace_block,
     drafting.delete_block,
     drafting.set_topic,
+    fields.change_title,
+    fields.change_digest,
     drafting.list_topics,
     posts.view,
     posts.preview,

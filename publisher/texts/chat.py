@@ -77,6 +77,13 @@ MY_DRAFTS_HEADER = "您的稿件："
 MY_DRAFTS_LINE = "{post_id}「{title}」{status}{open}"
 MY_DRAFTS_OPEN = "（正在编辑）"
 
+# 改标题, 改摘要
+FIELD_TITLE = "标题"
+FIELD_DIGEST = "摘要"
+FIELD_CHANGED = "稿件 {post_id} 的{field}已改为「{value}」。"
+FIELD_LOCKED = "稿件 {post_id} 当前状态为「{status}」，不能再改{field}。"
+CHANGE_ACTION = "改{field}"  # the {action} of NOT_YOUR_POST
+
 # 话题
 TOPIC_UNKNOWN = "没有「{topic}」这个话题。可用的话题：{topics}"
 TOPIC_SET = "稿件 {post_id} 的话题已设为「{topic}」。"
@@ -113,6 +120,9 @@ HISTORY_ACTIONS = {
     "draft.replace_block": "改写一段",
     "draft.delete_block": "删除一段",
     "post.topic": "设置话题",
+    "post.title": "改标题",
+    "post.digest": "改摘要",
+    "draft.revert": "放弃修改",
     "post.schedule": "设置发布时间",
     "review.approve": "审核通过",
     "preview.request": "请求预览",
