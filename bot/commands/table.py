@@ -33,6 +33,7 @@ COMMANDS = table(
     posts.view,
     posts.preview,
     review.submit,
+    review.awaiting,
     review.approve,
     review.return_post,
     publishing.show_queue,

@@ -163,6 +163,7 @@ CHECK_NO_TOPIC = "还没有设话题：年度报告按话题统计，请用「�
 
 # 提交, review
 SUBMIT_BLOCKED = "稿件 {post_id} 不能提交。"
+SUBMIT_NOT_EDITABLE = "稿件 {post_id} 当前状态为「{status}」，不能提交。"
 SUBMIT_ACTION = "提交"  # the {action} of NOT_YOUR_POST
 REOPEN_ACTION = "修改"
 SET_TOPIC_ACTION = "改话题"
@@ -184,6 +185,15 @@ APPROVED_WHEN = "，将于 {when} 发布"
 APPROVED_NEXT_SLOT = "，将在下一个发布时段发出"
 AUTHOR_APPROVED = "您的稿件 {post_id}「{title}」已由{reviewer}审核通过，进入发布队列{when}。"
 AUTHOR_APPROVED_PARTIAL = "您的稿件 {post_id}「{title}」已由{reviewer}通过第 {level}/{levels} 级审核。"
+REVIEWER_TOLD_WITHDRAWN = "稿件 {post_id}「{title}」已由{who}撤回，不用再审核了。改好再提交时会重新通知您。"
+AWAITING_EMPTY = "现在没有等待您审核的稿件。"
+AWAITING_HEADER = "等待您审核的稿件（{count} 篇，先提交的在前）："
+AWAITING_LINE = (
+    "{post_id}「{title}」作者：{author}；提交于 {submitted}；希望发布时间：{when}；"
+    "您是第 {level}/{levels} 级审核；检查提醒 {findings} 条"
+)
+AWAITING_NO_TIME = "未指定（通过后在下一个发布时段发出）"
+AWAITING_FOOTER = "发送「预览 号」在手机上看，「通过 号」或「退回 号 原因」。"
 RETURN_REASON_NEEDED = "退回要写原因，例如「退回 {post_id} 第二段人名有误」。"
 RETURNED = "稿件 {post_id} 已退回给{author}，原因：{reason}"
 AUTHOR_FALLBACK = "作者"  # the {author} of RETURNED for a post without an author's name

@@ -92,7 +92,7 @@ def test_only_the_author_or_a_reviewer_may_schedule_or_withdraw(chat, runtime):
     assert chat(commands.withdraw, str(post), other) == "只有作者或审核人可以这样做。"
     assert chat(commands.set_time, f"{post} 明天上午9点", other) == "只有作者或审核人可以这样做。"
     assert "已撤回" in chat(commands.withdraw, str(post), reviewer)
-    assert post_row(runtime, post).status == "withdrawn"
+    assert post_row(runtime, post).status == "draft"
 
 
 def test_withdrawing_a_published_post_is_refused_in_chinese(chat, runtime):

@@ -147,7 +147,7 @@ def test_withdrawing_from_the_queue_uses_the_withdraw_service(signed_in, team, r
     post_id = write_post(runtime, team["editor"], "合作社分红大会召开", "正文。")
     post_form(signed_in, f"/posts/{post_id}/withdraw", {}, page_path="/queue")
     with runtime.session_factory() as session:
-        assert session.get(Post, post_id).status == "withdrawn"
+        assert session.get(Post, post_id).status == "draft"
 
 
 def test_adding_a_bulletin_board_item_counts_on_the_dashboard(signed_in, runtime):
