@@ -39,7 +39,7 @@ def finish(ctx: CommandContext, args: str) -> str:
         lines.append(describe(closed.findings))
     else:
         lines.append(texts.FINDINGS_NONE)
-    lines.append(texts.DRAFT_NEXT_STEPS.format(post_id=post.id))
+    lines.append((texts.DRAFT_NEXT_STEPS_BLOCKED if blocking else texts.DRAFT_NEXT_STEPS).format(post_id=post.id))
     return "\n".join(lines)
 
 

@@ -54,11 +54,21 @@ def view(ctx: CommandContext, args: str) -> str:
     lines.append(texts.VIEW_FINDINGS + "\n" + describe(findings) if findings else texts.VIEW_NO_FINDINGS)
 
     lines.append(texts.VIEW_HISTORY)
+    if view.earlier:
+        lines.append(texts.VIEW_HISTORY_EARLIER.format(count=view.earlier))
     for line in view.history:
         lines.append(texts.VIEW_HISTORY_LINE.format(
-            when=line.at.astimezone(tz).strftime("%m-%d %H:%M"), who=line.who or texts.SYSTEM_NAME,
-            what=_action_name(line.action), detail=f"：{line.reason}" if line.reason else ""))
+            when=line.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), who=line.who or texts.SYSTEM_NAME,
+            what=_action_name(line.action), detail=_detail(line)))
     return "\n".join(lines)
+
+
+def _detail(line) -> str:
+    if line.reason:
+        return texts.VIEW_HISTORY_REASON.format(reason=line.reason)
+    if line.level:
+        return texts.VIEW_HISTORY_LEVEL.format(level=line.level[0], levels=line.level[1])
+    return ""
 
 
 @command("预览", role="staff", usage="预览 <号>")

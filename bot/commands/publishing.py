@@ -24,9 +24,9 @@ def show_queue(ctx: CommandContext, args: str) -> str:
     lines = [texts.QUEUE_IN_PROGRESS.format(count=count, bundle_id=bundle_id) for bundle_id, count in overview.in_progress]
     for slot in overview.slots:
         lines.append(texts.QUEUE_SLOT.format(when=format_beijing(slot.at, settings.timezone), count=len(slot.entries)))
-        for position, entry in enumerate(slot.entries, start=1):
+        for entry in slot.entries:
             note = texts.QUEUE_BLOCKED_NOTE if entry.blocked else texts.QUEUE_ROLLED_NOTE if entry.rolled else ""
-            lines.append(texts.QUEUE_ITEM.format(position=position, post_id=entry.post_id, title=entry.title, note=note))
+            lines.append(texts.QUEUE_ITEM.format(post_id=entry.post_id, title=entry.title, note=note))
     if not lines:
         return texts.QUEUE_EMPTY
     return "\n".join([texts.QUEUE_HEADER.format(mode=texts.MODE_NAMES[overview.mode]), *lines])

@@ -7,6 +7,7 @@ from bot.commands.common import post_arg
 from bot.commands.registry import CommandContext, command
 from publisher.core.checks import describe
 from publisher.core.timeparse import format_beijing, parse_time
+from publisher.publishing.queue import planned_time
 from publisher.services import review
 from publisher.texts import chat as texts
 
@@ -26,7 +27,8 @@ def submit(ctx: CommandContext, args: str) -> str:
     when = result.post.scheduled_at
     when_part = texts.SUBMIT_WHEN.format(when=format_beijing(when, settings.timezone)) if when else ""
     if result.queued:
-        lines = [texts.QUEUED_DIRECTLY.format(post_id=post.id, title=post.title, when=when_part)]
+        goes_out = review.when_text(post, settings, planned_time(ctx.session, ctx.account, settings, ctx.now, post.id))
+        lines = [texts.QUEUED_DIRECTLY.format(post_id=post.id, title=post.title, when=goes_out)]
     else:
         lines = [texts.SUBMITTED.format(post_id=post.id, title=post.title, when=when_part)]
         if result.told:
@@ -46,9 +48,11 @@ def approve(ctx: CommandContext, args: str) -> str:
     post, _ = post_arg(ctx, "通过", args)
     settings = ctx.runtime.settings
     result = review.approve(ctx.session, post=post, reviewer=ctx.staff, settings=settings, actor=ctx.actor,
-                            clock=ctx.runtime.clock)
+                            clock=ctx.runtime.clock,
+                            planner=lambda queued: planned_time(ctx.session, ctx.account, settings, ctx.now, queued.id))
     if result.final:
-        lines = [texts.APPROVED_FINAL.format(post_id=post.id, title=post.title, when=review.when_text(post, settings))]
+        lines = [texts.APPROVED_FINAL.format(post_id=post.id, title=post.title,
+                                             when=review.when_text(post, settings, result.goes_out_at))]
     else:
         lines = [texts.APPROVED_PARTIAL.format(post_id=post.id, level=result.level, levels=result.levels,
                                                remaining=result.levels - result.level)]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from publisher.services.audit import Actor, record
 from publisher.core.clock import Clock
+from publisher.core.years import year_refusal
 from publisher.config_files import Channel
 from publisher.errors import Refusal
 from publisher.models import WECHAT_CHANNEL, LedgerEntry, Topic
@@ -77,6 +78,9 @@ def add_entry(
     """Add one disclosed item. With an `external_key` already in the ledger, the existing row
     is returned unchanged: publishing twice or importing twice never counts an item twice."""
     disclosed_on = local_day(published_at, timezone)  # refuses a naive time before anything else
+    refusal = year_refusal(disclosed_on.year, local_day(clock.now(), timezone).year)
+    if refusal:
+        raise LedgerError(refusal)
     title = title.strip()
     if not title or len(title) > 200:
         raise LedgerError(texts.TITLE_REQUIRED)

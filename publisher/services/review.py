@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -54,6 +55,7 @@ class Approved:
     # Names of those a notice of this approval (author, next reviewers) cannot reach now.
     author_unreachable: str | None
     next_unreachable: list[str]
+    goes_out_at: datetime | None = None  # the final approval: when the plan sends it out
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,13 @@ def submit(
     return Submitted(post, False, findings, told, unreachable)
 
 
-def approve(session: Session, *, post: Post, reviewer: Staff, settings: Settings, actor: Actor, clock: Clock) -> Approved:
+# When a queued post goes out by the current plan (publisher.publishing.queue.planned_time,
+# wired by the caller: the queue is a layer above this one).
+Planner = Callable[[Post], datetime | None]
+
+
+def approve(session: Session, *, post: Post, reviewer: Staff, settings: Settings, actor: Actor, clock: Clock,
+            planner: Planner) -> Approved:
     _require_reviewer(reviewer, post)
     post = _locked(session, post)
     if post.status != Status.SUBMITTED.value:
@@ -121,11 +129,14 @@ def approve(session: Session, *, post: Post, reviewer: Staff, settings: Settings
     record(session, account_id=post.account_id, actor=actor, action="review.approve", post_id=post.id, at=now,
            detail={"level": level, "levels": levels})
     final = level >= levels
+    goes_out_at = None
     if final:
         transition(session, post, Event.APPROVE, actor=actor, clock=clock, detail={"approvals": level})
         post.approved_at = now
+        session.flush()
+        goes_out_at = planner(post)
         text = texts.AUTHOR_APPROVED.format(post_id=post.id, title=post.title, reviewer=reviewer.name,
-                                            when=when_text(post, settings))
+                                            when=when_text(post, settings, goes_out_at))
     else:
         text = texts.AUTHOR_APPROVED_PARTIAL.format(post_id=post.id, title=post.title, reviewer=reviewer.name,
                                                     level=level, levels=levels)
@@ -139,7 +150,7 @@ def approve(session: Session, *, post: Post, reviewer: Staff, settings: Settings
     author_unreachable = None
     if post.author_id and post.author_id != reviewer.id:
         author_unreachable = _notify_author(session, post, text, now)
-    return Approved(post, level, levels, final, author_unreachable, next_unreachable)
+    return Approved(post, level, levels, final, author_unreachable, next_unreachable, goes_out_at)
 
 
 def return_post(session: Session, *, post: Post, reviewer: Staff, reason: str, actor: Actor, clock: Clock) -> Returned:
@@ -257,8 +268,12 @@ def eligible_reviewers(session: Session, post: Post, settings: Settings) -> list
     return [r for r in reviewers if r.id != post.author_id or settings.allow_self_approval]
 
 
-def when_text(post: Post, settings: Settings) -> str:
+def when_text(post: Post, settings: Settings, goes_out_at: datetime | None) -> str:
+    """When an approved post goes out, in full 北京时间: its wished time, else the slot the
+    plan gives it."""
     if post.scheduled_at is not None:
         return texts.APPROVED_WHEN.format(when=format_beijing(post.scheduled_at, settings.timezone))
-    return texts.APPROVED_NEXT_SLOT
+    if goes_out_at is not None:
+        return texts.APPROVED_NEXT_SLOT.format(when=format_beijing(goes_out_at, settings.timezone))
+    return texts.APPROVED_UNPLANNED
 

@@ -1,10 +1,16 @@
 """The chat with staff: commands, the draft dialogue, checks, review and times."""
 
 # Times
-TIME_EXAMPLES = "例如：明天上午9点、周五下午3点、3月1日9点、2024-03-01 09:00、今晚8点、后天、下周一、9:30、九点半"
-TIME_EMPTY = "请写上时间。" + TIME_EXAMPLES
-TIME_UNPARSEABLE = "看不懂时间「{text}」。" + TIME_EXAMPLES
-TIME_IN_PAST = "{when} 已经过去了，请给一个将来的时间。" + TIME_EXAMPLES
+# The dates in the examples are filled in from today (they are always ahead of it), so that
+# none of them is refused as past when copied.
+TIME_EXAMPLES = (
+    "例如：30分钟后、2小时后、明天上午9点、{weekday_example}、{month}月{day}日9点、{year}-{month:02d}-{day:02d} 09:00、"
+    "明晚8点、后天、下周一、九点半"
+)
+TIME_WEEKDAY_EXAMPLE = "周{weekday}下午3点"
+TIME_EMPTY = "请写上时间。{examples}"
+TIME_UNPARSEABLE = "看不懂时间「{text}」。{examples}"
+TIME_IN_PAST = "{when} 已经过去了，请给一个将来的时间。{examples}"
 # A time in full, the way every reply echoes it: 2024年3月1日（星期五）09:00（北京时间）.
 BEIJING_TIME = "{year}年{month}月{day}日（星期{weekday}）{time}（北京时间）"
 WEEKDAY_NAMES = "一二三四五六日"  # Monday first, as datetime.weekday()
@@ -53,6 +59,7 @@ IMAGE_IS_COVER = "（封面）"
 VIEW_IMAGE_COVER = "，封面"
 DRAFT_DONE = "稿件 {post_id}「{title}」已保存：{paragraphs} 段文字，{images} 张图片。"
 DRAFT_NEXT_STEPS = "发送「预览 {post_id}」在手机上预览，「提交 {post_id}」送审。"
+DRAFT_NEXT_STEPS_BLOCKED = "改好才能送审：发送「修改 {post_id}」打开稿件，用「改段 段号 新文字」或「删段 段号」改正，再发送「完成」。"
 DRAFT_DISCARDED = "稿件 {post_id}「{title}」已放弃。"
 EDIT_REVERTED = (
     "已放弃这次修改：稿件 {post_id}「{title}」恢复为「修改 {post_id}」之前的样子，状态仍为「{status}」。"
@@ -107,8 +114,11 @@ VIEW_IMAGE_BLOCK = "第 {number} 段（图片{cover}{pending}）"
 VIEW_IMAGE_PENDING = "，保存中"
 VIEW_FINDINGS = "检查："
 VIEW_NO_FINDINGS = "检查：未发现问题。"
-VIEW_HISTORY = "经过："
+VIEW_HISTORY = "经过（北京时间）："
+VIEW_HISTORY_EARLIER = "（更早的 {count} 条没有列出，完整经过请在管理后台的稿件页查看）"
 VIEW_HISTORY_LINE = "{when} {who} {what}{detail}"
+VIEW_HISTORY_REASON = "：{reason}"
+VIEW_HISTORY_LEVEL = "（第 {level}/{levels} 级）"
 SYSTEM_NAME = "系统"
 HISTORY_ACTIONS = {
     "draft.open": "开始写稿",
@@ -154,8 +164,10 @@ CHECK_IMAGE_FAILED = "第 {number} 段（图片）没能从微信取回，请「
 CHECK_SENSITIVE = "第 {paragraph} 段有敏感词「{word}」{fix}。"
 CHECK_SENSITIVE_TITLE = "标题有敏感词「{word}」{fix}。"
 CHECK_FIX = "，建议改为「{fix}」"
+CHECK_FIX_INSTRUCTION = "，请{instruction}"
 CHECK_FIX_REMOVE = "，建议删除或改写"
 CHECK_ID_CARD = "第 {paragraph} 段有身份证号（{masked}），个人信息不能公开，请删除。"
+CHECK_ID_CARD_LIKE = "第 {paragraph} 段有一串像身份证号的数字（{masked}，校验位对不上）：如果是身份证号，个人信息不能公开，请删除。"
 CHECK_MOBILE = "第 {paragraph} 段有手机号（{masked}），个人信息不能公开，请删除或改用办公电话。"
 CHECK_OUTDATED = "第 {paragraph} 段「{term}」是过时提法，建议改为「{fix}」。"
 CHECK_OUTDATED_TITLE = "标题「{term}」是过时提法，建议改为「{fix}」。"
@@ -182,7 +194,9 @@ REVIEW_ALREADY = "您已经通过了稿件 {post_id}，需要另一位审核人�
 APPROVED_PARTIAL = "您已通过稿件 {post_id}（第 {level}/{levels} 级），还需要 {remaining} 位审核人通过。"
 APPROVED_FINAL = "稿件 {post_id}「{title}」审核通过，已进入发布队列{when}。"
 APPROVED_WHEN = "，将于 {when} 发布"
-APPROVED_NEXT_SLOT = "，将在下一个发布时段发出"
+APPROVED_NEXT_SLOT = "，将在下一个发布时段 {when} 发布"
+# Only when the plan cannot place it (a queue longer than planning looks ahead).
+APPROVED_UNPLANNED = "，将在有空位的发布时段发出，发送「队列」查看"
 AUTHOR_APPROVED = "您的稿件 {post_id}「{title}」已由{reviewer}审核通过，进入发布队列{when}。"
 AUTHOR_APPROVED_PARTIAL = "您的稿件 {post_id}「{title}」已由{reviewer}通过第 {level}/{levels} 级审核。"
 REVIEWER_TOLD_WITHDRAWN = "稿件 {post_id}「{title}」已由{who}撤回，不用再审核了。改好再提交时会重新通知您。"

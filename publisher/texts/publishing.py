@@ -47,10 +47,10 @@ DEFER_WHY_MASS_QUOTA = "群发次数已用完"
 
 # 队列
 QUEUE_EMPTY = "队列为空：没有待发布的文章。"
-QUEUE_HEADER = "待发布（{mode}）："
-MODE_NAMES = {"mass": "群发", "freepublish": "发布"}
+QUEUE_HEADER = "待发出的文章（本账号{mode}）："
+MODE_NAMES = {"mass": "群发，推送给关注者", "freepublish": "发布，不推送给关注者"}
 QUEUE_SLOT = "{when}：{count} 篇"
-QUEUE_ITEM = "  {position}. {post_id}号《{title}》{note}"
+QUEUE_ITEM = "  {post_id}号《{title}》{note}"
 QUEUE_ROLLED_NOTE = "（因群发次数顺延）"
 QUEUE_BLOCKED_NOTE = "（因微信接口今日调用次数已满顺延）"
 QUEUE_IN_PROGRESS = "正在发布：{count} 篇（批次 {bundle_id}）"
