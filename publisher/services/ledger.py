@@ -58,6 +58,14 @@ def local_day(at: datetime, timezone: ZoneInfo) -> date:
     return at.astimezone(timezone).date()
 
 
+def require_disclosure_year(day: date, *, clock: Clock, timezone: ZoneInfo) -> None:
+    """A row typed in by hand (CLI, console) must fall in a year 统计 and the report accept.
+    Rows from publishing and imports carry WeChat's own time and are never refused for it."""
+    refusal = year_refusal(day.year, local_day(clock.now(), timezone).year)
+    if refusal:
+        raise LedgerError(refusal)
+
+
 def add_entry(
     session: Session,
     *,
@@ -78,9 +86,6 @@ def add_entry(
     """Add one disclosed item. With an `external_key` already in the ledger, the existing row
     is returned unchanged: publishing twice or importing twice never counts an item twice."""
     disclosed_on = local_day(published_at, timezone)  # refuses a naive time before anything else
-    refusal = year_refusal(disclosed_on.year, local_day(clock.now(), timezone).year)
-    if refusal:
-        raise LedgerError(refusal)
     title = title.strip()
     if not title or len(title) > 200:
         raise LedgerError(texts.TITLE_REQUIRED)

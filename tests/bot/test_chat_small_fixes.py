@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
@@ -13,7 +14,7 @@ from publisher.core.years import FIRST_YEAR
 from publisher.db import transaction
 from publisher.services.accounts import account_by_name
 from publisher.services.audit import CLI
-from publisher.services.ledger import add_entry
+from publisher.services.ledger import LedgerError, add_entry, require_disclosure_year
 from publisher.texts import chat as texts
 from publisher.texts import ledger as ledger_texts
 from tests.bot.chat import bind, opened_post_id, say
@@ -98,3 +99,10 @@ def test_a_blocked_finish_tells_how_to_fix_not_to_submit(runtime):
 
     assert done[-1] == texts.DRAFT_NEXT_STEPS_BLOCKED.format(post_id=post_id)
     assert f"「提交 {post_id}」" not in done[-1]
+
+
+def test_a_ledger_day_typed_by_hand_in_a_year_the_report_refuses_is_refused(runtime):
+    # The check the CLI's and the console's 台账 add run before adding.
+    with pytest.raises(LedgerError) as refused:
+        require_disclosure_year(datetime(2099, 3, 1).date(), clock=runtime.clock, timezone=runtime.settings.timezone)
+    assert str(refused.value) == ledger_texts.YEAR_OUT_OF_RANGE.format(year=2099, first=FIRST_YEAR, last=2024)
