@@ -71,7 +71,10 @@ DISCARD_NEEDS_CONFIRM = (
 )
 DISCARD_ACTION = "放弃它"  # the {action} of NOT_YOUR_POST
 DRAFT_IDLE_CLOSED = "稿件 {post_id}「{title}」已 {minutes} 分钟没有新内容，已自动保存并关闭。发送「修改 {post_id}」可继续。"
-DRAFT_REOPENED = "稿件 {post_id}「{title}」已重新打开：接着发送的文字和图片会加在后面；「改段 段号 新文字」改一段，「删段 段号」删一段；改完发送「完成」。"
+DRAFT_REOPENED = (
+    "稿件 {post_id}「{title}」已重新打开：接着发送的文字和图片会加在后面；「改段 段号 新文字」改一段，"
+    "「删段 段号」删一段（段号见「查看 {post_id}」，图片也算一段）；改完发送「完成」，不要这次的改动就发送「取消」。"
+)
 DRAFT_NOT_EDITABLE = "稿件 {post_id} 当前状态为「{status}」，不能修改。"
 NOT_YOUR_POST = "稿件 {post_id} 不是您写的，您不能{action}。"
 BLOCK_NUMBER_INVALID = "没有第 {number} 段。发送「查看 {post_id}」可以看到各段的编号。"
