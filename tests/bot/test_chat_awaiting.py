@@ -76,3 +76,18 @@ def test_a_reviewer_is_told_when_the_author_withdraws_a_post_waiting_for_them(ru
     told = texts.REVIEWER_TOLD_WITHDRAWN.format(post_id=post_id, title="冬季防火安全提示", who="张三")
     assert [n["openid"] for n in notices if n["text"] == told] == [REVIEWER]
     assert say(runtime, REVIEWER, "待审") == texts.AWAITING_EMPTY
+
+
+def test_the_approver_is_told_when_an_approved_post_is_withdrawn(runtime):
+    bind(runtime, EDITOR, "张三", "editor")
+    bind(runtime, REVIEWER, "李书记", "reviewer")
+    bind(runtime, SECOND, "王主任", "reviewer")
+    post_id = _submitted(runtime, "冬季防火安全提示")
+    say(runtime, REVIEWER, f"通过 {post_id}")
+
+    say(runtime, EDITOR, f"撤回 {post_id}")
+
+    with runtime.session_factory() as session:
+        notices = [t.payload for t in session.scalars(select(Task).where(Task.kind == "send_text"))]
+    told = texts.REVIEWER_TOLD_WITHDRAWN.format(post_id=post_id, title="冬季防火安全提示", who="张三")
+    assert [n["openid"] for n in notices if n["text"] == told] == [REVIEWER]  # 王主任 did not review it

@@ -47,3 +47,17 @@ def test_approving_after_the_days_last_slot_names_tomorrows_first(runtime):
 
     assert say(runtime, REVIEWER, f"通过 {post_id}") == texts.APPROVED_FINAL.format(
         post_id=post_id, title=TITLE, when=texts.APPROVED_NEXT_SLOT.format(when=slot))
+
+
+def test_queueing_without_review_names_the_slot_it_goes_out_in(runtime):
+    runtime.settings = runtime.settings.with_overrides(review_enabled=False)
+    bind(runtime, EDITOR, "张三", "editor")
+    post_id = opened_post_id(say(runtime, EDITOR, f"投稿 {TITLE}"))
+    say(runtime, EDITOR, "近期天干物燥，请注意用火安全。")
+    say(runtime, EDITOR, "完成")
+    slot = format_beijing(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING), runtime.settings.timezone)
+
+    reply = say(runtime, EDITOR, f"提交 {post_id}").splitlines()
+
+    assert reply[0] == texts.QUEUED_DIRECTLY.format(post_id=post_id, title=TITLE,
+                                                    when=texts.APPROVED_NEXT_SLOT.format(when=slot))
