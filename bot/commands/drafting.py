@@ -78,7 +78,7 @@ def my_drafts(ctx: CommandContext, args: str) -> str:
 
 @command("修改", role="editor", usage="修改 <号>")
 def reopen(ctx: CommandContext, args: str) -> str:
-    """重新打开一篇草稿或被退回的稿件继续修改"""
+    """重新打开一篇草稿（含撤回的）或被退回的稿件继续修改"""
     post, _ = post_arg(ctx, "修改", args)
     drafting.reopen(ctx.session, staff=ctx.staff, post=post, actor=ctx.actor, clock=ctx.runtime.clock)
     return texts.DRAFT_REOPENED.format(post_id=post.id, title=post.title)
@@ -86,7 +86,7 @@ def reopen(ctx: CommandContext, args: str) -> str:
 
 @command("改段", role="editor", usage="改段 <段号> <新文字>")
 def replace_block(ctx: CommandContext, args: str) -> str:
-    """改正在写的稿件的一段文字"""
+    """改正在写的稿件的一段文字（图片也算一段，段号见「查看」）"""
     number, text = _number_and_rest(args, "改段 <段号> <新文字>")
     if not text:
         raise ChatError(texts.USAGE.format(usage="改段 <段号> <新文字>"))

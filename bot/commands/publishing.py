@@ -47,7 +47,7 @@ def set_time(ctx: CommandContext, args: str) -> str:
 
 @command("撤回", role="editor", usage="撤回 <号>")
 def withdraw(ctx: CommandContext, args: str) -> str:
-    """发布前把文章从队列中撤回"""
+    """发布前把稿件从审核或队列中撤回，回到草稿，可再修改、定时、提交"""
     post, _ = post_arg(ctx, "撤回", args)
     if not _author_or_reviewer(ctx, post):
         return texts.NOT_YOURS
