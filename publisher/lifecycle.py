@@ -1,8 +1,10 @@
 """A post's life (SPEC §5): the one place where a post's status changes.
 
     draft → submitted → approved (queued) → publishing → published
-    returned (editable again), withdrawn (before publishing), failed (can be re-queued),
-    deleted (removed after publishing), discarded (a draft thrown away with 取消).
+    returned (editable again), failed (can be re-queued), deleted (removed after
+    publishing), discarded (a draft thrown away with 取消 or 确认取消). 撤回 before publishing
+    takes a post back to draft: withdrawing is "not yet", so it can be edited, timed and
+    submitted again.
 
 `next_status` is the pure rule; `transition` applies it to a row and writes the audit entry
 in the same unit of work, so a status never changes without its record.
@@ -28,7 +30,6 @@ class Status(str, enum.Enum):
     PUBLISHING = "publishing"
     PUBLISHED = "published"
     RETURNED = "returned"
-    WITHDRAWN = "withdrawn"
     FAILED = "failed"
     DELETED = "deleted"
     DISCARDED = "discarded"
@@ -40,7 +41,6 @@ class Event(str, enum.Enum):
     APPROVE = "approve"  # the last required approval
     RETURN = "return"
     WITHDRAW = "withdraw"
-    REOPEN = "reopen"  # a withdrawn post becomes a draft again
     DISCARD = "discard"
     START_PUBLISHING = "start_publishing"
     DEFER = "defer"  # the bundle could not go out (quota): back to the queue
@@ -61,17 +61,16 @@ TRANSITIONS: dict[tuple[Status, Event], Status] = {
     (S.RETURNED, E.DISCARD): S.DISCARDED,
     (S.SUBMITTED, E.APPROVE): S.APPROVED,
     (S.SUBMITTED, E.RETURN): S.RETURNED,
-    (S.SUBMITTED, E.WITHDRAW): S.WITHDRAWN,
-    (S.APPROVED, E.WITHDRAW): S.WITHDRAWN,
+    (S.SUBMITTED, E.WITHDRAW): S.DRAFT,
+    (S.APPROVED, E.WITHDRAW): S.DRAFT,
     (S.APPROVED, E.START_PUBLISHING): S.PUBLISHING,
     # Until its bundle is submitted to WeChat a post can still leave it; the publishing
     # service checks the bundle before asking for these two.
-    (S.PUBLISHING, E.WITHDRAW): S.WITHDRAWN,
+    (S.PUBLISHING, E.WITHDRAW): S.DRAFT,
     (S.PUBLISHING, E.DEFER): S.APPROVED,
     (S.PUBLISHING, E.PUBLISH_SUCCEEDED): S.PUBLISHED,
     (S.PUBLISHING, E.PUBLISH_FAILED): S.FAILED,
     (S.FAILED, E.REQUEUE): S.APPROVED,
-    (S.WITHDRAWN, E.REOPEN): S.DRAFT,
     (S.PUBLISHED, E.DELETE): S.DELETED,
 }
 

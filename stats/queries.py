@@ -7,7 +7,7 @@ articles stay in the ledger but are not counted as disclosed; they are counted a
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -65,7 +65,10 @@ def aggregate_params(account_id: int, year: int) -> dict:
     return {"account_id": account_id, "start": start, "end": end}
 
 
-def year_counts(session: Session, account_id: int, year: int, channel_order: list[str]) -> YearCounts:
+def year_counts(session: Session, account_id: int, year: int, channel_order: list[str],
+                topic_order: Sequence[str] = ()) -> YearCounts:
+    """The year's counts; topics by count, equal counts in `topic_order` (the account's topics
+    as config/topics.toml lists them), then by name."""
     by_channel: Counter[str] = Counter()
     by_topic: Counter[str] = Counter()
     by_month: Counter[int] = Counter()
@@ -85,13 +88,14 @@ def year_counts(session: Session, account_id: int, year: int, channel_order: lis
             if channel == WECHAT_CHANNEL:
                 wechat_by_topic[topic] += live
     channel_rank = {name: i for i, name in enumerate(channel_order)}
+    topic_rank = {name: i for i, name in enumerate(topic_order)}
     return YearCounts(
         year=year,
         total=sum(by_channel.values()),
         by_channel=dict(sorted(by_channel.items(), key=lambda kv: (channel_rank.get(kv[0], len(channel_rank)), kv[0]))),
-        by_topic=_by_count(by_topic),
+        by_topic=_by_count(by_topic, topic_rank),
         by_month={f"{year}-{m:02d}": by_month.get(m, 0) for m in range(1, 13)},
-        wechat_by_topic=_by_count(wechat_by_topic),
+        wechat_by_topic=_by_count(wechat_by_topic, topic_rank),
         deleted=deleted_count,
         guessed=guessed_count,
         channel_order=tuple(channel_order),
@@ -137,5 +141,5 @@ def year_entries(session: Session, account_id: int, year: int) -> YearEntries:
     return YearEntries(session, account_id, year)
 
 
-def _by_count(counter: Counter[str]) -> dict[str, int]:
-    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+def _by_count(counter: Counter[str], rank: Mapping[str, int]) -> dict[str, int]:
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], rank.get(kv[0], len(rank)), kv[0])))

@@ -12,7 +12,8 @@ from bot.cli.context import CliContext, pass_cli
 from publisher.services.audit import CLI
 from publisher.db import transaction
 from publisher.errors import Refusal
-from publisher.services.ledger import add_entry, correct_entry, flag_deleted, resolve_channel, resolve_topic
+from publisher.services.ledger import (add_entry, correct_entry, flag_deleted, require_disclosure_year, resolve_channel,
+                                      resolve_topic)
 from publisher.models import AppealCase, DisclosureApplication, LedgerEntry
 from publisher.services.registers import (
     ACTIONS_BY_KIND, APPLICANT_TYPES, CASE_KINDS, CASE_RESULTS, OPENING_KEYS, OUTCOMES,
@@ -45,6 +46,7 @@ def ledger_add(ctx: CliContext, day: datetime, at_time: datetime, channel: str, 
     tz = runtime.settings.timezone
     try:
         published_at = datetime.combine(day.date(), at_time.time(), tzinfo=tz)
+        require_disclosure_year(day.date(), clock=runtime.clock, timezone=tz)
         with transaction(runtime.session_factory) as session:
             account = ctx.account(session, account_name)
             entry = add_entry(

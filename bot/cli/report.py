@@ -6,12 +6,13 @@ from pathlib import Path
 import click
 
 from bot.cli.context import CliContext, pass_cli
+from publisher.core.years import year_refusal
 from stats.report.render import FORMATS
 
 
 @click.command("report")
-# The 条例 took effect in 2008: no annual report is older; 2100 catches a slipped digit.
-@click.argument("year", type=click.IntRange(2008, 2100))
+# Which years: publisher.core.years, the rule 统计 and the ledger follow too.
+@click.argument("year", type=int)
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="json", show_default=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
 @click.option("--account", "account_name", help="Account name (default: the first).")
@@ -26,6 +27,9 @@ def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, accou
     from stats.report.render import render
 
     runtime = ctx.runtime
+    refusal = year_refusal(year, runtime.clock.now().astimezone(runtime.settings.timezone).year)
+    if refusal:
+        raise click.UsageError(refusal)
     if county:
         _county_report(ctx, year, fmt, out)
         return

@@ -39,14 +39,25 @@ def finish(ctx: CommandContext, args: str) -> str:
         lines.append(describe(closed.findings))
     else:
         lines.append(texts.FINDINGS_NONE)
-    lines.append(texts.DRAFT_NEXT_STEPS.format(post_id=post.id))
+    lines.append((texts.DRAFT_NEXT_STEPS_BLOCKED if blocking else texts.DRAFT_NEXT_STEPS).format(post_id=post.id))
     return "\n".join(lines)
 
 
 @command("取消", role="editor")
+def cancel(ctx: CommandContext, args: str) -> str:
+    """放弃正在写的新稿；「修改」之后发送则只放弃这次修改，稿件恢复原样"""
+    cancelled = drafting.cancel(ctx.session, staff=ctx.staff, actor=ctx.actor, clock=ctx.runtime.clock)
+    post = cancelled.post
+    if cancelled.reverted:
+        return texts.EDIT_REVERTED.format(post_id=post.id, title=post.title, status=status_name(post.status))
+    return texts.DRAFT_DISCARDED.format(post_id=post.id, title=post.title)
+
+
+@command("确认取消", role="editor", usage="确认取消 <号>")
 def discard(ctx: CommandContext, args: str) -> str:
-    """放弃正在写的稿件"""
-    post = drafting.discard(ctx.session, staff=ctx.staff, actor=ctx.actor, clock=ctx.runtime.clock)
+    """整篇放弃一篇未提交的稿件，包括退回过的（经过仍记在日志里）"""
+    post, _ = post_arg(ctx, "确认取消", args)
+    drafting.discard(ctx.session, staff=ctx.staff, post=post, actor=ctx.actor, clock=ctx.runtime.clock)
     return texts.DRAFT_DISCARDED.format(post_id=post.id, title=post.title)
 
 
@@ -67,7 +78,7 @@ def my_drafts(ctx: CommandContext, args: str) -> str:
 
 @command("修改", role="editor", usage="修改 <号>")
 def reopen(ctx: CommandContext, args: str) -> str:
-    """重新打开一篇草稿或被退回的稿件继续修改"""
+    """重新打开一篇草稿（含撤回的）或被退回的稿件继续修改"""
     post, _ = post_arg(ctx, "修改", args)
     drafting.reopen(ctx.session, staff=ctx.staff, post=post, actor=ctx.actor, clock=ctx.runtime.clock)
     return texts.DRAFT_REOPENED.format(post_id=post.id, title=post.title)
@@ -75,7 +86,7 @@ def reopen(ctx: CommandContext, args: str) -> str:
 
 @command("改段", role="editor", usage="改段 <段号> <新文字>")
 def replace_block(ctx: CommandContext, args: str) -> str:
-    """改正在写的稿件的一段文字"""
+    """改正在写的稿件的一段文字（图片也算一段，段号见「查看」）"""
     number, text = _number_and_rest(args, "改段 <段号> <新文字>")
     if not text:
         raise ChatError(texts.USAGE.format(usage="改段 <段号> <新文字>"))
@@ -88,8 +99,10 @@ def replace_block(ctx: CommandContext, args: str) -> str:
 def delete_block(ctx: CommandContext, args: str) -> str:
     """删掉正在写的稿件的一段（文字或图片）"""
     number, _ = _number_and_rest(args, "删段 <段号>")
-    post = drafting.delete_block(ctx.session, staff=ctx.staff, number=number, actor=ctx.actor, clock=ctx.runtime.clock)
-    return texts.BLOCK_DELETED.format(post_id=post.id, number=number)
+    post, kind = drafting.delete_block(ctx.session, staff=ctx.staff, number=number, actor=ctx.actor,
+                                       clock=ctx.runtime.clock)
+    return texts.BLOCK_DELETED.format(post_id=post.id, number=number,
+                                      kind=texts.BLOCK_KIND_IMAGE if kind == "image" else "")
 
 
 @command("话题", role="editor", usage="话题 <号> <话题>")

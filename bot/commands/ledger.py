@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 
 from bot.commands.registry import CommandContext, command
+from publisher.core.years import year_refusal
+from publisher.services import drafting
 from publisher.services.ledger import add_entry, resolve_channel, resolve_topic
 from publisher.texts import ledger as texts
 from stats import reach
@@ -20,9 +22,14 @@ def statistics(ctx: CommandContext, args: str) -> str:
     match = _YEAR.match(wanted)
     if wanted and not match:
         return texts.STATS_BAD_YEAR.format(value=wanted)
-    year = int(match.group(1)) if match else ctx.now.astimezone(tz).year
+    this_year = ctx.now.astimezone(tz).year
+    year = int(match.group(1)) if match else this_year
+    refusal = year_refusal(year, this_year)
+    if refusal:
+        return refusal
     channels = [c.name for c in ctx.runtime.settings.channels]
-    counts = year_counts(ctx.session, ctx.account.id, year, channels)
+    topics = [t.name for t in drafting.topics(ctx.session, ctx.account.id)]
+    counts = year_counts(ctx.session, ctx.account.id, year, channels, topics)
     lines = [texts.STATS_HEADER.format(year=year, total=counts.total)]
     lines += [texts.STATS_CHANNEL.format(channel=c, count=n) for c, n in counts.by_channel.items()]
     if counts.by_topic:

@@ -49,7 +49,7 @@ def view(ctx: CommandContext, args: str) -> str:
             lines.append(texts.VIEW_TEXT_BLOCK.format(number=number, text=text if len(text) <= 60 else text[:59] + "…"))
         else:
             lines.append(texts.VIEW_IMAGE_BLOCK.format(
-                number=number, cover=texts.IMAGE_IS_COVER if block.is_cover else "",
+                number=number, cover=texts.VIEW_IMAGE_COVER if block.is_cover else "",
                 pending=texts.VIEW_IMAGE_PENDING if block.pending else ""))
     if view.footer:
         lines.append(article_texts.VIEW_FOOTER.format(footer=view.footer))
@@ -58,11 +58,21 @@ def view(ctx: CommandContext, args: str) -> str:
     lines.append(texts.VIEW_FINDINGS + "\n" + describe(findings) if findings else texts.VIEW_NO_FINDINGS)
 
     lines.append(texts.VIEW_HISTORY)
+    if view.earlier:
+        lines.append(texts.VIEW_HISTORY_EARLIER.format(count=view.earlier))
     for line in view.history:
         lines.append(texts.VIEW_HISTORY_LINE.format(
-            when=line.at.astimezone(tz).strftime("%m-%d %H:%M"), who=line.who or texts.SYSTEM_NAME,
-            what=_action_name(line.action), detail=f"：{line.reason}" if line.reason else ""))
+            when=line.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), who=line.who or texts.SYSTEM_NAME,
+            what=_action_name(line.action), detail=_detail(line)))
     return "\n".join(lines)
+
+
+def _detail(line) -> str:
+    if line.reason:
+        return texts.VIEW_HISTORY_REASON.format(reason=line.reason)
+    if line.level:
+        return texts.VIEW_HISTORY_LEVEL.format(level=line.level[0], levels=line.level[1])
+    return ""
 
 
 @command("预览", role="staff", usage="预览 <号>")

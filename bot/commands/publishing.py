@@ -24,9 +24,9 @@ def show_queue(ctx: CommandContext, args: str) -> str:
     lines = [texts.QUEUE_IN_PROGRESS.format(count=count, bundle_id=bundle_id) for bundle_id, count in overview.in_progress]
     for slot in overview.slots:
         lines.append(texts.QUEUE_SLOT.format(when=format_beijing(slot.at, settings.timezone), count=len(slot.entries)))
-        for position, entry in enumerate(slot.entries, start=1):
+        for entry in slot.entries:
             note = texts.QUEUE_BLOCKED_NOTE if entry.blocked else texts.QUEUE_ROLLED_NOTE if entry.rolled else ""
-            lines.append(texts.QUEUE_ITEM.format(position=position, post_id=entry.post_id, title=entry.title, note=note))
+            lines.append(texts.QUEUE_ITEM.format(post_id=entry.post_id, title=entry.title, note=note))
     if not lines:
         return texts.QUEUE_EMPTY
     return "\n".join([texts.QUEUE_HEADER.format(mode=texts.MODE_NAMES[overview.mode]), *lines])
@@ -47,7 +47,7 @@ def set_time(ctx: CommandContext, args: str) -> str:
 
 @command("撤回", role="editor", usage="撤回 <号>")
 def withdraw(ctx: CommandContext, args: str) -> str:
-    """发布前把文章从队列中撤回"""
+    """发布前把稿件从审核或队列中撤回，回到草稿，可再修改、定时、提交"""
     post, _ = post_arg(ctx, "撤回", args)
     if not _author_or_reviewer(ctx, post):
         return texts.NOT_YOURS

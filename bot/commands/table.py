@@ -9,7 +9,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from bot.commands import byline, drafting, help, identity, ledger, posts, publishing, review
+from bot.commands import byline, drafting, fields, help, identity, ledger, posts, publishing, review
 from bot.commands.registry import table
 from publisher.runtime import Runtime
 from publisher.services.accounts import AccountContext
@@ -20,6 +20,7 @@ COMMANDS = table(
     identity.bind_openid,
     drafting.open_draft,
     drafting.finish,
+    drafting.cancel,
     drafting.discard,
     drafting.my_drafts,
     drafting.reopen,
@@ -27,10 +28,13 @@ COMMANDS = table(
     drafting.delete_block,
     drafting.set_topic,
     byline.set_byline,
+    fields.change_title,
+    fields.change_digest,
     drafting.list_topics,
     posts.view,
     posts.preview,
     review.submit,
+    review.awaiting,
     review.approve,
     review.return_post,
     publishing.show_queue,

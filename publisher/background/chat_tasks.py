@@ -131,9 +131,9 @@ def _give_up_image(ctx: TaskContext, image: PostImage) -> None:
 
 
 def _image_number(ctx: TaskContext, image: PostImage) -> int:
+    # The picture's paragraph number, text and pictures counted together as 删段 counts them.
     ids = list(ctx.session.scalars(
-        select(PostBlock.image_id).where(PostBlock.post_id == image.post_id, PostBlock.kind == "image")
-        .order_by(PostBlock.position)
+        select(PostBlock.image_id).where(PostBlock.post_id == image.post_id).order_by(PostBlock.position)
     ))
     return ids.index(image.id) + 1 if image.id in ids else len(ids) + 1
 

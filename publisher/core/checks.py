@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from publisher.texts import chat as texts
 
@@ -65,6 +66,10 @@ class Draft:
     digest: str = ""
     paragraphs: tuple[str, ...] = ()
     images: tuple[ImageState, ...] = ()
+    # Each paragraph's and picture's number in the post, where text and pictures are counted
+    # together (as 改段 and 删段 count); left empty, they count 1, 2, … by kind.
+    paragraph_numbers: tuple[int, ...] = ()
+    image_numbers: tuple[int, ...] = ()
     has_cover: bool = False
     default_cover_topic: str | None = None  # set when the cover is the topic's default
     has_topic: bool = True
@@ -100,7 +105,7 @@ def run_checks(draft: Draft, words: WordLists) -> list[Finding]:
         add(Finding("no_cover", BLOCK, texts.CHECK_NO_COVER))
     elif draft.default_cover_topic:
         add(Finding("default_cover", WARN, texts.CHECK_DEFAULT_COVER.format(topic=draft.default_cover_topic)))
-    for number, image in enumerate(draft.images, start=1):
+    for number, image in zip(draft.image_numbers or range(1, len(draft.images) + 1), draft.images):
         if image.failed:
             add(Finding("image_failed", BLOCK, texts.CHECK_IMAGE_FAILED.format(number=number)))
         elif not image.saved:
@@ -116,12 +121,14 @@ def run_checks(draft: Draft, words: WordLists) -> list[Finding]:
         if word in title:
             add(Finding("outdated", WARN, texts.CHECK_OUTDATED_TITLE.format(term=word, fix=fix)))
 
-    for paragraph, text in enumerate(draft.paragraphs, start=1):
+    for paragraph, text in zip(draft.paragraph_numbers or range(1, len(draft.paragraphs) + 1), draft.paragraphs):
         for word, fix in words.sensitive.items():
             if word in text:
                 add(Finding("sensitive", BLOCK, texts.CHECK_SENSITIVE.format(paragraph=paragraph, word=word, fix=_fix(fix))))
         for number in id_card_numbers(text):
             add(Finding("id_card", BLOCK, texts.CHECK_ID_CARD.format(paragraph=paragraph, masked=_mask(number))))
+        for number in id_like_numbers(text):
+            add(Finding("id_card_like", WARN, texts.CHECK_ID_CARD_LIKE.format(paragraph=paragraph, masked=_mask(number))))
         for number in mobile_numbers(text):
             add(Finding("mobile", BLOCK, texts.CHECK_MOBILE.format(paragraph=paragraph, masked=_mask(number))))
         for word, fix in words.outdated.items():
@@ -133,13 +140,28 @@ def run_checks(draft: Draft, words: WordLists) -> list[Finding]:
 def id_card_numbers(text: str) -> list[str]:
     """18-character resident ID numbers whose check digit is right (fewer false alarms on
     long numbers such as invoice or account numbers)."""
-    found = []
-    for match in _ID_CARD.finditer(text):
-        number = match.group(1).upper()
-        total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
-        if _ID_CHECK[total % 11] == number[17]:
-            found.append(number)
-    return found
+    return [n for n in (m.group(1).upper() for m in _ID_CARD.finditer(text)) if _check_digit_right(n)]
+
+
+def _check_digit_right(number: str) -> bool:
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
+    return _ID_CHECK[total % 11] == number[17]
+
+
+def id_like_numbers(text: str) -> list[str]:
+    """18-character numbers shaped like a resident ID (a real birth date inside) whose check
+    digit is wrong: most likely an ID number with a typo, which is still personal data. Only
+    a warning, since an invoice or account number can look the same."""
+    return [n for n in (m.group(1).upper() for m in _ID_CARD.finditer(text))
+            if not _check_digit_right(n) and _has_birth_date(n)]
+
+
+def _has_birth_date(number: str) -> bool:
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return 1900 <= born.year <= 2100
 
 
 def mobile_numbers(text: str) -> list[str]:
@@ -155,8 +177,16 @@ def describe(findings: list[Finding]) -> str:
     )
 
 
+# A fix the word list writes as `!…` is an instruction (删除绝对化用语), not a replacement.
+INSTRUCTION_MARK = "!"
+
+
 def _fix(fix: str) -> str:
-    return texts.CHECK_FIX.format(fix=fix) if fix else texts.CHECK_FIX_REMOVE
+    if not fix:
+        return texts.CHECK_FIX_REMOVE
+    if fix.startswith(INSTRUCTION_MARK):
+        return texts.CHECK_FIX_INSTRUCTION.format(instruction=fix[len(INSTRUCTION_MARK):].strip())
+    return texts.CHECK_FIX.format(fix=fix)
 
 
 def _mask(number: str) -> str:

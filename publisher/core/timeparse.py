@@ -1,5 +1,5 @@
 """Times as staff type them: `2024-03-01 09:00`, `3月1日9点`, `明天上午9点`, `周五下午3点`,
-`今晚8点`, `后天`, `下周一`, `9:30`, `九点半`.
+`今晚8点`, `后天`, `下周一`, `9:30`, `九点半`, and from now: `30分钟后`, `2小时后`, `半小时后`.
 
 A small explicit grammar over a normalised string: a day part (absolute date, relative day or
 weekday), an optional period of the day (上午, 下午, 晚上…) and an optional clock time. The
@@ -39,6 +39,10 @@ _PERIOD = re.compile("|".join(PERIODS))
 _COLON_TIME = re.compile(r"(\d{1,2})\s*:\s*(\d{2})")
 _HOUR_TIME = re.compile(r"(\d{1,2})\s*[点时](?:\s*(半|\x01|\x03|(\d{1,2})\s*分?))?")
 _FILLER = re.compile(r"[\s的,，]+")
+# "in N minutes / hours": 30分钟后, 2小时后, 两个半小时后, 半小时后, 1个钟头以后.
+_FROM_NOW = re.compile(r"^(?:(\d{1,6})\s*个?\s*(半)?|(半))\s*个?\s*(小时|钟头|钟|分钟|分)\s*[以之]?后$")
+# Further ahead than this is a typo, not a plan (and would overflow the calendar).
+FROM_NOW_LIMIT = timedelta(days=366)
 
 
 class TimeParseError(Refusal, ValueError):
@@ -61,18 +65,24 @@ def parse_time(text: str, now: datetime, tz: ZoneInfo, *, default_time: time = t
     clock shows it (today, or tomorrow if it has passed).
     """
     if not text or not text.strip():
-        raise TimeParseError(texts.TIME_EMPTY)
+        raise TimeParseError(texts.TIME_EMPTY.format(examples=time_examples(now, tz)))
     local_now = now.astimezone(tz)
+    from_now = _from_now(text)
+    if from_now is not None:
+        if not timedelta(minutes=1) <= from_now <= FROM_NOW_LIMIT:
+            raise TimeParseError(texts.TIME_UNPARSEABLE.format(text=text.strip(), examples=time_examples(now, tz)))
+        # To the whole minute, as a person would read it back.
+        return (local_now + from_now).replace(second=0, microsecond=0)
     parts = _parse_parts(text, local_now.date())
     if parts is None:
-        raise TimeParseError(texts.TIME_UNPARSEABLE.format(text=text.strip()))
+        raise TimeParseError(texts.TIME_UNPARSEABLE.format(text=text.strip(), examples=time_examples(now, tz)))
 
     hour = parts.hour
     after_midnight = False
     if hour is not None and parts.period is not None:
         hour, after_midnight = _apply_period(hour, parts.period)
     if hour is not None and not 0 <= hour <= 23 or not 0 <= parts.minute <= 59:
-        raise TimeParseError(texts.TIME_UNPARSEABLE.format(text=text.strip()))
+        raise TimeParseError(texts.TIME_UNPARSEABLE.format(text=text.strip(), examples=time_examples(now, tz)))
     clock = time(hour, parts.minute) if hour is not None else _period_default(parts.period, default_time)
     shift = timedelta(days=1 if after_midnight else 0)
 
@@ -83,8 +93,27 @@ def parse_time(text: str, now: datetime, tz: ZoneInfo, *, default_time: time = t
         return result
     result = datetime.combine(parts.day + shift, clock, tzinfo=tz)
     if result <= local_now:
-        raise TimeParseError(texts.TIME_IN_PAST.format(when=format_beijing(result, tz)))
+        raise TimeParseError(texts.TIME_IN_PAST.format(when=format_beijing(result, tz),
+                                                       examples=time_examples(now, tz)))
     return result
+
+
+def time_examples(now: datetime, tz: ZoneInfo) -> str:
+    """The hint of what a time may look like, its dates all ahead of `now` (three days on)."""
+    ahead = now.astimezone(tz).date() + timedelta(days=3)
+    return texts.TIME_EXAMPLES.format(
+        weekday_example=texts.TIME_WEEKDAY_EXAMPLE.format(weekday=texts.WEEKDAY_NAMES[ahead.weekday()]),
+        year=ahead.year, month=ahead.month, day=ahead.day)
+
+
+def _from_now(text: str) -> timedelta | None:
+    rest = _CN_NUMBER.sub(lambda m: _cn_number(m.group(0)), unicodedata.normalize("NFKC", text).strip())
+    match = _FROM_NOW.match(_FILLER.sub("", rest))
+    if not match:
+        return None
+    count, half, only_half, unit = match.groups()
+    amount = 0.5 if only_half else int(count) + (0.5 if half else 0)
+    return timedelta(hours=amount) if unit in ("小时", "钟头", "钟") else timedelta(minutes=amount)
 
 
 def format_beijing(moment: datetime, tz: ZoneInfo) -> str:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -22,6 +23,9 @@ class DraftSession(Base):
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
     opened_at: Mapped[datetime]
     last_message_at: Mapped[datetime]
+    # The post's body as it was when 修改 opened the dialogue ({"blocks": [...], "images":
+    # {id: is_cover}}), so that 取消 throws away only the edits since; None for a new post (投稿).
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Approval(Base):

@@ -13,10 +13,11 @@ from publisher.background.tasks import TaskContext, enqueue
 from publisher.core.clock import Clock
 from publisher.core.timeparse import format_beijing
 from publisher.errors import Refusal
-from publisher.lifecycle import Event, Status, status_name, transition
+from publisher.lifecycle import EDITABLE, Event, Status, status_name, transition
 from publisher.models import LedgerEntry, Post, PublishBundle
 from publisher.services.audit import SYSTEM, Actor
 from publisher.services.ledger import flag_deleted
+from publisher.services.review import tell_reviewers_withdrawn
 from publisher.services.notify import notify_staff
 from publisher.texts import publishing as texts
 from publisher.wechat import Rejected
@@ -71,12 +72,19 @@ def _leave_bundle(session: Session, post: Post, clock: Clock) -> None:
 
 
 def withdraw(session: Session, post: Post, *, actor: Actor, clock: Clock) -> str:
-    if post.status == Status.PUBLISHING.value:
+    """Take the post out of review or the queue, back to draft; the reviewers it had asked
+    are told, so that nobody reviews what is no longer waiting."""
+    was = post.status
+    if was == Status.PUBLISHING.value:
         _leave_bundle(session, post, clock)
-    elif post.status not in (Status.APPROVED.value, Status.SUBMITTED.value):
+    elif was not in (Status.APPROVED.value, Status.SUBMITTED.value):
         raise Refused(texts.CANNOT_WITHDRAW.format(post_id=post.id, status=status_name(post.status)))
     transition(session, post, Event.WITHDRAW, actor=actor, clock=clock)
-    return texts.WITHDRAWN.format(post_id=post.id, title=post.title)
+    unreachable = tell_reviewers_withdrawn(session, post, was=was, by_staff_id=actor.staff_id, now=clock.now())
+    lines = [texts.WITHDRAWN.format(post_id=post.id, title=post.title)]
+    if unreachable:
+        lines.append(texts.WITHDRAWN_REVIEWERS_UNREACHABLE.format(names=texts.NAME_SEPARATOR.join(unreachable)))
+    return "\n".join(lines)
 
 
 def schedule(session: Session, post: Post, at: datetime, *, actor: Actor, clock: Clock, timezone) -> str:
@@ -86,6 +94,10 @@ def schedule(session: Session, post: Post, at: datetime, *, actor: Actor, clock:
         transition(session, post, Event.REQUEUE, actor=actor, clock=clock, detail={"scheduled_at": at.isoformat()})
         post.scheduled_at, post.failure_reason = at, None
         return texts.REQUEUED.format(post_id=post.id, title=post.title, when=when)
+    if post.status in {s.value for s in EDITABLE}:
+        # A draft (a withdrawn post among them) keeps the wished time for its 提交.
+        post.scheduled_at, post.updated_at = at, clock.now()
+        return texts.SCHEDULED_DRAFT.format(post_id=post.id, title=post.title, when=when)
     if post.status == Status.PUBLISHING.value:
         _leave_bundle(session, post, clock)
         transition(session, post, Event.DEFER, actor=actor, clock=clock, detail={"scheduled_at": at.isoformat()})

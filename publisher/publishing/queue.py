@@ -56,6 +56,14 @@ def current_plan(session: Session, account: AccountContext, settings: Settings, 
     return make_plan(queued, account_plan(session, account, settings), now), posts
 
 
+def planned_time(session: Session, account: AccountContext, settings: Settings, now: datetime,
+                 post_id: int) -> datetime | None:
+    """When the queued post goes out by the current plan (the slot 队列 shows it in); None when
+    it is not in the queue."""
+    plan, _ = current_plan(session, account, settings, now)
+    return next((planned.at for planned in plan if post_id in planned.post_ids), None)
+
+
 @dataclass(frozen=True)
 class QueueEntry:
     post_id: int

@@ -74,6 +74,7 @@ class HistoryLine:
     who: str | None  # None: the system
     action: str
     reason: str | None
+    level: tuple[int, int] | None = None  # an approval's level of the levels needed
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class PostView:
     history: tuple[HistoryLine, ...]  # the latest `history_lines` entries, oldest first
     byline: str = ""  # the article's author line on WeChat ("" : none, only the account's name)
     footer: str | None = None  # the 三级审查 line the article ends with; None: turned off
+    earlier: int = 0  # how many older entries `history` leaves out
 
 
 def post_view(session: Session, post: Post, *, settings: Settings, history_lines: int) -> PostView:
@@ -108,11 +110,15 @@ def post_view(session: Session, post: Post, *, settings: Settings, history_lines
             state = drafting.image_state(image) if image else None
             blocks.append(BlockView("image", is_cover=bool(image and image.is_cover),
                                     pending=bool(state and not state.saved)))
-    entries = list(session.scalars(
-        select(AuditEntry).where(AuditEntry.post_id == post.id).order_by(AuditEntry.id.desc()).limit(history_lines)))
+    # The last approval's status change (post.approve) is the same act as that reviewer's
+    # review.approve entry: shown once, as the approval.
+    shown = select(AuditEntry).where(AuditEntry.post_id == post.id, AuditEntry.action != "post.approve")
+    entries = list(session.scalars(shown.order_by(AuditEntry.id.desc()).limit(history_lines)))
+    total = session.scalar(select(func.count()).select_from(shown.subquery()))
     history = tuple(
         HistoryLine(entry.at, session.get(Staff, entry.staff_id).name if entry.staff_id else None, entry.action,
-                    entry.detail.get("reason") if isinstance(entry.detail, dict) and entry.detail.get("reason") else None)
+                    entry.detail.get("reason") if isinstance(entry.detail, dict) and entry.detail.get("reason") else None,
+                    _level(entry))
         for entry in reversed(entries)
     )
     return PostView(
@@ -123,7 +129,16 @@ def post_view(session: Session, post: Post, *, settings: Settings, history_lines
         blocks=tuple(blocks), findings=drafting.check_post(session, post, settings), history=history,
         byline=byline.article_author(post, account),
         footer=footer.text() if (footer := byline.footer(session, post, settings, account)) is not None else None,
+        earlier=total - len(history),
     )
+
+
+def _level(entry: AuditEntry) -> tuple[int, int] | None:
+    """An approval's (level, levels)."""
+    detail = entry.detail if isinstance(entry.detail, dict) else {}
+    if entry.action == "review.approve" and "level" in detail and "levels" in detail:
+        return detail["level"], detail["levels"]
+    return None
 
 
 def staff_names(session: Session, account_id: int) -> dict[int, str]:

@@ -51,15 +51,15 @@ Step = Callable[[Turn], str]
 
 
 def _add_paragraph(turn: Turn) -> str:
-    post, count = drafting.add_paragraph(turn.session, staff=turn.staff, text=turn.text, actor=turn.actor,
-                                         clock=turn.clock)
-    return texts.PARAGRAPH_ADDED.format(count=count, post_id=post.id)
+    post, number = drafting.add_paragraph(turn.session, staff=turn.staff, text=turn.text, actor=turn.actor,
+                                          clock=turn.clock)
+    return texts.PARAGRAPH_ADDED.format(number=number, post_id=post.id)
 
 
 def _add_picture(turn: Turn) -> str:
-    post, count, cover = drafting.add_image(turn.session, staff=turn.staff, media_id=turn.media_id, actor=turn.actor,
-                                            clock=turn.clock)
-    return texts.IMAGE_ADDED.format(count=count, post_id=post.id, cover=texts.IMAGE_IS_COVER if cover else "")
+    post, number, cover = drafting.add_image(turn.session, staff=turn.staff, media_id=turn.media_id, actor=turn.actor,
+                                             clock=turn.clock)
+    return texts.IMAGE_ADDED.format(number=number, post_id=post.id, cover=texts.IMAGE_IS_COVER if cover else "")
 
 
 def _unsupported_in_draft(turn: Turn) -> str:

@@ -22,7 +22,7 @@ from publisher.core.checks import Draft, Finding, ImageState, WordLists, run_che
 from publisher.core.clock import Clock
 from publisher.errors import Refusal
 from publisher.lifecycle import EDITABLE, Event, Status, status_name, transition
-from publisher.models import Post, PostBlock, PostImage, Staff, Topic
+from publisher.models import AuditEntry, Post, PostBlock, PostImage, Staff, Topic
 from publisher.models.chat import DraftSession
 from publisher.settings import Settings
 from publisher.background.tasks import enqueue
@@ -147,7 +147,7 @@ def reopen(session: Session, *, staff: Staff, post: Post, actor: Actor, clock: C
         raise ChatError(texts.DRAFT_ALREADY_OPEN.format(post_id=other.id, title=other.title))
     now = clock.now()
     if current is None:
-        _start_session(session, staff, post, now)
+        _start_session(session, staff, post, now, snapshot=_snapshot(session, post))
     record(session, account_id=post.account_id, actor=actor, action="draft.reopen", post_id=post.id, at=now)
     return post
 
@@ -160,19 +160,22 @@ def require_open(session: Session, staff: Staff) -> tuple[DraftSession, Post]:
 
 
 def add_paragraph(session: Session, *, staff: Staff, text: str, actor: Actor, clock: Clock) -> tuple[Post, int]:
+    """Add a text paragraph; returns the post and the paragraph's number, counted over every
+    block, pictures included, as 改段, 删段 and 查看 count."""
     current, post = require_open(session, staff)
     now = clock.now()
     _append_block(session, post, PostBlock(kind="text", text=text.strip()))
     _touch(current, post, now)
-    count = _count(session, post.id, "text")
+    number = _block_count(session, post.id)
     record(session, account_id=post.account_id, actor=actor, action="draft.paragraph", post_id=post.id, at=now,
-           detail={"number": count})
-    return post, count
+           detail={"number": number})
+    return post, number
 
 
 def add_image(session: Session, *, staff: Staff, media_id: str, actor: Actor, clock: Clock) -> tuple[Post, int, bool]:
     """Add a picture (the first one sent is the cover) and queue fetching its bytes, because
-    WeChat's temporary media expires after three days."""
+    WeChat's temporary media expires after three days. Returns the post, the picture's
+    paragraph number (pictures and text counted together) and whether it is the cover."""
     current, post = require_open(session, staff)
     now = clock.now()
     images = images_of(session, post.id)
@@ -188,7 +191,7 @@ def add_image(session: Session, *, staff: Staff, media_id: str, actor: Actor, cl
             dedup_key=f"fetch_image:{image.id}")
     record(session, account_id=post.account_id, actor=actor, action="draft.image", post_id=post.id, at=now,
            detail={"image_id": image.id, "cover": is_cover})
-    return post, _count(session, post.id, "image"), is_cover
+    return post, _block_count(session, post.id), is_cover
 
 
 def replace_block(session: Session, *, staff: Staff, number: int, text: str, actor: Actor, clock: Clock) -> Post:
@@ -204,25 +207,31 @@ def replace_block(session: Session, *, staff: Staff, number: int, text: str, act
     return post
 
 
-def delete_block(session: Session, *, staff: Staff, number: int, actor: Actor, clock: Clock) -> Post:
+def delete_block(session: Session, *, staff: Staff, number: int, actor: Actor, clock: Clock) -> tuple[Post, str]:
+    """Delete the numbered block; returns the post and the kind of block deleted."""
     current, post = require_open(session, staff)
     block = _block_number(session, post, number)
+    kind = block.kind
     image = session.get(PostImage, block.image_id) if block.image_id else None
     session.delete(block)
     session.flush()
     if image is not None:
         was_cover = image.is_cover
-        session.delete(image)
+        if _kept_by_snapshot(current, image):
+            # 取消 may yet bring it back: the picture is dropped when the edit is saved.
+            image.is_cover = False
+        else:
+            session.delete(image)
         session.flush()
         if was_cover:
-            remaining = [i for i in images_of(session, post.id) if not _is_default_cover(i)]
+            remaining = [i for i in _block_images(session, post.id) if not _is_default_cover(i)]
             if remaining:
                 remaining[0].is_cover = True
     now = clock.now()
     _touch(current, post, now)
     record(session, account_id=post.account_id, actor=actor, action="draft.delete_block", post_id=post.id, at=now,
            detail={"number": number})
-    return post
+    return post, kind
 
 
 def finish(session: Session, *, staff: Staff, actor: Actor, clock: Clock, settings: Settings) -> Closed:
@@ -230,11 +239,44 @@ def finish(session: Session, *, staff: Staff, actor: Actor, clock: Clock, settin
     return _close(session, current, post, actor=actor, now=clock.now(), settings=settings, action="draft.close")
 
 
-def discard(session: Session, *, staff: Staff, actor: Actor, clock: Clock) -> Post:
+@dataclass(frozen=True)
+class Cancelled:
+    post: Post
+    reverted: bool  # True: only the edits since 修改 were thrown away; the post is kept
+
+
+def cancel(session: Session, *, staff: Staff, actor: Actor, clock: Clock) -> Cancelled:
+    """取消: after 修改, throw away the edits since 修改 and keep the post as it was; a new
+    post (投稿) is discarded, unless it has been through review, which needs 确认取消."""
     current, post = require_open(session, staff)
+    if current.snapshot is not None:
+        _restore(session, post, current.snapshot)
+        session.delete(current)
+        now = clock.now()
+        post.updated_at = now
+        record(session, account_id=post.account_id, actor=actor, action="draft.revert", post_id=post.id, at=now)
+        return Cancelled(post, reverted=True)
+    if has_review_history(session, post):
+        raise ChatError(texts.DISCARD_NEEDS_CONFIRM.format(post_id=post.id, title=post.title))
     session.delete(current)
     transition(session, post, Event.DISCARD, actor=actor, clock=clock)
+    return Cancelled(post, reverted=False)
+
+
+def discard(session: Session, *, staff: Staff, post: Post, actor: Actor, clock: Clock) -> Post:
+    """确认取消 N: throw the whole post away, review history and all (the audit log keeps it)."""
+    _require_editable(post)
+    _require_author(staff, post, texts.DISCARD_ACTION)
+    close_session_of(session, post)
+    transition(session, post, Event.DISCARD, actor=actor, clock=clock)
     return post
+
+
+def has_review_history(session: Session, post: Post) -> bool:
+    """Whether the post was ever sent for review or queued."""
+    return session.scalar(
+        select(func.count()).where(AuditEntry.post_id == post.id, AuditEntry.action.in_(("post.submit", "post.queue")))
+    ) > 0
 
 
 def close_if_idle(
@@ -250,10 +292,11 @@ def close_if_idle(
 
 
 def close_session_of(session: Session, post: Post) -> None:
-    """Submitting a post that is still open in the dialogue ends the dialogue."""
+    """Submitting a post that is still open in the dialogue ends the dialogue (its edits kept)."""
     current = session.scalar(select(DraftSession).where(DraftSession.post_id == post.id))
     if current is not None:
         session.delete(current)
+        _drop_detached_images(session, post)
 
 
 def set_topic(session: Session, *, staff: Staff, post: Post, topic_name: str, actor: Actor, clock: Clock,
@@ -324,13 +367,18 @@ def check_post(session: Session, post: Post, settings: Settings) -> list[Finding
         lambda image_id: images[image_id].body_url or "https://mmbiz.qpic.cn/placeholder/" + "0" * 64,
         byline.footer(session, post, settings, account),
     )
+    numbered = list(enumerate(blocks, start=1))
+    texts_numbered = [(n, b) for n, b in numbered if b.kind == "text"]
+    images_numbered = [(n, b) for n, b in numbered if b.kind == "image" and b.image_id in images]
     draft = Draft(
         post_id=post.id,
         title=post.title,
         author=byline.article_author(post, account),
         digest=post.digest or "",
-        paragraphs=tuple(b.text or "" for b in blocks if b.kind == "text"),
-        images=tuple(image_state(images[b.image_id]) for b in blocks if b.kind == "image" and b.image_id in images),
+        paragraphs=tuple(b.text or "" for _, b in texts_numbered),
+        paragraph_numbers=tuple(n for n, _ in texts_numbered),
+        images=tuple(image_state(images[b.image_id]) for _, b in images_numbered),
+        image_numbers=tuple(n for n, _ in images_numbered),
         has_cover=cover is not None,
         default_cover_topic=(topic.name if topic else texts.NO_TOPIC_COVER) if cover is not None and _is_default_cover(cover) else None,
         has_topic=topic is not None,
@@ -350,6 +398,7 @@ def image_state(image: PostImage) -> ImageState:
 def _close(session: Session, current: DraftSession, post: Post, *, actor: Actor, now: datetime, settings: Settings,
            action: str) -> Closed:
     session.delete(current)
+    _drop_detached_images(session, post)
     ensure_cover(session, post, settings, now)
     blocks = blocks_of(session, post.id)
     if not post.digest:
@@ -361,14 +410,68 @@ def _close(session: Session, current: DraftSession, post: Post, *, actor: Actor,
     return Closed(post, sum(b.kind == "text" for b in blocks), sum(b.kind == "image" for b in blocks), findings)
 
 
-def _start_session(session: Session, staff: Staff, post: Post, now: datetime) -> DraftSession:
+def _start_session(session: Session, staff: Staff, post: Post, now: datetime,
+                   snapshot: dict | None = None) -> DraftSession:
     current = DraftSession(account_id=staff.account_id, staff_id=staff.id, post_id=post.id, opened_at=now,
-                           last_message_at=now)
+                           last_message_at=now, snapshot=snapshot)
     session.add(current)
     session.flush()
     enqueue(session, account_id=staff.account_id, kind="close_idle_draft",
             payload={"draft_session_id": current.id, "staff_id": staff.id}, run_after=now)
     return current
+
+
+def _snapshot(session: Session, post: Post) -> dict:
+    """The post's body as plain values (JSON keys are strings, hence the image ids as str)."""
+    return {
+        "blocks": [{"kind": b.kind, "text": b.text, "image_id": b.image_id} for b in blocks_of(session, post.id)],
+        "images": {str(i.id): i.is_cover for i in images_of(session, post.id)},
+    }
+
+
+def _restore(session: Session, post: Post, snapshot: dict) -> None:
+    """Put the post's body back as `snapshot` has it: its blocks, its pictures and its cover;
+    pictures added since are dropped."""
+    kept = snapshot["images"]
+    for block in blocks_of(session, post.id):
+        session.delete(block)
+    session.flush()
+    for image in images_of(session, post.id):
+        if str(image.id) in kept:
+            image.is_cover = kept[str(image.id)]
+        else:
+            session.delete(image)
+    session.flush()
+    existing = {i.id for i in images_of(session, post.id)}
+    position = 0
+    for saved in snapshot["blocks"]:
+        if saved["kind"] == "image" and saved["image_id"] not in existing:
+            continue  # a default cover replaced meanwhile has no block; nothing else goes missing
+        position += 1
+        session.add(PostBlock(post_id=post.id, position=position, kind=saved["kind"], text=saved["text"],
+                              image_id=saved["image_id"]))
+    session.flush()
+
+
+def _kept_by_snapshot(current: DraftSession, image: PostImage) -> bool:
+    return current.snapshot is not None and str(image.id) in current.snapshot["images"]
+
+
+def _block_images(session: Session, post_id: int) -> list[PostImage]:
+    """The post's pictures that are in its body, in order."""
+    return list(session.scalars(
+        select(PostImage).join(PostBlock, PostBlock.image_id == PostImage.id)
+        .where(PostBlock.post_id == post_id).order_by(PostBlock.position)))
+
+
+def _drop_detached_images(session: Session, post: Post) -> None:
+    """Pictures 删段 took out during an edit stay until the edit is kept (取消 may restore
+    them); once it is, they go. A default cover has no block and stays."""
+    in_body = {i.id for i in _block_images(session, post.id)}
+    for image in images_of(session, post.id):
+        if image.id not in in_body and not _is_default_cover(image):
+            session.delete(image)
+    session.flush()
 
 
 def _append_block(session: Session, post: Post, block: PostBlock) -> None:
@@ -386,8 +489,8 @@ def _block_number(session: Session, post: Post, number: int) -> PostBlock:
     return blocks[number - 1]
 
 
-def _count(session: Session, post_id: int, kind: str) -> int:
-    return session.scalar(select(func.count()).where(PostBlock.post_id == post_id, PostBlock.kind == kind)) or 0
+def _block_count(session: Session, post_id: int) -> int:
+    return session.scalar(select(func.count()).where(PostBlock.post_id == post_id)) or 0
 
 
 def _touch(current: DraftSession, post: Post, now: datetime) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from publisher.services.audit import Actor, record
 from publisher.core.clock import Clock
+from publisher.core.years import year_refusal
 from publisher.config_files import Channel
 from publisher.errors import Refusal
 from publisher.models import WECHAT_CHANNEL, LedgerEntry, Topic
@@ -55,6 +56,14 @@ def local_day(at: datetime, timezone: ZoneInfo) -> date:
     if at.tzinfo is None:
         raise ValueError("naive datetime: pass an aware datetime")
     return at.astimezone(timezone).date()
+
+
+def require_disclosure_year(day: date, *, clock: Clock, timezone: ZoneInfo) -> None:
+    """A row typed in by hand (CLI, console) must fall in a year 统计 and the report accept.
+    Rows from publishing and imports carry WeChat's own time and are never refused for it."""
+    refusal = year_refusal(day.year, local_day(clock.now(), timezone).year)
+    if refusal:
+        raise LedgerError(refusal)
 
 
 def add_entry(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -54,6 +55,7 @@ class Approved:
     # Names of those a notice of this approval (author, next reviewers) cannot reach now.
     author_unreachable: str | None
     next_unreachable: list[str]
+    goes_out_at: datetime | None = None  # the final approval: when the plan sends it out
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def submit(
     session: Session, *, post: Post, staff: Staff, when: datetime | None, settings: Settings, actor: Actor, clock: Clock
 ) -> Submitted:
     if post.status not in {s.value for s in EDITABLE}:
-        raise ChatError(texts.DRAFT_NOT_EDITABLE.format(post_id=post.id, status=status_name(post.status)))
+        raise ChatError(texts.SUBMIT_NOT_EDITABLE.format(post_id=post.id, status=status_name(post.status)))
     if post.author_id != staff.id and staff.role not in REVIEWER_ROLES:
         raise ChatError(texts.NOT_YOUR_POST.format(post_id=post.id, action=texts.SUBMIT_ACTION))
     now = clock.now()
@@ -78,6 +80,10 @@ def submit(
                at=now, detail={"findings": [f.code for f in findings]})
         raise SubmitBlocked(post, findings)
 
+    # With no time given, a wished time set earlier (定时 on the draft, or before 撤回) stands
+    # while it is still ahead.
+    if when is None and post.scheduled_at is not None and post.scheduled_at > now:
+        when = post.scheduled_at
     post.scheduled_at = when
     detail = {"scheduled_at": when.isoformat() if when else None, "findings": [f.code for f in findings]}
     if not settings.review_enabled:
@@ -99,7 +105,13 @@ def submit(
     return Submitted(post, False, findings, told, unreachable)
 
 
-def approve(session: Session, *, post: Post, reviewer: Staff, settings: Settings, actor: Actor, clock: Clock) -> Approved:
+# When a queued post goes out by the current plan (publisher.publishing.queue.planned_time,
+# wired by the caller: the queue is a layer above this one).
+Planner = Callable[[Post], datetime | None]
+
+
+def approve(session: Session, *, post: Post, reviewer: Staff, settings: Settings, actor: Actor, clock: Clock,
+            planner: Planner) -> Approved:
     _require_reviewer(reviewer, post)
     post = _locked(session, post)
     if post.status != Status.SUBMITTED.value:
@@ -117,11 +129,14 @@ def approve(session: Session, *, post: Post, reviewer: Staff, settings: Settings
     record(session, account_id=post.account_id, actor=actor, action="review.approve", post_id=post.id, at=now,
            detail={"level": level, "levels": levels})
     final = level >= levels
+    goes_out_at = None
     if final:
         transition(session, post, Event.APPROVE, actor=actor, clock=clock, detail={"approvals": level})
         post.approved_at = now
+        session.flush()
+        goes_out_at = planner(post)
         text = texts.AUTHOR_APPROVED.format(post_id=post.id, title=post.title, reviewer=reviewer.name,
-                                            when=when_text(post, settings))
+                                            when=when_text(post, settings, goes_out_at))
     else:
         text = texts.AUTHOR_APPROVED_PARTIAL.format(post_id=post.id, title=post.title, reviewer=reviewer.name,
                                                     level=level, levels=levels)
@@ -135,7 +150,7 @@ def approve(session: Session, *, post: Post, reviewer: Staff, settings: Settings
     author_unreachable = None
     if post.author_id and post.author_id != reviewer.id:
         author_unreachable = _notify_author(session, post, text, now)
-    return Approved(post, level, levels, final, author_unreachable, next_unreachable)
+    return Approved(post, level, levels, final, author_unreachable, next_unreachable, goes_out_at)
 
 
 def return_post(session: Session, *, post: Post, reviewer: Staff, reason: str, actor: Actor, clock: Clock) -> Returned:
@@ -152,6 +167,51 @@ def return_post(session: Session, *, post: Post, reviewer: Staff, reason: str, a
         text = texts.AUTHOR_RETURNED.format(post_id=post.id, title=post.title, reviewer=reviewer.name, reason=reason)
         author_unreachable = _notify_author(session, post, text, clock.now())
     return Returned(post, author_unreachable)
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """A post waiting for one reviewer (待审)."""
+    post: Post
+    level: int  # the level this reviewer's approval would be
+    levels: int
+    findings: int
+
+
+def awaiting(session: Session, reviewer: Staff, settings: Settings) -> list[Awaiting]:
+    """The posts waiting for `reviewer`'s approval, the longest waiting first: submitted, not
+    yet approved by them, and not their own unless self-approval is on."""
+    posts = session.scalars(
+        select(Post).where(Post.account_id == reviewer.account_id, Post.status == Status.SUBMITTED.value)
+        .order_by(Post.submitted_at, Post.id))
+    waiting = []
+    for post in posts:
+        if post.author_id == reviewer.id and not settings.allow_self_approval:
+            continue
+        current = approvals_of(session, post)
+        if any(a.reviewer_id == reviewer.id for a in current):
+            continue
+        waiting.append(Awaiting(post, len(current) + 1, settings.review_levels,
+                                len(drafting.check_post(session, post, settings))))
+    return waiting
+
+
+def tell_reviewers_withdrawn(session: Session, post: Post, *, was: str, by_staff_id: int | None,
+                             now: datetime) -> list[str]:
+    """Tell the reviewers a withdrawn post had asked for: every reviewer while it waited for
+    review, those who approved it once it was approved. Returns the names WeChat cannot reach."""
+    if was == Status.SUBMITTED.value:
+        asked = session.scalars(select(Staff).where(
+            Staff.account_id == post.account_id, Staff.role.in_(REVIEWER_ROLES), Staff.active.is_(True),
+            Staff.openid.is_not(None)))
+    else:
+        asked = (session.get(Staff, a.reviewer_id) for a in approvals_of(session, post))
+    members = [m for m in asked if m.id not in (post.author_id, by_staff_id) and m.active and m.openid]
+    withdrawer = session.get(Staff, by_staff_id) if by_staff_id else None
+    text = texts.REVIEWER_TOLD_WITHDRAWN.format(post_id=post.id, title=post.title,
+                                                who=withdrawer.name if withdrawer else texts.SYSTEM_NAME)
+    _, unreachable = _notify(session, post, members, text, now)
+    return unreachable
 
 
 def _notify(session: Session, post: Post, members: list[Staff], text: str, now: datetime) -> tuple[list[str], list[str]]:
@@ -208,8 +268,12 @@ def eligible_reviewers(session: Session, post: Post, settings: Settings) -> list
     return [r for r in reviewers if r.id != post.author_id or settings.allow_self_approval]
 
 
-def when_text(post: Post, settings: Settings) -> str:
+def when_text(post: Post, settings: Settings, goes_out_at: datetime | None) -> str:
+    """When an approved post goes out, in full 北京时间: its wished time, else the slot the
+    plan gives it."""
     if post.scheduled_at is not None:
         return texts.APPROVED_WHEN.format(when=format_beijing(post.scheduled_at, settings.timezone))
-    return texts.APPROVED_NEXT_SLOT
+    if goes_out_at is not None:
+        return texts.APPROVED_NEXT_SLOT.format(when=format_beijing(goes_out_at, settings.timezone))
+    return texts.APPROVED_UNPLANNED
 

@@ -1,10 +1,16 @@
 """The chat with staff: commands, the draft dialogue, checks, review and times."""
 
 # Times
-TIME_EXAMPLES = "例如：明天上午9点、周五下午3点、3月1日9点、2024-03-01 09:00、今晚8点、后天、下周一、9:30、九点半"
-TIME_EMPTY = "请写上时间。" + TIME_EXAMPLES
-TIME_UNPARSEABLE = "看不懂时间「{text}」。" + TIME_EXAMPLES
-TIME_IN_PAST = "{when} 已经过去了，请给一个将来的时间。" + TIME_EXAMPLES
+# The dates in the examples are filled in from today (they are always ahead of it), so that
+# none of them is refused as past when copied.
+TIME_EXAMPLES = (
+    "例如：30分钟后、2小时后、明天上午9点、{weekday_example}、{month}月{day}日9点、{year}-{month:02d}-{day:02d} 09:00、"
+    "明晚8点、后天、下周一、九点半"
+)
+TIME_WEEKDAY_EXAMPLE = "周{weekday}下午3点"
+TIME_EMPTY = "请写上时间。{examples}"
+TIME_UNPARSEABLE = "看不懂时间「{text}」。{examples}"
+TIME_IN_PAST = "{when} 已经过去了，请给一个将来的时间。{examples}"
 # A time in full, the way every reply echoes it: 2024年3月1日（星期五）09:00（北京时间）.
 BEIJING_TIME = "{year}年{month}月{day}日（星期{weekday}）{time}（北京时间）"
 WEEKDAY_NAMES = "一二三四五六日"  # Monday first, as datetime.weekday()
@@ -46,24 +52,47 @@ DRAFT_OPENED = (
 DRAFT_TOPIC_SUFFIX = "，话题：{topic}"
 DRAFT_NO_TOPIC_SUFFIX = "（未设话题，可用「话题 {post_id} 话题名」设置）"
 NO_OPEN_DRAFT = "您现在没有打开的稿件。发送「投稿 标题」开始，或「修改 稿件号」继续修改。"
-PARAGRAPH_ADDED = "第 {count} 段已加入稿件 {post_id}。"
-IMAGE_ADDED = "第 {count} 张图片已加入稿件 {post_id}{cover}，正在保存。"
+PARAGRAPH_ADDED = "第 {number} 段已加入稿件 {post_id}。"
+# Text and pictures are numbered together, as 改段, 删段 and 查看 count them.
+IMAGE_ADDED = "第 {number} 段（图片）已加入稿件 {post_id}{cover}，正在保存。"
 IMAGE_IS_COVER = "（封面）"
+VIEW_IMAGE_COVER = "，封面"
 DRAFT_DONE = "稿件 {post_id}「{title}」已保存：{paragraphs} 段文字，{images} 张图片。"
 DRAFT_NEXT_STEPS = "发送「预览 {post_id}」在手机上预览，「提交 {post_id}」送审。"
+DRAFT_NEXT_STEPS_BLOCKED = "改好才能送审：发送「修改 {post_id}」打开稿件，用「改段 段号 新文字」或「删段 段号」改正，再发送「完成」。"
 DRAFT_DISCARDED = "稿件 {post_id}「{title}」已放弃。"
+EDIT_REVERTED = (
+    "已放弃这次修改：稿件 {post_id}「{title}」恢复为「修改 {post_id}」之前的样子，状态仍为「{status}」。"
+    "要整篇放弃这篇稿件，请发送「确认取消 {post_id}」。"
+)
+DISCARD_NEEDS_CONFIRM = (
+    "稿件 {post_id}「{title}」送审过，有审核经过。整篇放弃请发送「确认取消 {post_id}」；"
+    "只是保存并关闭请发送「完成」。"
+)
+DISCARD_ACTION = "放弃它"  # the {action} of NOT_YOUR_POST
 DRAFT_IDLE_CLOSED = "稿件 {post_id}「{title}」已 {minutes} 分钟没有新内容，已自动保存并关闭。发送「修改 {post_id}」可继续。"
-DRAFT_REOPENED = "稿件 {post_id}「{title}」已重新打开：接着发送的文字和图片会加在后面；「改段 段号 新文字」改一段，「删段 段号」删一段；改完发送「完成」。"
+DRAFT_REOPENED = (
+    "稿件 {post_id}「{title}」已重新打开：接着发送的文字和图片会加在后面；「改段 段号 新文字」改一段，"
+    "「删段 段号」删一段（段号见「查看 {post_id}」，图片也算一段）；改完发送「完成」，不要这次的改动就发送「取消」。"
+)
 DRAFT_NOT_EDITABLE = "稿件 {post_id} 当前状态为「{status}」，不能修改。"
 NOT_YOUR_POST = "稿件 {post_id} 不是您写的，您不能{action}。"
 BLOCK_NUMBER_INVALID = "没有第 {number} 段。发送「查看 {post_id}」可以看到各段的编号。"
 BLOCK_REPLACED = "稿件 {post_id} 第 {number} 段已改好。"
-BLOCK_DELETED = "稿件 {post_id} 第 {number} 段已删除。"
+BLOCK_DELETED = "稿件 {post_id} 第 {number} 段{kind}已删除，后面各段的段号依次减一。"
+BLOCK_KIND_IMAGE = "（图片）"
 BLOCK_NOT_TEXT = "第 {number} 段是图片，不能改文字；可以「删段 {number}」后重发图片。"
 MY_DRAFTS_EMPTY = "您没有未提交的稿件。发送「投稿 标题」开始写稿。"
 MY_DRAFTS_HEADER = "您的稿件："
 MY_DRAFTS_LINE = "{post_id}「{title}」{status}{open}"
 MY_DRAFTS_OPEN = "（正在编辑）"
+
+# 改标题, 改摘要
+FIELD_TITLE = "标题"
+FIELD_DIGEST = "摘要"
+FIELD_CHANGED = "稿件 {post_id} 的{field}已改为「{value}」。"
+FIELD_LOCKED = "稿件 {post_id} 当前状态为「{status}」，不能再改{field}。"
+CHANGE_ACTION = "改{field}"  # the {action} of NOT_YOUR_POST
 
 # 话题
 TOPIC_UNKNOWN = "没有「{topic}」这个话题。可用的话题：{topics}"
@@ -83,13 +112,16 @@ VIEW_PUBLISHED = "发布时间：{when}"
 VIEW_URL = "链接：{url}"
 VIEW_APPROVALS = "审核：{count}/{levels} 人已通过（{names}）"
 VIEW_BODY = "正文："
-VIEW_TEXT_BLOCK = "{number}. {text}"
-VIEW_IMAGE_BLOCK = "{number}. [图片{cover}{pending}]"
+VIEW_TEXT_BLOCK = "第 {number} 段：{text}"
+VIEW_IMAGE_BLOCK = "第 {number} 段（图片{cover}{pending}）"
 VIEW_IMAGE_PENDING = "，保存中"
 VIEW_FINDINGS = "检查："
 VIEW_NO_FINDINGS = "检查：未发现问题。"
-VIEW_HISTORY = "经过："
+VIEW_HISTORY = "经过（北京时间）："
+VIEW_HISTORY_EARLIER = "（更早的 {count} 条没有列出，完整经过请在管理后台的稿件页查看）"
 VIEW_HISTORY_LINE = "{when} {who} {what}{detail}"
+VIEW_HISTORY_REASON = "：{reason}"
+VIEW_HISTORY_LEVEL = "（第 {level}/{levels} 级）"
 SYSTEM_NAME = "系统"
 HISTORY_ACTIONS = {
     "draft.open": "开始写稿",
@@ -102,6 +134,9 @@ HISTORY_ACTIONS = {
     "draft.delete_block": "删除一段",
     "post.topic": "设置话题",
     "post.byline": "修改文章作者",
+    "post.title": "改标题",
+    "post.digest": "改摘要",
+    "draft.revert": "放弃修改",
     "post.schedule": "设置发布时间",
     "review.approve": "审核通过",
     "preview.request": "请求预览",
@@ -128,13 +163,15 @@ CHECK_CONTENT_TOO_BIG = "正文排版后 {size} 字节，微信限 1 MB 以内�
 CHECK_NO_COVER = "没有封面图：请发一张图片，或让管理员在 config/covers/ 放默认封面。"
 CHECK_DEFAULT_COVER = "未发送图片，使用话题「{topic}」的默认封面。"
 NO_TOPIC_COVER = "默认"  # the {topic} above for a post without a topic
-CHECK_IMAGE_PENDING = "第 {number} 张图片还在保存中，请稍候再提交。"
-CHECK_IMAGE_FAILED = "第 {number} 张图片没能从微信取回，请删掉重发。"
+CHECK_IMAGE_PENDING = "第 {number} 段（图片）还在保存中，请稍候再提交。"
+CHECK_IMAGE_FAILED = "第 {number} 段（图片）没能从微信取回，请「删段 {number}」后重发。"
 CHECK_SENSITIVE = "第 {paragraph} 段有敏感词「{word}」{fix}。"
 CHECK_SENSITIVE_TITLE = "标题有敏感词「{word}」{fix}。"
 CHECK_FIX = "，建议改为「{fix}」"
+CHECK_FIX_INSTRUCTION = "，请{instruction}"
 CHECK_FIX_REMOVE = "，建议删除或改写"
 CHECK_ID_CARD = "第 {paragraph} 段有身份证号（{masked}），个人信息不能公开，请删除。"
+CHECK_ID_CARD_LIKE = "第 {paragraph} 段有一串像身份证号的数字（{masked}，校验位对不上）：如果是身份证号，个人信息不能公开，请删除。"
 CHECK_MOBILE = "第 {paragraph} 段有手机号（{masked}），个人信息不能公开，请删除或改用办公电话。"
 CHECK_OUTDATED = "第 {paragraph} 段「{term}」是过时提法，建议改为「{fix}」。"
 CHECK_OUTDATED_TITLE = "标题「{term}」是过时提法，建议改为「{fix}」。"
@@ -142,6 +179,7 @@ CHECK_NO_TOPIC = "还没有设话题：年度报告按话题统计，请用「�
 
 # 提交, review
 SUBMIT_BLOCKED = "稿件 {post_id} 不能提交。"
+SUBMIT_NOT_EDITABLE = "稿件 {post_id} 当前状态为「{status}」，不能提交。"
 SUBMIT_ACTION = "提交"  # the {action} of NOT_YOUR_POST
 REOPEN_ACTION = "修改"
 SET_TOPIC_ACTION = "改话题"
@@ -160,9 +198,20 @@ REVIEW_ALREADY = "您已经通过了稿件 {post_id}，需要另一位审核人�
 APPROVED_PARTIAL = "您已通过稿件 {post_id}（第 {level}/{levels} 级），还需要 {remaining} 位审核人通过。"
 APPROVED_FINAL = "稿件 {post_id}「{title}」审核通过，已进入发布队列{when}。"
 APPROVED_WHEN = "，将于 {when} 发布"
-APPROVED_NEXT_SLOT = "，将在下一个发布时段发出"
+APPROVED_NEXT_SLOT = "，将在下一个发布时段 {when} 发布"
+# Only when the plan cannot place it (a queue longer than planning looks ahead).
+APPROVED_UNPLANNED = "，将在有空位的发布时段发出，发送「队列」查看"
 AUTHOR_APPROVED = "您的稿件 {post_id}「{title}」已由{reviewer}审核通过，进入发布队列{when}。"
 AUTHOR_APPROVED_PARTIAL = "您的稿件 {post_id}「{title}」已由{reviewer}通过第 {level}/{levels} 级审核。"
+REVIEWER_TOLD_WITHDRAWN = "稿件 {post_id}「{title}」已由{who}撤回，不用再审核了。改好再提交时会重新通知您。"
+AWAITING_EMPTY = "现在没有等待您审核的稿件。"
+AWAITING_HEADER = "等待您审核的稿件（{count} 篇，先提交的在前）："
+AWAITING_LINE = (
+    "{post_id}「{title}」作者：{author}；提交于 {submitted}；希望发布时间：{when}；"
+    "您是第 {level}/{levels} 级审核；检查提醒 {findings} 条"
+)
+AWAITING_NO_TIME = "未指定（通过后在下一个发布时段发出）"
+AWAITING_FOOTER = "发送「预览 号」在手机上看，「通过 号」或「退回 号 原因」。"
 RETURN_REASON_NEEDED = "退回要写原因，例如「退回 {post_id} 第二段人名有误」。"
 RETURNED = "稿件 {post_id} 已退回给{author}，原因：{reason}"
 AUTHOR_FALLBACK = "作者"  # the {author} of RETURNED for a post without an author's name
@@ -185,4 +234,4 @@ PREVIEW_FAILED = "稿件 {post_id} 的预览没能生成：{reason}"
 PREVIEW_IMAGES_MISSING = "有图片没能从微信取回，请删掉重发"
 PREVIEW_IMAGES_PENDING = "图片一直没能保存好，请稍后再发「预览」"
 PREVIEW_WECHAT_UNREACHABLE = "暂时连不上微信，请稍后再发「预览」"
-IMAGE_FETCH_FAILED = "稿件 {post_id} 的第 {number} 张图片没能从微信取回（可能已过期），请用「删段 段号」删掉后重发。"
+IMAGE_FETCH_FAILED = "稿件 {post_id} 的第 {number} 段（图片）没能从微信取回（可能已过期），请「修改 {post_id}」后「删段 {number}」再重发。"

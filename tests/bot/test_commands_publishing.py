@@ -47,7 +47,7 @@ def make_chat(runtime):
     return say
 
 
-def test_queue_shows_each_slot_in_beijing_time_with_its_posts(chat, runtime):
+def test_queue_shows_each_slot_in_beijing_time_with_its_posts_numbered_once_by_post(chat, runtime):
     editor = add_staff(runtime)
     assert chat(commands.show_queue, "", editor) == "队列为空：没有待发布的文章。"
     first = queue_post(runtime, "春耕", priority=1)
@@ -57,12 +57,12 @@ def test_queue_shows_each_slot_in_beijing_time_with_its_posts(chat, runtime):
     reply = chat(commands.show_queue, "", editor).splitlines()
 
     assert reply == [
-        "待发布（发布）：",
+        "待发出的文章（本账号发布，不推送给关注者）：",
         "2024年3月1日（星期五）12:00（北京时间）：2 篇",
-        f"  1. {first}号《春耕》",
-        f"  2. {second}号《防汛》",
+        f"  {first}号《春耕》",
+        f"  {second}号《防汛》",
         "2024年3月2日（星期六）18:00（北京时间）：1 篇",
-        f"  1. {later}号《晚间通知》",
+        f"  {later}号《晚间通知》",
     ]
 
 
@@ -92,7 +92,7 @@ def test_only_the_author_or_a_reviewer_may_schedule_or_withdraw(chat, runtime):
     assert chat(commands.withdraw, str(post), other) == "只有作者或审核人可以这样做。"
     assert chat(commands.set_time, f"{post} 明天上午9点", other) == "只有作者或审核人可以这样做。"
     assert "已撤回" in chat(commands.withdraw, str(post), reviewer)
-    assert post_row(runtime, post).status == "withdrawn"
+    assert post_row(runtime, post).status == "draft"
 
 
 def test_withdrawing_a_published_post_is_refused_in_chinese(chat, runtime):

@@ -21,9 +21,9 @@ def test_invite_bind_draft_check_submit_preview_return_fix_approve(live, mode):
     post_id = int(opened.split("稿件 ")[1].split("「")[0])
     assert "第 1 段" in say(EDITOR, "3月1日，我镇召开合作社分红大会，向牧户发放分红。")
     assert "封面" in live.send_image(EDITOR, COVER.read_bytes(), mode=mode)
-    assert "第 2 段" in say(EDITOR, "联系人：王干事，电话 13812345678。")
-    assert "第 2 张图片" in live.send_image(EDITOR, COVER.read_bytes(), mode=mode)
-    assert "第 3 段" in say(EDITOR, "会议强调，要继续做好精准扶贫工作。<b>]]></b>")
+    assert "第 3 段" in say(EDITOR, "联系人：王干事，电话 13812345678。")
+    assert "第 4 段（图片）" in live.send_image(EDITOR, COVER.read_bytes(), mode=mode)
+    assert "第 5 段" in say(EDITOR, "会议强调，要继续做好精准扶贫工作。<b>]]></b>")
 
     # images are fetched from WeChat in the background
     def images_saved():

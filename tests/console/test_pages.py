@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from docx import Document
 from sqlalchemy import select
 
+from publisher.core.timeparse import format_beijing
 from publisher.db import transaction
 from publisher.models import AdminUser, AuditEntry, InboundMessage, LedgerEntry, Post, Staff, Task
 from publisher.texts import chat as chat_texts
@@ -46,7 +47,9 @@ def test_approving_in_the_console_needs_a_linked_reviewer_then_uses_the_review_s
     link(runtime, "wang", team["reviewer"])
     response = post_form(signed_in, f"/posts/{post_id}/approve", {}, follow_redirects=True)
     assert texts.APPROVED_FINAL.format(post=texts.POST_REF.format(post_id=post_id, title="合作社分红大会召开"),
-                                       when=chat_texts.APPROVED_NEXT_SLOT) in response.get_data(as_text=True)
+                                       when=chat_texts.APPROVED_NEXT_SLOT.format(
+                                           when=format_beijing(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING),
+                                                               BEIJING))) in response.get_data(as_text=True)
     with runtime.session_factory() as session:
         assert session.get(Post, post_id).status == "approved"
         entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "review.approve"))
@@ -147,7 +150,7 @@ def test_withdrawing_from_the_queue_uses_the_withdraw_service(signed_in, team, r
     post_id = write_post(runtime, team["editor"], "合作社分红大会召开", "正文。")
     post_form(signed_in, f"/posts/{post_id}/withdraw", {}, page_path="/queue")
     with runtime.session_factory() as session:
-        assert session.get(Post, post_id).status == "withdrawn"
+        assert session.get(Post, post_id).status == "draft"
 
 
 def test_adding_a_bulletin_board_item_counts_on_the_dashboard(signed_in, runtime):

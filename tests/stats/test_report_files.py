@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
@@ -12,6 +13,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from bot.cli import cli
+from publisher.core.years import FIRST_YEAR
+from publisher.texts import ledger as ledger_texts
 from stats.report import build_report
 from stats.report.render import render
 
@@ -162,7 +165,9 @@ def test_cli_writes_each_format_to_the_out_file(database_url, example_year, tmp_
     assert "通过微信公众号公开信息92条" in (tmp_path / "report.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("year", ["202", "1899", "20245"])
-def test_cli_refuses_a_year_no_report_can_have(database_url, year):
+@pytest.mark.parametrize("year", ["202", "1899", "1999", "2099", "20245"])
+def test_cli_refuses_a_year_no_report_can_have_by_the_rule_statistics_follows(database_url, year):
     result = CliRunner().invoke(cli, ["report", year], env={"GOVPOST_DATABASE_URL": database_url, "GOVPOST_CONFIG": ""})
-    assert result.exit_code == 2 and "2008<=x<=2100" in result.output
+    this_year = datetime.now(ZoneInfo("Asia/Shanghai")).year
+    assert result.exit_code == 2
+    assert ledger_texts.YEAR_OUT_OF_RANGE.format(year=int(year), first=FIRST_YEAR, last=this_year) in result.output

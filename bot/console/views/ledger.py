@@ -14,7 +14,8 @@ from bot.console.web import act, back_to, db, owned, runtime
 from publisher.services import browse, drafting
 from publisher.services.console_users import actor_of
 from publisher.errors import Refusal
-from publisher.services.ledger import LedgerError, add_entry, correct_entry, flag_deleted, resolve_channel, resolve_topic
+from publisher.services.ledger import (LedgerError, add_entry, correct_entry, flag_deleted, require_disclosure_year,
+                                      resolve_channel, resolve_topic)
 from publisher.services.ledger_import import import_file
 from publisher.models import LedgerEntry
 from publisher.texts import console as texts
@@ -54,6 +55,7 @@ def ledger_add():
             at = time.fromisoformat(request.form.get("time", "").strip() or "00:00")
         except ValueError:
             raise LedgerError(texts.LEDGER_DAY_INVALID) from None
+        require_disclosure_year(day, clock=rt.clock, timezone=tz)
         channels = rt.settings.channels
         entry = add_entry(
             session, account_id=g.account.id, channel=resolve_channel(request.form.get("channel", ""), channels),

@@ -11,6 +11,7 @@ from bot.console.web import act, db, owned, runtime
 from publisher.core import content
 from publisher.lifecycle import Status
 from publisher.models import Post, PostImage, PublishBundle
+from publisher.publishing.queue import planned_time
 from publisher.services import browse, byline, drafting, review
 from publisher.services.console_users import actor_of, linked_staff
 from publisher.texts import console as texts
@@ -88,11 +89,13 @@ def post_approve(post_id: int):
     def approve() -> str:
         reviewer = _reviewer()
         rt = runtime()
+        now = rt.clock.now()
         result = review.approve(db(), post=post, reviewer=reviewer, settings=rt.settings, actor=actor_of(g.user),
-                                clock=rt.clock)
+                                clock=rt.clock,
+                                planner=lambda queued: planned_time(db(), g.account, rt.settings, now, queued.id))
         if result.final:
             return texts.APPROVED_FINAL.format(post=texts.POST_REF.format(post_id=post.id, title=post.title),
-                                               when=review.when_text(post, rt.settings))
+                                               when=review.when_text(post, rt.settings, result.goes_out_at))
         return texts.APPROVED_PARTIAL.format(level=result.level, levels=result.levels)
 
     return act(approve, here)

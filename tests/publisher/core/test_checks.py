@@ -1,4 +1,5 @@
-from publisher.core.checks import Draft, ImageState, id_card_numbers, mobile_numbers, run_checks
+from publisher.core.checks import Draft, ImageState, WordLists, id_card_numbers, mobile_numbers, run_checks
+from publisher.texts import chat as texts
 from publisher.settings import settings_from_mapping
 
 WORDS = settings_from_mapping({}, {}).words  # the committed config/ word lists
@@ -53,3 +54,30 @@ def test_chinese_characters_count_as_two_against_wechats_limits():
     within = codes(Draft(1, "标" * 16, author="作" * 8, digest="摘" * 64, paragraphs=("正文。",), has_cover=True))
     ascii_within = codes(Draft(1, "t" * 32, author="a" * 16, paragraphs=("正文。",), has_cover=True))
     assert not {c for c, _ in within | ascii_within} & {"title_too_long", "author_too_long", "digest_too_long"}
+
+
+def test_an_id_number_with_a_wrong_check_digit_is_flagged_as_looking_like_one():
+    # 11010519491231002X is a valid number; with its check digit changed it still has the shape.
+    findings = run_checks(Draft(post_id=1, title="通知", paragraphs=("身份证 110105194912310021",)), WordLists())
+    [looks_like] = [f for f in findings if f.code == "id_card_like"]
+    assert not looks_like.blocking
+    assert looks_like.message == texts.CHECK_ID_CARD_LIKE.format(paragraph=1, masked="110***********0021")
+
+
+def test_a_long_number_without_a_birth_date_inside_is_not_taken_for_an_id_number():
+    findings = run_checks(Draft(post_id=1, title="通知", paragraphs=("发票号 123456789012345678",)), WordLists())
+    assert not [f for f in findings if f.code.startswith("id_card")]
+
+
+def test_a_fix_written_as_an_instruction_reads_as_one():
+    words = WordLists(sensitive={"最高级": "!删除绝对化用语", "习总": "习近平总书记"})
+    findings = run_checks(Draft(post_id=1, title="通知", paragraphs=("最高级的服务，习总",)), words)
+    messages = [f.message for f in findings if f.code == "sensitive"]
+    assert texts.CHECK_SENSITIVE.format(paragraph=1, word="最高级", fix="，请删除绝对化用语") in messages
+    assert texts.CHECK_SENSITIVE.format(paragraph=1, word="习总", fix="，建议改为「习近平总书记」") in messages
+
+
+def test_the_shipped_word_list_words_its_instructions_as_instructions():
+    findings = run_checks(Draft(post_id=1, title="通知", paragraphs=("全县最高级的服务",)), WORDS)
+    assert [f.message for f in findings if f.code == "sensitive"] == [
+        texts.CHECK_SENSITIVE.format(paragraph=1, word="最高级", fix="，请删除绝对化用语")]

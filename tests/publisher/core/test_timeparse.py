@@ -151,3 +151,37 @@ def test_arbitrary_text_either_parses_to_the_future_or_is_refused_clearly(text):
 )
 def test_twelve_oclock_at_night_is_midnight(text, expected):
     assert parse_time(text, NOW, TZ) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("30分钟后", at(2024, 3, 1, 10, 30)),
+        ("十分钟以后", at(2024, 3, 1, 10, 10)),
+        ("2小时后", at(2024, 3, 1, 12, 0)),
+        ("两个半小时后", at(2024, 3, 1, 12, 30)),
+        ("半小时后", at(2024, 3, 1, 10, 30)),
+        ("1个钟头之后", at(2024, 3, 1, 11, 0)),
+        ("15 小时后", at(2024, 3, 2, 1, 0)),
+    ],
+)
+def test_a_time_from_now_works_at_any_hour(text, expected):
+    assert parse_time(text, NOW, TZ) == expected
+    late = datetime(2024, 3, 1, 21, 30, 40, tzinfo=TZ)
+    assert parse_time(text, late, TZ) == (late + (expected - NOW)).replace(second=0)
+
+
+@pytest.mark.parametrize("text", ["0分钟后", "半分钟后", "999999小时后", "3天后后"])
+def test_a_time_from_now_that_is_not_ahead_or_absurd_is_refused(text):
+    with pytest.raises(TimeParseError):
+        parse_time(text, NOW, TZ)
+
+
+@pytest.mark.parametrize("now", [NOW, datetime(2024, 12, 30, 23, 50, tzinfo=TZ), datetime(2026, 6, 15, 21, 30, tzinfo=TZ)])
+def test_every_example_of_the_time_hint_is_a_future_time(now):
+    with pytest.raises(TimeParseError) as error:
+        parse_time("随便", now, TZ)
+    examples = str(error.value).split("例如：")[1].split("、")
+    assert len(examples) >= 8
+    for example in examples:
+        assert parse_time(example, now, TZ) > now, example

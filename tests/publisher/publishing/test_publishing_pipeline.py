@@ -127,7 +127,7 @@ def test_withdrawing_before_submission_takes_the_post_out_and_rebuilds_the_draft
     run_until_settled(runtime, clock)
 
     assert sandbox_server.published_titles() == ["留下的"]
-    assert [post_row(runtime, p).status for p in (keep, leave)] == ["published", "withdrawn"]
+    assert [post_row(runtime, p).status for p in (keep, leave)] == ["published", "draft"]
     run_due_tasks(runtime)  # the stale draft is deleted in the background
     assert sandbox_server.state()["drafts"] == []
 

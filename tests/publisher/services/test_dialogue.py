@@ -36,9 +36,9 @@ def test_a_paragraph_and_a_picture_go_into_the_open_draft(runtime, account):
                                    clock=clock)
         assert dialogue.state_of(session, member) is State.WRITING
         said = dialogue.answer(_turn(session, member, clock, "text", text="各村要加强巡查。", word="各村要加强巡查。"))
-        assert said == texts.PARAGRAPH_ADDED.format(count=1, post_id=post.id)
+        assert said == texts.PARAGRAPH_ADDED.format(number=1, post_id=post.id)
         said = dialogue.answer(_turn(session, member, clock, "image", media_id="m-1"))
-        assert said == texts.IMAGE_ADDED.format(count=1, post_id=post.id, cover=texts.IMAGE_IS_COVER)
+        assert said == texts.IMAGE_ADDED.format(number=2, post_id=post.id, cover=texts.IMAGE_IS_COVER)
         assert dialogue.answer(_turn(session, member, clock, "voice")) == texts.UNSUPPORTED_IN_DRAFT.format(post_id=post.id)
         kinds = list(session.scalars(select(PostBlock.kind).where(PostBlock.post_id == post.id).order_by(PostBlock.position)))
     assert kinds == ["text", "image"]

@@ -65,7 +65,8 @@ def submit(runtime, post_id: int, staff_id: int) -> review.Submitted:
 def approve(runtime, post_id: int, reviewer_id: int) -> review.Approved:
     with transaction(runtime.session_factory) as session:
         return review.approve(session, post=session.get(Post, post_id), reviewer=session.get(Staff, reviewer_id),
-                              settings=runtime.settings, actor=Actor.staff(reviewer_id), clock=runtime.clock)
+                              settings=runtime.settings, actor=Actor.staff(reviewer_id), clock=runtime.clock,
+                              planner=lambda post: None)
 
 
 def return_post(runtime, post_id: int, reviewer_id: int, reason: str) -> review.Returned:
