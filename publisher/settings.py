@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from config import CONFIG_DIR
@@ -22,6 +23,7 @@ from publisher.account_secrets import load_secret_file, secret_file_path, with_s
 from publisher.config_files import Channel, TopicSeed, load_config_files
 from publisher.core.checks import WordLists
 from publisher.db import DatabaseUrlError, database_url
+from publisher.texts import config as config_texts
 
 DEFAULT_CONFIG_PATH = CONFIG_DIR / "govpost.toml"
 EXAMPLE_CONFIG_PATH = CONFIG_DIR / "govpost.example.toml"
@@ -103,6 +105,9 @@ class Settings:
     database_statement_timeout_ms: int = 0
     # Accounts' secrets by account name (publisher/account_secrets.py); its path, never its content.
     secret_file: str | None = None
+    # Where this govpost is served (`url`, $GOVPOST_URL): `serve` listens there by default, and
+    # `say` and `import-history` (in sandbox mode) talk to it, so one setting moves all three.
+    url: str = "http://127.0.0.1:8000"
 
     @property
     def default_account(self) -> AccountSettings:
@@ -191,6 +196,9 @@ def settings_from_mapping(
         problems.append(f"wechat_api_base: must start with http:// or https:// (got {api_base!r})")
     if api_base and not api_base.endswith("/"):
         api_base += "/"
+    url = (env.get("GOVPOST_URL") or raw.get("url") or Settings.url).rstrip("/")
+    if not _is_http_url(url):
+        problems.append(config_texts.URL_NOT_HTTP.format(url=url))
 
     def number(table: Mapping[str, Any], key: str, default: Any, low: float, high: float, label: str):
         value = table.get(key, default)
@@ -244,6 +252,7 @@ def settings_from_mapping(
         database_statement_timeout_ms=int(
             number(database, "statement_timeout_ms", 0, 0, 3_600_000, "database.statement_timeout_ms")),
         secret_file=secret_file,
+        url=url,
     )
     try:
         database_url(settings.database_url)
@@ -254,6 +263,15 @@ def settings_from_mapping(
     if problems:
         raise SettingsError(problems)
     return settings
+
+
+def _is_http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        parts.port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _accounts(tables: Any, env: Mapping[str, str], problems: list[str],

@@ -7,10 +7,11 @@ import click
 
 from bot.cli import accounts, db, history, ledger, reach, report, say, server, staff
 from bot.cli.context import CliContext
+from bot.cli.failures import GovpostGroup
 from bot.logs import configure_logging
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GovpostGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", envvar="GOVPOST_CONFIG", help="Path to govpost.toml.")
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None) -> None:

@@ -10,3 +10,7 @@ NO_ENTRIES = "{path}: 至少需要一个 [[{table}]]"
 TEMPLATE_NOT_TEXT = "{path}: [{section}] {key} 应是一段文字"
 TEMPLATE_SECTION_NOT_TABLE = "{path}: {section} 应是一个表 [{section}]"
 TEMPLATE_KEY_MISSING = "{path}: 缺少 [{section}] {key}（年度报告要用）"
+DATABASE_URL_UNPARSABLE = ("database_url: 不是数据库地址（例如 sqlite:///var/govpost.db 或 "
+                           "postgresql://user@host/db）")
+DATABASE_URL_UNSUPPORTED = "database_url: 不支持「{driver}」，请用 sqlite:/// 或 postgresql://"
+URL_NOT_HTTP = "url（GOVPOST_URL）: 应是 http:// 或 https:// 开头的地址，例如 http://127.0.0.1:8000（现在是「{url}」）"
