@@ -46,7 +46,7 @@ def _ephemeral_secret() -> str:
 
 def _mount_sandbox(app: Flask, runtime: Runtime) -> None:
     """In sandbox mode the local WeChat stand-in is served by the same process."""
-    from bot.sandbox_accounts import sandbox_accounts
+    from bot.sandbox_accounts import sandbox_accounts, sandbox_state_file
     from publisher.sandbox import create_blueprint
 
     app.register_blueprint(
@@ -54,5 +54,6 @@ def _mount_sandbox(app: Flask, runtime: Runtime) -> None:
             sandbox_accounts(runtime.settings, own_url=runtime.settings.wechat_api_base or None),
             token_ttl=runtime.settings.sandbox_token_ttl,
             publish_delay=runtime.settings.sandbox_publish_delay,
+            state_file=sandbox_state_file(runtime.settings),
         )
     )

@@ -60,8 +60,17 @@ class CliContext:
         runtime = self.runtime
         with runtime.session_factory() as session:
             account = self.account(session, name)
-        store = token_store_for(runtime.settings, runtime.session_factory, runtime.clock)
-        return account, make_gateway(runtime.settings, account.settings, store)
+        settings = wechat_settings(runtime.settings)
+        store = token_store_for(settings, runtime.session_factory, runtime.clock)
+        return account, make_gateway(settings, account.settings, store)
+
+
+def wechat_settings(settings: Settings) -> Settings:
+    """In sandbox mode the WeChat API is the sandbox that `govpost serve` serves at `url`
+    (GOVPOST_URL), unless wechat_api_base points elsewhere."""
+    if settings.sandbox_mode and not settings.wechat_api_base:
+        return settings.with_overrides(wechat_api_base=settings.url + "/")
+    return settings
 
 
 @contextmanager

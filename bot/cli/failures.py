@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import errno
 import logging
+import re
+import sys
 
 import click
 
@@ -15,6 +17,7 @@ from publisher.errors import Refusal
 from publisher.texts import cli as texts
 
 log = logging.getLogger(__name__)
+REAL_WECHAT = "https://api.weixin.qq.com/"
 
 
 class Failure(click.ClickException):
@@ -33,24 +36,51 @@ class Failure(click.ClickException):
 
 class GovpostGroup(click.Group):
     def invoke(self, ctx: click.Context):
-        # sqlalchemy is imported by every command that opens the database: importing it here
-        # keeps it off `govpost --help`.
-        from sqlalchemy.exc import DBAPIError
-
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except Refusal as exc:
-            raise click.ClickException(str(exc)) from None
-        except DBAPIError as exc:
-            raise Failure(texts.DATABASE_UNUSABLE.format(url=_database_url(ctx),
-                                                         reason=database_reason(exc))) from None
-        except OSError as exc:
-            raise Failure(file_reason(exc)) from None
-        except Exception as exc:  # a bug: one line for the person, the traceback in the debug log
-            log.debug("unexpected failure", exc_info=True)
-            raise Failure(texts.UNEXPECTED.format(kind=type(exc).__name__, detail=exc)) from None
+        except Exception as exc:
+            raise one_line(exc, ctx) from None
+
+
+def one_line(exc: Exception, ctx: click.Context) -> click.ClickException:
+    """The line a failure is shown as."""
+    # sqlalchemy is imported by every command that opens the database: importing it here
+    # keeps it off `govpost --help`.
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, Refusal):
+        return click.ClickException(str(exc))
+    if isinstance(exc, DBAPIError):
+        return Failure(texts.DATABASE_UNUSABLE.format(url=_database_url(ctx), reason=database_reason(exc)))
+    if _is_wechat_error(exc):
+        return Failure(wechat_reason(exc, _wechat_api_base(ctx)))
+    if isinstance(exc, OSError):
+        return Failure(file_reason(exc))
+    # A bug: one line for the person, the traceback in the debug log.
+    log.debug("unexpected failure", exc_info=True)
+    return Failure(texts.UNEXPECTED.format(kind=type(exc).__name__, detail=exc))
+
+
+def _is_wechat_error(exc: Exception) -> bool:
+    # Looked up, not imported: a command that never called WeChat has not loaded wechatpy,
+    # and `govpost --help` must not load it.
+    errors = sys.modules.get("publisher.wechat.errors")
+    return errors is not None and isinstance(exc, errors.WeChatError)
+
+
+def wechat_reason(exc, url: str) -> str:
+    errors = sys.modules["publisher.wechat.errors"]
+    if exc.errcode is not None:
+        return texts.WECHAT_REFUSED.format(url=url, errcode=exc.errcode, errmsg=exc.errmsg)
+    if exc.http_status is not None:
+        return texts.WECHAT_HTTP_STATUS.format(url=url, status=exc.http_status)
+    # The gateway's message ends with requests' exception name: "…: could not connect (ConnectionError)".
+    kind = re.search(r"(\w+)\)?\s*$", exc.errmsg)
+    reason = texts.CONNECTION_REASONS.get(kind.group(1), kind.group(1)) if kind else exc.errmsg
+    line = texts.WECHAT_UNREACHABLE if isinstance(exc, errors.TransientError) else texts.WECHAT_NO_ANSWER
+    return line.format(url=url, reason=reason)
 
 
 def database_reason(exc) -> str:
@@ -68,11 +98,23 @@ def file_reason(exc: OSError) -> str:
     return texts.FILE_FAILED.format(path=exc.filename, reason=reason) if exc.filename else reason
 
 
+def _settings(ctx: click.Context):
+    """The settings the command loaded, if it got that far."""
+    return vars(ctx.obj).get("settings") if ctx.obj is not None else None
+
+
+def _wechat_api_base(ctx: click.Context) -> str:
+    from bot.cli.context import wechat_settings
+
+    settings = _settings(ctx)
+    return (wechat_settings(settings).wechat_api_base if settings else "") or REAL_WECHAT
+
+
 def _database_url(ctx: click.Context) -> str:
     """The URL the command was given, without its password."""
     from sqlalchemy.engine import make_url
 
-    settings = vars(ctx.obj).get("settings") if ctx.obj is not None else None
+    settings = _settings(ctx)
     if settings is None:
         return "?"
     return make_url(settings.database_url).render_as_string(hide_password=True)

@@ -13,14 +13,14 @@ from stats.report.render import FORMATS
 # The 条例 took effect in 2008: no annual report is older; 2100 catches a slipped digit.
 @click.argument("year", type=click.IntRange(2008, 2100))
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="json", show_default=True)
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
-@click.option("--account", "account_name", help="Account name (default: the first).")
-@click.option("--strict", is_flag=True, help="Exit with status 1 when a consistency rule (勾稽关系) fails.")
-@click.option("--county", is_flag=True, help="Every account's counts side by side, and the county totals (json, xlsx, docx).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="写入的文件（默认: 标准输出）。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
+@click.option("--strict", is_flag=True, help="有勾稽关系不符时以状态 1 退出。")
+@click.option("--county", is_flag=True, help="各账号的数字并列，加全县合计（json、xlsx、docx）。")
 @pass_cli
 def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, account_name: str | None, strict: bool,
                    county: bool) -> None:
-    """The annual report of YEAR (政府信息公开工作年度报告)."""
+    """生成 YEAR 年的政府信息公开工作年度报告。"""
     from stats.report import build_report
     from stats.report.consistency import violations
     from stats.report.render import render

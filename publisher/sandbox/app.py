@@ -4,25 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Flask
+import os
+
+from flask import Blueprint, Flask, request
 
 from .accounts import SandboxAccount
 from .api import register_api
 from .clock import SandboxClock
 from .control import register_control
+from .persistence import StateFile
+from .publishing import resume_timers
 from .state import SandboxState
 
 
 def create_blueprint(accounts: list[SandboxAccount], *, token_ttl: int = 7200, publish_delay: float = 1.0,
-                     clock: Callable[[], float] | None = None, draft_leaves_at_submit: bool = False) -> Blueprint:
+                     clock: Callable[[], float] | None = None, draft_leaves_at_submit: bool = False,
+                     state_file: str | os.PathLike | None = None) -> Blueprint:
     """The sandbox WeChat API for these accounts.
 
     `token_ttl`: seconds an access token lives; `publish_delay`: real seconds a
     freepublish job or mass send stays in progress; `clock`: the base time source
     (epoch seconds) that `/sandbox/clock` advances; `draft_leaves_at_submit`: take a
     submitted draft out of the draft box at once instead of when its job ends (see
-    publisher/sandbox/publishing.py for why keeping it is the default). The state is
-    `bp.sandbox_state`.
+    publisher/sandbox/publishing.py for why keeping it is the default); `state_file`: where
+    the state is kept across restarts (publisher/sandbox/persistence.py; memory only
+    without). The state is `bp.sandbox_state`.
     """
     if publish_delay < 0 or token_ttl <= 0:
         raise ValueError("publish_delay must be ≥ 0 and token_ttl > 0")
@@ -32,8 +38,24 @@ def create_blueprint(accounts: list[SandboxAccount], *, token_ttl: int = 7200, p
     bp = Blueprint("sandbox", __name__)
     register_api(bp, state)
     register_control(bp, state)
+    if state_file is not None:
+        _keep_in(bp, StateFile(state_file, state))
     bp.sandbox_state = state
     return bp
+
+
+def _keep_in(bp: Blueprint, store: StateFile) -> None:
+    if store.load():
+        resume_timers(store.state)
+
+    @bp.after_app_request
+    def saved(response):
+        # Any API call may change the state (even a GET: cgi-bin/token issues a token, and
+        # every call is counted); the sandbox's own pages and /sandbox/state only read.
+        reads_only = request.method == "GET" and request.path.startswith("/sandbox/")
+        if request.blueprint == bp.name and not reads_only:
+            store.save()
+        return response
 
 
 def create_app(accounts: list[SandboxAccount], **kwargs) -> Flask:

@@ -52,3 +52,25 @@ CONNECTION_REASONS = {
     "SSLError": "TLS 证书有问题",
     "JSONDecodeError": "回复不是 JSON",
 }
+
+# A command that calls WeChat itself (import-history, reach pull) and gets no answer or a refusal.
+WECHAT_UNREACHABLE = ("无法连接微信接口 {url}（{reason}）。沙箱模式下请先运行 govpost serve；"
+                      "它不在 http://127.0.0.1:8000 时请设置 GOVPOST_URL。")
+WECHAT_NO_ANSWER = "微信接口 {url} 没有回答（{reason}），请稍后再试。"
+WECHAT_REFUSED = "微信接口 {url} 拒绝了请求: 错误码 {errcode}（{errmsg}）"
+WECHAT_HTTP_STATUS = "微信接口 {url} 返回 HTTP {status}"
+
+TICK_DONE = "调度: 处理了 {count} 个发布批次"
+WORKER_STARTED = "govpost 调度器: 每 {interval} 秒运行一次；按 Ctrl-C 停止"
+
+DB_UPGRADED = "数据库 {url} 已是最新结构（{count} 个账号）"
+SERVE_RUNNING = "govpost 已在 {url} 运行\n  健康检查: {url}/healthz"
+SERVE_SANDBOX = ("  沙箱模式: 没有配置微信凭据，本机的模拟微信接口一并提供\n"
+                 "  沙箱状态: {url}/sandbox/state\n"
+                 "  试试机器人: .venv/bin/govpost staff invite 张三 --role editor，然后\n"
+                 "              .venv/bin/govpost say --as 张三 绑定 <邀请码>（README:「试用机器人」）")
+SERVE_STOP = "  按 Ctrl-C 停止"
+SANDBOX_RUNNING = ("沙箱微信接口在 {url}/（状态: {url}/sandbox/state）\n"
+                   "让 govpost 使用它: GOVPOST_WECHAT_API_BASE={url}/")
+PORT_BUSY = "{host}:{port} 已被占用（govpost 已经在运行？）。换一个端口: --port 8010，或设置 GOVPOST_URL。"
+PORT_UNUSABLE = "无法在 {host}:{port} 上监听: {reason}"
