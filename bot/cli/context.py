@@ -8,6 +8,7 @@ from functools import cached_property
 
 import click
 
+from bot.logs import log_in_timezone
 from publisher.migrate import is_current
 from publisher.runtime import Runtime
 from publisher.services.accounts import AccountContext, account_context
@@ -22,9 +23,11 @@ class CliContext:
     @cached_property
     def settings(self) -> Settings:
         try:
-            return load_settings(self.config_path)
+            settings = load_settings(self.config_path)
         except SettingsError as exc:
             _refuse(exc)
+        log_in_timezone(settings.timezone.key)
+        return settings
 
     @cached_property
     def runtime(self) -> Runtime:

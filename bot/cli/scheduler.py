@@ -1,8 +1,6 @@
 """`govpost worker` (the scheduler alone) and `govpost tick` (one pass, then exit)."""
 from __future__ import annotations
 
-import logging
-
 import click
 
 from bot.cli.context import CliContext, pass_cli
@@ -30,6 +28,5 @@ def tick(ctx: CliContext) -> None:
     """调度器运行一次（发布和后台任务），然后退出。"""
     from publisher.background.scheduler import tick as run_tick
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     advanced = run_tick(ctx.runtime)
     click.echo(texts.TICK_DONE.format(count=advanced))
