@@ -140,12 +140,12 @@ def load_settings(
     config_path = Path(path or env.get("GOVPOST_CONFIG") or DEFAULT_CONFIG_PATH)
     if not config_path.exists():
         if path or env.get("GOVPOST_CONFIG"):
-            raise SettingsError([f"配置文件不存在: {config_path}"])
+            raise SettingsError([config_texts.CONFIG_FILE_MISSING.format(path=config_path)])
         config_path = EXAMPLE_CONFIG_PATH
     try:
         raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError([f"{config_path}: TOML 格式错误: {exc}"]) from None
+        raise SettingsError([config_texts.CONFIG_FILE_NOT_TOML.format(path=config_path, error=exc)]) from None
     return settings_from_mapping(raw, env, config_dir)
 
 
@@ -159,7 +159,7 @@ def settings_from_mapping(
     def section(name: str) -> Mapping[str, Any]:
         value = raw.get(name, {})
         if not isinstance(value, Mapping):
-            problems.append(f"[{name}] must be a table")
+            problems.append(config_texts.SECTION_NOT_TABLE.format(name=name))
             return {}
         return value
 
@@ -172,7 +172,7 @@ def settings_from_mapping(
     try:
         timezone = ZoneInfo(str(timezone_name))
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"timezone: unknown time zone {timezone_name!r} (e.g. 'Asia/Shanghai')")
+        problems.append(config_texts.UNKNOWN_TIMEZONE.format(name=timezone_name))
         timezone = ZoneInfo("Asia/Shanghai")
 
     secret_file = secret_file_path(raw, env)
@@ -186,14 +186,11 @@ def settings_from_mapping(
         # anyone can compute; only the sandbox fills one in for an account that has none.
         for index, account in enumerate(accounts):
             if not account.token:
-                problems.append(
-                    f"accounts[{index}] ({account.name or 'unnamed'}).token: every account needs its server "
-                    "Token once any account has real WeChat credentials"
-                )
+                problems.append(config_texts.TOKEN_NEEDED_EVERYWHERE.format(label=_label(index, account.name)))
 
     api_base = env.get("GOVPOST_WECHAT_API_BASE", raw.get("wechat_api_base") or "")
     if api_base and not re.match(r"^https?://", api_base):
-        problems.append(f"wechat_api_base: must start with http:// or https:// (got {api_base!r})")
+        problems.append(config_texts.API_BASE_NOT_HTTP.format(value=api_base))
     if api_base and not api_base.endswith("/"):
         api_base += "/"
     url = (env.get("GOVPOST_URL") or raw.get("url") or Settings.url).rstrip("/")
@@ -203,14 +200,14 @@ def settings_from_mapping(
     def number(table: Mapping[str, Any], key: str, default: Any, low: float, high: float, label: str):
         value = table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            problems.append(f"{label}: must be a number from {low} to {high} (got {value!r})")
+            problems.append(config_texts.NOT_A_NUMBER_IN_RANGE.format(label=label, low=low, high=high, value=value))
             return default
         return value
 
     def flag(table: Mapping[str, Any], key: str, default: bool, label: str) -> bool:
         value = table.get(key, default)
         if not isinstance(value, bool):
-            problems.append(f"{label}: must be true or false (got {value!r})")
+            problems.append(config_texts.NOT_TRUE_OR_FALSE.format(label=label, value=value))
             return default
         return value
 
@@ -259,7 +256,7 @@ def settings_from_mapping(
     except DatabaseUrlError as exc:
         problems.append(str(exc))
     if settings.stale_days_urgent < settings.stale_days_warn:
-        problems.append("alerts.stale_days_urgent: must not be smaller than alerts.stale_days_warn")
+        problems.append(config_texts.URGENT_BEFORE_WARN)
     if problems:
         raise SettingsError(problems)
     return settings
@@ -277,7 +274,7 @@ def _is_http_url(url: str) -> bool:
 def _accounts(tables: Any, env: Mapping[str, str], problems: list[str],
               secret_tables: Mapping[str, Mapping[str, Any]] | None = None) -> list[AccountSettings]:
     if not isinstance(tables, list) or not tables:
-        problems.append("accounts: at least one [[accounts]] table is needed")
+        problems.append(config_texts.NO_ACCOUNTS)
         return []
     accounts: list[AccountSettings] = []
     for index, table in enumerate(tables):
@@ -299,45 +296,47 @@ def _accounts(tables: Any, env: Mapping[str, str], problems: list[str],
         accounts.append(_account(merged, index, problems))
     names = [a.name for a in accounts]
     for name in {n for n in names if names.count(n) > 1}:
-        problems.append(f"accounts: the name {name!r} is used twice")
+        problems.append(config_texts.ACCOUNT_NAME_TWICE.format(name=name))
     return accounts
+
+
+def _label(index: int, name: str) -> str:
+    return config_texts.ACCOUNT_LABEL.format(index=index, name=name or config_texts.UNNAMED)
 
 
 def _account(table: Mapping[str, Any], index: int, problems: list[str]) -> AccountSettings:
     name = str(table.get("name", "default" if index == 0 else ""))
-    label = f"accounts[{index}] ({name or 'unnamed'})"
+    label = _label(index, name)
     if not _ACCOUNT_NAME.match(name):
-        problems.append(f"{label}.name: use 1-32 lowercase letters, digits, '-' or '_' (got {name!r})")
+        problems.append(config_texts.ACCOUNT_NAME_FORM.format(label=label, name=name))
 
     appid, secret = str(table.get("appid") or ""), str(table.get("secret") or "")
     token, aes_key = str(table.get("token") or ""), str(table.get("aes_key") or "")
     if bool(appid) != bool(secret):
-        problems.append(f"{label}: appid and secret must be given together")
+        problems.append(config_texts.APPID_WITHOUT_SECRET.format(label=label))
     if appid and not re.match(r"^wx[0-9a-f]{16}$", appid):
-        problems.append(f"{label}.appid: an AppID looks like 'wx' and 16 hex digits")
+        problems.append(config_texts.APPID_FORM.format(label=label))
     if appid and not token:
-        problems.append(f"{label}.token: the server Token is required with real credentials")
+        problems.append(config_texts.TOKEN_REQUIRED.format(label=label))
     if token and not _WECHAT_TOKEN.match(token):
-        problems.append(f"{label}.token: 3 to 32 letters or digits (got {len(token)} characters)")
+        problems.append(config_texts.TOKEN_FORM.format(label=label, length=len(token)))
     if aes_key and not _AES_KEY.match(aes_key):
-        problems.append(
-            f"{label}.aes_key: EncodingAESKey must be 43 letters or digits (got {len(aes_key)} characters)"
-        )
+        problems.append(config_texts.AES_KEY_FORM.format(label=label, length=len(aes_key)))
 
     message_mode = str(table.get("message_mode") or ("safe" if aes_key else "plain"))
     if message_mode not in MESSAGE_MODES:
-        problems.append(
-            f"{label}.message_mode: must be one of {', '.join(MESSAGE_MODES)} (got {message_mode!r})"
-        )
+        problems.append(config_texts.ONE_OF.format(label=f"{label}.message_mode", choices="、".join(MESSAGE_MODES),
+                                                   value=message_mode))
     elif message_mode != "plain" and not aes_key:
-        problems.append(f"{label}.message_mode: {message_mode} mode needs the account's aes_key (EncodingAESKey)")
+        problems.append(config_texts.MODE_NEEDS_AES_KEY.format(label=label, mode=message_mode))
 
     mode = str(table.get("mode", "freepublish"))
     if mode not in MODES:
-        problems.append(f"{label}.mode: must be one of {', '.join(MODES)} (got {mode!r})")
+        problems.append(config_texts.ONE_OF.format(label=f"{label}.mode", choices="、".join(MODES), value=mode))
     account_type = str(table.get("account_type", "subscription"))
     if account_type not in ACCOUNT_TYPES:
-        problems.append(f"{label}.account_type: must be one of {', '.join(ACCOUNT_TYPES)} (got {account_type!r})")
+        problems.append(config_texts.ONE_OF.format(label=f"{label}.account_type", choices="、".join(ACCOUNT_TYPES),
+                                                   value=account_type))
 
     return AccountSettings(
         name=name,
@@ -356,18 +355,18 @@ def _account(table: Mapping[str, Any], index: int, problems: list[str]) -> Accou
 def _time_of_day(value: Any, label: str, problems: list[str]) -> time | None:
     match = _SLOT.match(str(value))
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        problems.append(f"{label}: {value!r} is not a time of day (HH:MM, 00:00 to 23:59)")
+        problems.append(config_texts.NOT_A_TIME_OF_DAY.format(label=label, value=value))
         return None
     return time(int(match[1]), int(match[2]))
 
 
 def _slots(values: Any, label: str, problems: list[str]) -> tuple[time, ...]:
     if not isinstance(values, list) or not values:
-        problems.append(f"{label}.slots: a list of times like [\"12:00\", \"18:00\"]")
+        problems.append(config_texts.SLOTS_NOT_A_LIST.format(label=label))
         return ()
     slots = [s for v in values if (s := _time_of_day(v, f"{label}.slots", problems)) is not None]
     if len(set(slots)) != len(slots):
-        problems.append(f"{label}.slots: a slot is listed twice")
+        problems.append(config_texts.SLOT_TWICE.format(label=label))
     return tuple(sorted(set(slots)))
 
 

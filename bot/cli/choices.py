@@ -16,7 +16,10 @@ class LabelledChoice(click.Choice):
 
     def convert(self, value, param, ctx):
         by_label = {label: key for key, label in self.labels.items()}
-        return super().convert(by_label.get(value, value), param, ctx)
+        key = by_label.get(value, value)
+        if key in self.labels:
+            return key
+        self.fail(texts.CHOICE_UNKNOWN.format(value=value, choices=self._shown("、")), param, ctx)
 
-    def get_metavar(self, param, ctx=None) -> str:
-        return "[" + "|".join(texts.CHOICE_SHOWN.format(key=k, label=v) for k, v in self.labels.items()) + "]"
+    def _shown(self, separator: str) -> str:
+        return separator.join(texts.CHOICE_SHOWN.format(key=k, label=v) for k, v in self.labels.items())

@@ -13,6 +13,7 @@ import sys
 
 import click
 
+from bot.cli.context import wechat_settings
 from publisher.errors import Refusal
 from publisher.texts import cli as texts
 
@@ -104,8 +105,6 @@ def _settings(ctx: click.Context):
 
 
 def _wechat_api_base(ctx: click.Context) -> str:
-    from bot.cli.context import wechat_settings
-
     settings = _settings(ctx)
     return (wechat_settings(settings).wechat_api_base if settings else "") or REAL_WECHAT
 

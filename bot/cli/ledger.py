@@ -95,10 +95,10 @@ def ledger_delete(ctx: CliContext, entry_id: int) -> None:
 
 @ledger_group.command("correct")
 @click.argument("entry_id", type=int)
-@click.option("--topic")
-@click.option("--title")
-@click.option("--channel")
-@click.option("--url")
+@click.option("--topic", help="新的话题。")
+@click.option("--title", help="新的标题。")
+@click.option("--channel", help="新的公开渠道。")
+@click.option("--url", help="新的链接。")
 @pass_cli
 def ledger_correct(ctx: CliContext, entry_id: int, topic: str | None, title: str | None, channel: str | None,
                    url: str | None) -> None:
@@ -156,12 +156,12 @@ def register_group() -> None:
 
 
 @register_group.command("article20")
-@click.argument("kind", type=LabelledChoice(KIND_LABELS))
-@click.argument("action", type=LabelledChoice(ACTION_LABELS))
-@click.option("--day", type=DAY, required=True)
-@click.option("--quantity", type=int, default=1, show_default=True)
+@click.argument("kind", type=LabelledChoice(KIND_LABELS), metavar="KIND")
+@click.argument("action", type=LabelledChoice(ACTION_LABELS), metavar="ACTION")
+@click.option("--day", type=DAY, required=True, help="日期（北京时间），YYYY-MM-DD。")
+@click.option("--quantity", type=int, default=1, show_default=True, help="件数。")
 @click.option("--amount", help="行政事业性收费金额（万元），例如 1.25。")
-@click.option("--title", default="")
+@click.option("--title", default="", help="名称（例如文件名）。")
 @click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def register_article20(ctx, kind, action, day, quantity, amount, title, account_name) -> None:
@@ -176,11 +176,11 @@ def register_article20(ctx, kind, action, day, quantity, amount, title, account_
 
 
 @register_group.command("application")
-@click.argument("applicant", type=LabelledChoice(APPLICANT_LABELS))
-@click.option("--received", type=DAY, required=True)
-@click.option("--outcome", type=LabelledChoice(OUTCOME_LABELS))
-@click.option("--closed", type=DAY)
-@click.option("--subject", default="")
+@click.argument("applicant", type=LabelledChoice(APPLICANT_LABELS), metavar="APPLICANT")
+@click.option("--received", type=DAY, required=True, help="收到申请的日期，YYYY-MM-DD。")
+@click.option("--outcome", type=LabelledChoice(OUTCOME_LABELS), help="办理结果（键或中文名，例如 予以公开）。")
+@click.option("--closed", type=DAY, help="办结日期，YYYY-MM-DD。")
+@click.option("--subject", default="", help="申请的内容。")
 @click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def register_application(ctx, applicant, received, outcome, closed, subject, account_name) -> None:
@@ -192,8 +192,9 @@ def register_application(ctx, applicant, received, outcome, closed, subject, acc
 
 @register_group.command("close-application")
 @click.argument("record_id", type=int)
-@click.option("--outcome", type=LabelledChoice(OUTCOME_LABELS), required=True)
-@click.option("--closed", type=DAY, required=True)
+@click.option("--outcome", type=LabelledChoice(OUTCOME_LABELS), required=True,
+              help="办理结果（键或中文名，例如 予以公开）。")
+@click.option("--closed", type=DAY, required=True, help="办结日期，YYYY-MM-DD。")
 @pass_cli
 def register_close_application(ctx, record_id, outcome, closed) -> None:
     """办结第 RECORD_ID 号申请。"""
@@ -202,11 +203,11 @@ def register_close_application(ctx, record_id, outcome, closed) -> None:
 
 
 @register_group.command("case")
-@click.argument("kind", type=LabelledChoice(CASE_KIND_LABELS))
-@click.option("--filed", type=DAY, required=True)
-@click.option("--result", type=LabelledChoice(CASE_RESULT_LABELS))
-@click.option("--closed", type=DAY)
-@click.option("--subject", default="")
+@click.argument("kind", type=LabelledChoice(CASE_KIND_LABELS), metavar="KIND")
+@click.option("--filed", type=DAY, required=True, help="立案日期，YYYY-MM-DD。")
+@click.option("--result", type=LabelledChoice(CASE_RESULT_LABELS), help="结果（键或中文名，例如 结果维持）。")
+@click.option("--closed", type=DAY, help="审结日期，YYYY-MM-DD。")
+@click.option("--subject", default="", help="案由。")
 @click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def register_case(ctx, kind, filed, result, closed, subject, account_name) -> None:
@@ -218,8 +219,9 @@ def register_case(ctx, kind, filed, result, closed, subject, account_name) -> No
 
 @register_group.command("close-case")
 @click.argument("record_id", type=int)
-@click.option("--result", type=LabelledChoice(CASE_RESULT_LABELS), required=True)
-@click.option("--closed", type=DAY, required=True)
+@click.option("--result", type=LabelledChoice(CASE_RESULT_LABELS), required=True,
+              help="结果（键或中文名，例如 结果维持）。")
+@click.option("--closed", type=DAY, required=True, help="审结日期，YYYY-MM-DD。")
 @pass_cli
 def register_close_case(ctx, record_id, result, closed) -> None:
     """登记第 RECORD_ID 号案件的结果。"""
@@ -229,7 +231,7 @@ def register_close_case(ctx, record_id, result, closed) -> None:
 
 @register_group.command("opening")
 @click.argument("year", type=int)
-@click.argument("key", type=LabelledChoice(OPENING_LABELS))
+@click.argument("key", type=LabelledChoice(OPENING_LABELS), metavar="KEY")
 @click.argument("value", type=int)
 @click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli

@@ -6,13 +6,15 @@ from pathlib import Path
 import click
 
 from bot.cli.context import CliContext, pass_cli
+from publisher.texts import cli as texts
 from stats.report.render import FORMATS
 
 
 @click.command("report")
 # The 条例 took effect in 2008: no annual report is older; 2100 catches a slipped digit.
 @click.argument("year", type=click.IntRange(2008, 2100))
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="json", show_default=True,
+              help="输出格式。")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="写入的文件（默认: 标准输出）。")
 @click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @click.option("--strict", is_flag=True, help="有勾稽关系不符时以状态 1 退出。")
@@ -37,7 +39,7 @@ def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, accou
         data = render(report, fmt)  # in the session: the XLSX streams the ledger rows from it
     if out is None:
         if fmt in ("docx", "xlsx"):
-            raise click.UsageError("--out FILE is needed for docx and xlsx")
+            raise click.UsageError(texts.OUT_NEEDED)
         click.echo(data.decode("utf-8"), nl=False)
     else:
         out.write_bytes(data)
@@ -55,7 +57,7 @@ def _county_report(ctx: CliContext, year: int, fmt: str, out: Path | None) -> No
     from stats.county.render import render as render_county
 
     if fmt not in COUNTY_FORMATS:
-        raise click.UsageError(f"--county: --format is one of {', '.join(COUNTY_FORMATS)}")
+        raise click.UsageError(texts.COUNTY_FORMATS.format(formats="、".join(COUNTY_FORMATS)))
     runtime = ctx.runtime
     with runtime.session_factory() as session:
         accounts = [ctx.account(session, a.name) for a in runtime.settings.accounts]
@@ -66,7 +68,7 @@ def _county_report(ctx: CliContext, year: int, fmt: str, out: Path | None) -> No
     data = render_county(rollup, fmt)
     if out is None:
         if fmt != "json":
-            raise click.UsageError("--out FILE is needed for docx and xlsx")
+            raise click.UsageError(texts.OUT_NEEDED)
         click.echo(data.decode("utf-8"), nl=False)
     else:
         out.write_bytes(data)

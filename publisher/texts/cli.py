@@ -74,3 +74,6 @@ SANDBOX_RUNNING = ("沙箱微信接口在 {url}/（状态: {url}/sandbox/state�
                    "让 govpost 使用它: GOVPOST_WECHAT_API_BASE={url}/")
 PORT_BUSY = "{host}:{port} 已被占用（govpost 已经在运行？）。换一个端口: --port 8010，或设置 GOVPOST_URL。"
 PORT_UNUSABLE = "无法在 {host}:{port} 上监听: {reason}"
+
+OUT_NEEDED = "docx 和 xlsx 格式要用 --out 文件 指定写到哪里"
+COUNTY_FORMATS = "--county 的 --format 只能是 {formats}"

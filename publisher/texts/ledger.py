@@ -78,5 +78,6 @@ REGISTER_USAGE = "用法：登记 #话题 标题 [@渠道]，例如「登记 #�
 ARTICLE20_ACTIONS = {"issued": "制发", "repealed": "废止", "decided": "处理决定", "charged": "收费"}
 OPENING_NAMES = {"in_force": "现行有效", "carried_in": "上年结转"}
 CHOICE_SHOWN = "{key}（{label}）"
+CHOICE_UNKNOWN = "「{value}」不是可选值。可选: {choices}"
 # Where a ledger row came from (LedgerEntry.source), in the console and the report's XLSX.
 SOURCE_NAMES = {"publish": "公众号发布", "manual": "手工登记", "import": "表格导入", "history": "历史导入"}
