@@ -69,7 +69,7 @@ def _run_gunicorn(app, host: str, port: int) -> None:
             self.load_config_from_module_name_or_filename(str(GUNICORN_CONF))
             self.cfg.set("bind", [f"{host}:{port}"])
             if "sandbox" in app.blueprints:
-                # The sandbox served in-process keeps WeChat's state in memory: with two
+                # The sandbox served in-process keeps WeChat's state in its memory: with two
                 # workers a picture uploaded to one is unknown to the other (40007), a token
                 # issued by one is refused by the other. One worker (its threads still serve
                 # requests side by side) keeps one WeChat.

@@ -45,8 +45,14 @@ def create_blueprint(accounts: list[SandboxAccount], *, token_ttl: int = 7200, p
 
 
 def _keep_in(bp: Blueprint, store: StateFile) -> None:
-    if store.load():
-        resume_timers(store.state)
+    @bp.before_app_request
+    def loaded():
+        # Read at the first request of each process, not when the app is built: gunicorn
+        # builds it in the master and forks, and a worker started later must read what the
+        # earlier one saved; the timers of jobs still in progress are threads, which must
+        # start in the process that serves, never in the master before the fork.
+        if store.open_in_this_process():
+            resume_timers(store.state)
 
     @bp.after_app_request
     def saved(response):

@@ -39,6 +39,19 @@ class StateFile:
         self.path = Path(path)
         self.state = state
         self._write_lock = threading.Lock()
+        self._open_lock = threading.Lock()
+        self._opened_in: int | None = None
+
+    def open_in_this_process(self) -> bool:
+        """Load the file once per process (the first caller does); True for that caller."""
+        if self._opened_in == os.getpid():
+            return False
+        with self._open_lock:
+            if self._opened_in == os.getpid():
+                return False
+            self.load()
+            self._opened_in = os.getpid()
+            return True
 
     def load(self) -> bool:
         """Restore the state from the file, if there is one; False when there was none to read."""
