@@ -48,3 +48,23 @@ def test_sandbox_state_is_json_with_chinese_unescaped(make_sandbox):
     publish_draft(client, "春耕备耕")
     raw = sandbox.control("GET", "sandbox/state").content.decode("utf-8")
     assert "春耕备耕" in raw and "\\u6625" not in raw
+
+
+def test_building_the_app_on_a_saved_job_in_progress_starts_no_thread(make_sandbox, accounts, tmp_path):
+    # gunicorn builds the app in its master and forks the workers: no timer may start there.
+    import threading
+
+    from publisher.sandbox import create_app
+
+    store = tmp_path / "state"
+    before = make_sandbox(state_file=store, publish_delay=30)
+    client = before.client()
+    client.freepublish.submit(publish_draft(client, "防汛演练"))
+    before.live.close()
+    threads = threading.active_count()
+
+    app = create_app(accounts, state_file=store, publish_delay=0)
+
+    assert threading.active_count() == threads
+    assert app.test_client().get("/sandbox/state").get_json()["publish_jobs"][0]["publish_status"] in (0, 1)
+    app.extensions["sandbox"].reset()
