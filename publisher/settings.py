@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from config import CONFIG_DIR
 from publisher.account_secrets import load_secret_file, secret_file_path, with_secrets
 from publisher.config_files import Channel, TopicSeed, load_config_files
-from publisher.core.checks import WordLists
+from publisher.core.checks import AUTHOR_LIMIT, WordLists, wechat_length
 from publisher.db import DatabaseUrlError, database_url
 from publisher.texts import config as config_texts
 
@@ -60,6 +60,11 @@ class AccountSettings:
     account_type: str
     slots: tuple[time, ...]
     message_mode: str = "plain"
+    # The article's author line on WeChat (its `author` field): the township, not the member
+    # who typed it. Defaults to the display name; a post may override it (改作者).
+    author: str = ""
+    # The 「撰稿：…　审核：…　审签：…」 line at the end of every article (三级审查).
+    review_footer: bool = True
 
     @property
     def has_credentials(self) -> bool:
@@ -108,6 +113,9 @@ class Settings:
     # Where this govpost is served (`url`, $GOVPOST_URL): `serve` listens there by default, and
     # `say` and `import-history` (in sandbox mode) talk to it, so one setting moves all three.
     url: str = "http://127.0.0.1:8000"
+    # The quarterly 政务新媒体 inspection (govpost inspect): a citizen's message answered later
+    # than this many days after it came, or not at all by then, counts against the account.
+    inspection_reply_days: int = 5
 
     @property
     def default_account(self) -> AccountSettings:
@@ -167,6 +175,7 @@ def settings_from_mapping(
     drafts, alerts, scheduler = section("drafts"), section("alerts"), section("scheduler")
     console = section("console")
     database = section("database")
+    inspection = section("inspection")
 
     timezone_name = env.get("GOVPOST_TIMEZONE", raw.get("timezone", "Asia/Shanghai"))
     try:
@@ -250,6 +259,7 @@ def settings_from_mapping(
             number(database, "statement_timeout_ms", 0, 0, 3_600_000, "database.statement_timeout_ms")),
         secret_file=secret_file,
         url=url,
+        inspection_reply_days=int(number(inspection, "reply_days", 5, 1, 90, "inspection.reply_days")),
     )
     try:
         database_url(settings.database_url)
@@ -338,9 +348,23 @@ def _account(table: Mapping[str, Any], index: int, problems: list[str]) -> Accou
         problems.append(config_texts.ONE_OF.format(label=f"{label}.account_type", choices="、".join(ACCOUNT_TYPES),
                                                    value=account_type))
 
+    display_name = str(table.get("display_name") or name)
+    author = str(table.get("author") or "")
+    if not author:
+        # WeChat shows the account's own name under every title anyway; a display name too
+        # long for the author field leaves it empty rather than blocking every post.
+        author = display_name if wechat_length(display_name) <= AUTHOR_LIMIT else ""
+    elif wechat_length(author) > AUTHOR_LIMIT:
+        problems.append(config_texts.AUTHOR_TOO_LONG.format(label=label, chinese=AUTHOR_LIMIT // 2,
+                                                            ascii=AUTHOR_LIMIT, value=author))
+    review_footer = table.get("review_footer", True)
+    if not isinstance(review_footer, bool):
+        problems.append(config_texts.NOT_TRUE_OR_FALSE.format(label=f"{label}.review_footer", value=review_footer))
+        review_footer = True
+
     return AccountSettings(
         name=name,
-        display_name=str(table.get("display_name") or name),
+        display_name=display_name,
         appid=appid,
         secret=secret,
         token=token,
@@ -349,6 +373,8 @@ def _account(table: Mapping[str, Any], index: int, problems: list[str]) -> Accou
         account_type=account_type,
         slots=_slots(table.get("slots", ["12:00", "18:00"]), label, problems),
         message_mode=message_mode,
+        author=author,
+        review_footer=review_footer,
     )
 
 

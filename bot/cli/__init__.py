@@ -6,7 +6,7 @@ import sys
 import click
 
 from bot.cli import chinese_click
-from bot.cli import accounts, db, history, ledger, reach, report, say, server, staff
+from bot.cli import accounts, db, history, inspection, ledger, reach, report, say, server, staff
 from bot.cli.context import CliContext
 from bot.cli.failures import GovpostGroup
 from bot.logs import configure_logging
@@ -24,7 +24,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
     ctx.obj = CliContext(config_path)
 
 
-for module in (server, db, staff, accounts, say, ledger, history, report, reach):
+for module in (server, db, staff, accounts, say, ledger, history, report, inspection, reach):
     module.register(cli)
 
 

@@ -48,8 +48,12 @@ def account_list(ctx: CliContext) -> None:
 @click.option("--slots", default="12:00,18:00", show_default=True, help="发布时段，用逗号分隔。")
 @click.option("--account-type", default="subscription", show_default=True, help="subscription（订阅号）或 service（服务号）。")
 @click.option("--message-mode", default=None, help="plain、compatible 或 safe（默认: 有 AES 密钥时用 safe）。")
+@click.option("--author", default=None, help="文章作者（最多 8 个汉字；默认：显示名称）。")
+@click.option("--review-footer/--no-review-footer", default=True, show_default=True,
+              help="文末是否标注「撰稿、审核、审签」。")
 @pass_cli
-def account_add(ctx: CliContext, name, display_name, appid, mode, slots, account_type, message_mode) -> None:
+def account_add(ctx: CliContext, name, display_name, appid, mode, slots, account_type, message_mode, author,
+                review_footer) -> None:
     """把账号添加到数据库。密钥仍放在环境变量或 secret_file 里。"""
     runtime = ctx.runtime
     if ctx.settings.account(name) is not None:
@@ -58,6 +62,9 @@ def account_add(ctx: CliContext, name, display_name, appid, mode, slots, account
              "slots": [s.strip() for s in slots.split(",") if s.strip()], "account_type": account_type}
     if message_mode:
         table["message_mode"] = message_mode
+    if author:
+        table["author"] = author
+    table["review_footer"] = review_footer
     if not runtime.settings.sandbox_mode:
         missing = missing_secrets(name, _environment(), load_secret_file(ctx.settings.secret_file, []))
         if missing:
@@ -75,7 +82,8 @@ def account_add(ctx: CliContext, name, display_name, appid, mode, slots, account
             raise click.ClickException(texts.APPID_TAKEN.format(appid=appid, name=holder))
         row = Account(name=name, display_name=display_name, appid=appid, mode=mode, managed=True,
                       slots=[s.strftime("%H:%M") for s in account.slots], account_type=account.account_type,
-                      message_mode=message_mode, created_at=runtime.clock.now())
+                      message_mode=message_mode, author=author or None, review_footer=review_footer,
+                      created_at=runtime.clock.now())
         session.add(row)
         session.flush()
         seed_topics(session, row, runtime.settings)
@@ -105,6 +113,8 @@ def account_show(ctx: CliContext, name) -> None:
         click.echo(f"slots\t{_slots_text(account)}")
         click.echo(f"account_type\t{account.account_type}")
         click.echo(f"message_mode\t{account.message_mode}")
+        click.echo(f"author\t{account.author}")
+        click.echo(f"review_footer\t{texts.FOOTER_ON if account.review_footer else texts.FOOTER_OFF}")
     click.echo(f"source\t{texts.SOURCE_FILE if in_file else texts.SOURCE_DATABASE}")
     click.echo(f"state\t{state}")
     secret_tables = load_secret_file(ctx.settings.secret_file, [])

@@ -10,6 +10,7 @@ from publisher.lifecycle import status_name
 from publisher.services import browse
 from publisher.services.audit import record
 from publisher.texts import chat as texts
+from publisher.texts import article as article_texts
 from publisher.texts import lifecycle as status_texts
 from stats import reach
 
@@ -26,6 +27,7 @@ def view(ctx: CommandContext, args: str) -> str:
     lines = [
         texts.VIEW_TITLE.format(post_id=view.post_id, title=view.title),
         texts.VIEW_AUTHOR.format(author=view.author or "—"),
+        article_texts.VIEW_BYLINE.format(byline=view.byline) if view.byline else article_texts.VIEW_BYLINE_NONE,
         texts.VIEW_TOPIC.format(topic=view.topic or texts.VIEW_NO_TOPIC),
         texts.VIEW_STATUS.format(status=status_name(view.status)),
     ]
@@ -49,6 +51,8 @@ def view(ctx: CommandContext, args: str) -> str:
             lines.append(texts.VIEW_IMAGE_BLOCK.format(
                 number=number, cover=texts.IMAGE_IS_COVER if block.is_cover else "",
                 pending=texts.VIEW_IMAGE_PENDING if block.pending else ""))
+    if view.footer:
+        lines.append(article_texts.VIEW_FOOTER.format(footer=view.footer))
 
     findings = view.findings
     lines.append(texts.VIEW_FINDINGS + "\n" + describe(findings) if findings else texts.VIEW_NO_FINDINGS)

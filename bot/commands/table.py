@@ -9,7 +9,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from bot.commands import drafting, help, identity, ledger, posts, publishing, review
+from bot.commands import byline, drafting, help, identity, ledger, posts, publishing, review
 from bot.commands.registry import table
 from publisher.runtime import Runtime
 from publisher.services.accounts import AccountContext
@@ -26,6 +26,7 @@ COMMANDS = table(
     drafting.replace_block,
     drafting.delete_block,
     drafting.set_topic,
+    byline.set_byline,
     drafting.list_topics,
     posts.view,
     posts.preview,

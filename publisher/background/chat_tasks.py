@@ -68,7 +68,7 @@ def send_preview(ctx: TaskContext, payload: dict[str, Any]) -> None:
         for pending in article.pending_uploads(ctx.session, post.id):
             article.record(ctx.session, pending, article.upload(gateway, pending))
             ctx.session.flush()
-        media_id = gateway.add_draft([article.draft_article(ctx.session, post)])
+        media_id = gateway.add_draft([article.draft_article(ctx.session, post, ctx.runtime.settings)])
         try:
             gateway.preview(media_id, openid)
         finally:

@@ -28,3 +28,7 @@ class Account(Base):
     account_type: Mapped[str | None] = mapped_column(String(16))
     message_mode: Mapped[str | None] = mapped_column(String(16))
     disabled_at: Mapped[datetime | None]
+    # A managed account's author line and footer switch (AccountSettings.author, .review_footer);
+    # None: the default (the display name; the footer on).
+    author: Mapped[str | None] = mapped_column(String(32))
+    review_footer: Mapped[bool | None]

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -18,7 +19,10 @@ class Post(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
     title: Mapped[str] = mapped_column(String(200))
+    # The staff member's name, for notices and the 撰稿 of the footer; never the article's
+    # author line, which is `byline` or else the account's `author` (publisher/services/byline.py).
     author_name: Mapped[str] = mapped_column(String(32), default="")
+    byline: Mapped[str | None] = mapped_column(String(32))  # set by 改作者
     digest: Mapped[str] = mapped_column(String(400), default="")
     status: Mapped[str] = mapped_column(String(16), index=True)
     priority: Mapped[int] = mapped_column(default=0)
@@ -31,6 +35,9 @@ class Post(Base):
     bundle_position: Mapped[int | None]
     article_url: Mapped[str | None] = mapped_column(String(512))
     failure_reason: Mapped[str | None] = mapped_column(Text)
+    # The 撰稿/审核/审签 names the published article ended with (core.content.ReviewFooter as a
+    # dict), None when it went out without one: the quarterly inspection reads it.
+    published_footer: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     # Optimistic concurrency: two workers (or a worker and a chat command) cannot both

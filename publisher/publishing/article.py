@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from publisher.core.content import Block, render_article
+from publisher.core.content import Block, ReviewFooter, render_article
 from publisher.models import Post, PostBlock, PostImage
+from publisher.services import byline
+from publisher.settings import Settings
 from publisher.wechat import DraftArticle, Gateway
 
 
@@ -68,22 +70,44 @@ def record(session: Session, pending: Upload, uploaded) -> None:
         image.body_url = uploaded
 
 
-def content(session: Session, post_id: int) -> str:
-    """The article's HTML, its pictures at their uploaded URLs."""
+def content(session: Session, post_id: int, footer: ReviewFooter | None = None) -> str:
+    """The article's HTML, its pictures at their uploaded URLs, ending with `footer`."""
     blocks = session.scalars(select(PostBlock).where(PostBlock.post_id == post_id).order_by(PostBlock.position))
     urls = dict(session.execute(
         select(PostImage.id, PostImage.body_url).where(PostImage.post_id == post_id)
     ).all())
-    return render_article([Block(b.kind, b.text, b.image_id) for b in blocks], urls.get)
+    return render_article([Block(b.kind, b.text, b.image_id) for b in blocks], urls.get, footer)
 
 
-def draft_article(session: Session, post: Post) -> DraftArticle:
-    """The article as draft/add takes it, once `pending_uploads` is empty."""
+def draft_article(session: Session, post: Post, settings: Settings) -> DraftArticle:
+    """The article as draft/add takes it, once `pending_uploads` is empty: the account's
+    author line (or the post's own) and the 三级审查 footer (publisher/services/byline.py)."""
+    return _draft_article(session, post, settings)[0]
+
+
+def publish_articles(session: Session, posts: list[Post], settings: Settings) -> list[DraftArticle]:
+    """The bundle's articles for the publish, each post keeping the footer it goes out with
+    (`published_footer`, which the quarterly inspection reads)."""
+    articles = []
+    for post in posts:
+        built, footer = _draft_article(session, post, settings)
+        # A plain UPDATE, not the ORM's: it must not bump the post's version, or a 撤回 read
+        # a moment before would fail on a change nobody made to what it withdraws.
+        session.execute(update(Post).where(Post.id == post.id).values(
+            published_footer=footer.as_dict() if footer is not None else None)
+            .execution_options(synchronize_session=False))
+        articles.append(built)
+    return articles
+
+
+def _draft_article(session: Session, post: Post, settings: Settings) -> tuple[DraftArticle, ReviewFooter | None]:
     first = cover(session, post.id)
+    account = byline.account_settings(session, post, settings)
+    footer = byline.footer(session, post, settings, account)
     return DraftArticle(
         title=post.title,
-        content=content(session, post.id),
+        content=content(session, post.id, footer),
         thumb_media_id=first.thumb_media_id if first is not None else "",
-        author=post.author_name or "",
+        author=byline.article_author(post, account),
         digest=post.digest or "",
-    )
+    ), footer

@@ -210,7 +210,7 @@ def _prepare_and_submit(work: BundleWork, gateway: Gateway) -> str:
     with work.unit() as (session, bundle):
         media_id = bundle.draft_media_id
         if media_id is None:
-            articles = [article.draft_article(session, post) for post in outcome.bundle_posts(session, bundle)]
+            articles = article.publish_articles(session, outcome.bundle_posts(session, bundle), work.runtime.settings)
             # Asked before and never recorded: that answer was lost, or the worker died.
             unrecorded = bundle.draft_requested_at is not None
             bundle.draft_requested_at = work.clock.now()

@@ -3,7 +3,7 @@
 - An account configured in govpost.toml is governed by the file: `govpost account add`
   refuses its name and `govpost account disable` refuses it (edit the file instead).
 - An account added with `govpost account add` lives in its `accounts` row (managed): name,
-  display name, AppID, mode, slots, type and message mode; never its secrets, which come from
+  display name, AppID, mode, slots, type, message mode, author line and footer switch; never its secrets, which come from
   the environment or the secret file (publisher/account_secrets.py). It is in use until
   `govpost account disable`.
 - The file's accounts come first, in the file's order (the first is the default account),
@@ -35,9 +35,11 @@ from publisher.settings import (
 def managed_table(row: Account) -> dict[str, Any]:
     table: dict[str, Any] = {"name": row.name, "display_name": row.display_name, "appid": row.appid,
                              "mode": row.mode}
-    for key in ("slots", "account_type", "message_mode"):
+    for key in ("slots", "account_type", "message_mode", "author"):
         if getattr(row, key):
             table[key] = getattr(row, key)
+    if row.review_footer is not None:
+        table["review_footer"] = row.review_footer
     return table
 
 

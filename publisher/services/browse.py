@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from publisher.core.checks import Finding
 from publisher.lifecycle import Status
 from publisher.models import AuditEntry, Post, Staff, Topic
-from publisher.services import drafting, review
+from publisher.services import byline, drafting, review
 from publisher.settings import Settings
 
 PAGE_SIZE = 20
@@ -91,10 +91,13 @@ class PostView:
     blocks: tuple[BlockView, ...]
     findings: list[Finding]
     history: tuple[HistoryLine, ...]  # the latest `history_lines` entries, oldest first
+    byline: str = ""  # the article's author line on WeChat ("" : none, only the account's name)
+    footer: str | None = None  # the 三级审查 line the article ends with; None: turned off
 
 
 def post_view(session: Session, post: Post, *, settings: Settings, history_lines: int) -> PostView:
     topic = session.get(Topic, post.topic_id) if post.topic_id else None
+    account = byline.account_settings(session, post, settings)
     images = {i.id: i for i in drafting.images_of(session, post.id)}
     blocks = []
     for block in drafting.blocks_of(session, post.id):
@@ -118,6 +121,8 @@ def post_view(session: Session, post: Post, *, settings: Settings, history_lines
         article_url=post.article_url,
         approvers=tuple(session.get(Staff, a.reviewer_id).name for a in review.approvals_of(session, post)),
         blocks=tuple(blocks), findings=drafting.check_post(session, post, settings), history=history,
+        byline=byline.article_author(post, account),
+        footer=footer.text() if (footer := byline.footer(session, post, settings, account)) is not None else None,
     )
 
 

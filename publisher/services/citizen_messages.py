@@ -112,3 +112,24 @@ def _last_heard(session: Session, account_id: int, openids: set[str]) -> dict[st
         .where(InboundMessage.account_id == account_id, InboundMessage.from_openid.in_(openids),
                InboundMessage.msg_type != "event")
         .group_by(InboundMessage.from_openid)).all())
+
+
+@dataclass(frozen=True)
+class AnswerTime:
+    message_id: int
+    received_at: datetime
+    answered_at: datetime | None  # the first reply's time; None: not answered
+
+
+def answer_times(session: Session, account_id: int, since: datetime, until: datetime) -> list[AnswerTime]:
+    """Each citizen's message received in [since, until) with when it was first answered, oldest
+    first: what the 政务新媒体 inspection counts as answered in time or not."""
+    first_reply = (select(AuditEntry.inbound_message_id, func.min(AuditEntry.at).label("at"))
+                   .where(AuditEntry.action == REPLY_ACTION, AuditEntry.inbound_message_id.is_not(None))
+                   .group_by(AuditEntry.inbound_message_id).subquery())
+    rows = session.execute(
+        select(InboundMessage.id, InboundMessage.received_at, first_reply.c.at)
+        .outerjoin(first_reply, first_reply.c.inbound_message_id == InboundMessage.id)
+        .where(_citizen(account_id), InboundMessage.received_at >= since, InboundMessage.received_at < until)
+        .order_by(InboundMessage.received_at, InboundMessage.id)).all()
+    return [AnswerTime(*row) for row in rows]

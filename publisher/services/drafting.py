@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from publisher.core import content
 from publisher.services.audit import Actor, record
+from publisher.services import byline
 from publisher.core.checks import Draft, Finding, ImageState, WordLists, run_checks
 from publisher.core.clock import Clock
 from publisher.errors import Refusal
@@ -317,14 +318,16 @@ def check_post(session: Session, post: Post, settings: Settings) -> list[Finding
     images = {i.id: i for i in images_of(session, post.id)}
     cover = next((i for i in images.values() if i.is_cover), None)
     topic = session.get(Topic, post.topic_id) if post.topic_id else None
+    account = byline.account_settings(session, post, settings)
     html = content.render_article(
         [content.Block(b.kind, b.text, b.image_id) for b in blocks],
         lambda image_id: images[image_id].body_url or "https://mmbiz.qpic.cn/placeholder/" + "0" * 64,
+        byline.footer(session, post, settings, account),
     )
     draft = Draft(
         post_id=post.id,
         title=post.title,
-        author=post.author_name or "",
+        author=byline.article_author(post, account),
         digest=post.digest or "",
         paragraphs=tuple(b.text or "" for b in blocks if b.kind == "text"),
         images=tuple(image_state(images[b.image_id]) for b in blocks if b.kind == "image" and b.image_id in images),

@@ -101,6 +101,7 @@ HISTORY_ACTIONS = {
     "draft.replace_block": "改写一段",
     "draft.delete_block": "删除一段",
     "post.topic": "设置话题",
+    "post.byline": "修改文章作者",
     "post.schedule": "设置发布时间",
     "review.approve": "审核通过",
     "preview.request": "请求预览",

@@ -148,7 +148,6 @@ TRAIL_WHO = "操作人"
 TRAIL_WHAT = "操作"
 TRAIL_DETAIL = "详情"
 POST_COVER = "封面"
-POST_BY = "作者：{author}"
 POST_SCHEDULE = "定时发布"
 POST_SCHEDULE_AT = "发布时间"
 POST_SCHEDULE_SUBMIT = "改到这个时间"
@@ -164,7 +163,7 @@ AUDIT_ACTIONS = {
     "review.approve": "审核通过", "review.submit_blocked": "提交被检查拦下",
     "draft.open": "开始投稿", "draft.paragraph": "添加段落", "draft.image": "添加图片", "draft.close": "完成编辑",
     "draft.replace_block": "修改段落", "draft.delete_block": "删除段落", "draft.idle_close": "长时间未操作，自动完成",
-    "draft.reopen": "重新打开", "post.topic": "设置话题",
+    "draft.reopen": "重新打开", "post.topic": "设置话题", "post.byline": "修改文章作者",
     "ledger.add": "记入台账", "ledger.correct": "更正台账", "ledger.flag_deleted": "台账标为已删除",
 }
 

@@ -171,3 +171,29 @@ def test_secrets_from_a_secret_file_readable_by_its_owner_only(deployment, tmp_p
     assert f"token\t{texts.SECRET_SET.format(source='secret_file')}" in shown and TOKEN not in shown
     monkeypatch.setenv("GOVPOST_SECRET_FILE", str(secrets))
     assert Runtime.build(load_settings(config, env)).settings.account("east").secret == SECRET
+
+
+def test_an_added_account_keeps_its_author_line_and_footer_switch(deployment, database_url, monkeypatch):
+    config, env = deployment
+    env = with_east_secrets(env)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    added = run(EAST + ["--author", "东镇党政办", "--no-review-footer"], env)
+    assert added.exit_code == 0, added.output
+
+    assert (rows(database_url)["east"].author, rows(database_url)["east"].review_footer) == ("东镇党政办", False)
+    merged = Runtime.build(load_settings(config, env)).settings.account("east")
+    assert (merged.author, merged.review_footer) == ("东镇党政办", False)
+    shown = run(["account", "show", "east"], env).output
+    assert "author\t东镇党政办" in shown and f"review_footer\t{texts.FOOTER_OFF}" in shown
+
+
+def test_an_added_account_without_an_author_line_publishes_as_its_display_name(deployment, database_url, monkeypatch):
+    config, env = deployment
+    env = with_east_secrets(env)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert run(EAST, env).exit_code == 0
+
+    merged = Runtime.build(load_settings(config, env)).settings.account("east")
+    assert (merged.author, merged.review_footer) == ("东镇人民政府", True)

@@ -92,3 +92,29 @@ def test_broken_toml_is_refused_with_the_file_named(tmp_path):
     path.write_text("timezone = ", encoding="utf-8")
     with pytest.raises(SettingsError, match="TOML"):
         load_settings(path, environ={})
+
+
+def test_an_accounts_author_line_defaults_to_its_display_name():
+    settings = settings_from_mapping({"accounts": [{"name": "default", "display_name": "优干宁镇人民政府"}]}, {})
+    assert settings.default_account.author == "优干宁镇人民政府"
+    assert settings.default_account.review_footer is True
+
+
+def test_an_accounts_author_line_and_footer_switch_are_read_from_the_file():
+    settings = settings_from_mapping(
+        {"accounts": [{"name": "default", "display_name": "优干宁镇人民政府", "author": "党政办",
+                       "review_footer": False}]}, {})
+    assert (settings.default_account.author, settings.default_account.review_footer) == ("党政办", False)
+
+
+def test_a_display_name_too_long_for_the_author_field_leaves_the_author_line_empty():
+    settings = settings_from_mapping({"accounts": [{"name": "default", "display_name": "优干宁镇人民政府办公室"}]}, {})
+    assert settings.default_account.author == ""
+
+
+def test_an_author_line_too_long_for_wechat_or_a_footer_switch_not_a_flag_is_refused():
+    with pytest.raises(SettingsError) as refused:
+        settings_from_mapping({"accounts": [{"name": "default", "author": "优干宁镇人民政府办公室",
+                                             "review_footer": "yes"}]}, {})
+    assert any(".author:" in p for p in refused.value.problems)
+    assert any(".review_footer:" in p for p in refused.value.problems)

@@ -11,7 +11,7 @@ from bot.console.web import act, db, owned, runtime
 from publisher.core import content
 from publisher.lifecycle import Status
 from publisher.models import Post, PostImage, PublishBundle
-from publisher.services import browse, drafting, review
+from publisher.services import browse, byline, drafting, review
 from publisher.services.console_users import actor_of, linked_staff
 from publisher.texts import console as texts
 from stats import reach
@@ -49,15 +49,18 @@ def post_detail(post_id: int):
     blocks = drafting.blocks_of(session, post.id)
     images = drafting.images_of(session, post.id)
     cover = next((i for i in images if i.is_cover), None)
+    account = byline.account_settings(session, post, rt.settings)
+    # The article as it will go out, its footer included; only the pictures come from here.
     body = content.render_article(
         [content.Block(b.kind, b.text, b.image_id) for b in blocks],
-        lambda image_id: url_for("console.post_image", post_id=post.id, image_id=image_id))
+        lambda image_id: url_for("console.post_image", post_id=post.id, image_id=image_id),
+        byline.footer(session, post, rt.settings, account))
     findings = drafting.check_post(session, post, rt.settings)
     bundle = session.get(PublishBundle, post.bundle_id) if post.bundle_id else None
     approvals = review.approvals_of(session, post)
     names = browse.staff_names(session, g.account.id)
     return render_template(
-        "console/post.html", post=post, body=body, cover=cover, findings=findings, bundle=bundle,
+        "console/post.html", post=post, body=body, article_author=byline.article_author(post, account), cover=cover, findings=findings, bundle=bundle,
         reach=reach.post_reach(session, post),
         approvals=approvals, names=names, trail=browse.trail(session, post),
         reviewers=review.eligible_reviewers(session, post, rt.settings), levels=rt.settings.review_levels,

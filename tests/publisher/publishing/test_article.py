@@ -12,6 +12,7 @@ from publisher.models import PostImage
 from publisher.publishing.runner import run_publishing_pass
 from tests.conftest import BEIJING
 from tests.fakes import FakeWeChat, with_gateway
+from tests.byline_support import FOOTER, reviewed_post, team
 from tests.publishing_support import post_row, queue_post
 
 NOON = datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING)
@@ -57,3 +58,71 @@ def test_the_preview_uploads_the_pictures_as_the_publish_does(runtime, account, 
 
     assert publishing.uploads == previewing.uploads
     assert publishing.added == [previewing.previews[0][0]]
+
+
+# The author line and the 三级审查 footer (issue 11 item 9)
+
+
+def _two_level_runtime(runtime, **account):
+    from dataclasses import replace as _replace
+
+    accounts = tuple(_replace(a, **account) for a in runtime.settings.accounts)
+    return _replace(runtime, settings=_replace(runtime.settings, review_levels=2, accounts=accounts))
+
+
+def test_the_published_article_is_by_the_township_not_the_member_who_wrote_it(runtime, account, clock):
+    fake = FakeWeChat(clock)
+    runtime = with_gateway(_two_level_runtime(runtime), fake)
+    post = reviewed_post(runtime, team(runtime))
+
+    _publish(runtime, post)
+
+    (published,), = fake.added
+    assert published.author == "优干宁镇人民政府"
+
+
+def test_the_account_author_setting_is_the_published_author_line(runtime, account, clock):
+    fake = FakeWeChat(clock)
+    runtime = with_gateway(_two_level_runtime(runtime, author="党政办"), fake)
+    post = reviewed_post(runtime, team(runtime))
+
+    _publish(runtime, post)
+
+    assert fake.added[-1][0].author == "党政办"
+
+
+def test_the_published_article_ends_with_who_wrote_reviewed_and_signed_it(runtime, account, clock):
+    fake = FakeWeChat(clock)
+    runtime = with_gateway(_two_level_runtime(runtime), fake)
+    post = reviewed_post(runtime, team(runtime))
+
+    _publish(runtime, post)
+
+    content = fake.added[-1][0].content
+    assert content.endswith(f'">{FOOTER}</p>')
+    assert post_row(runtime, post).published_footer == {
+        "wrote": "张三", "reviewed": ["李四"], "signed": "王书记", "has_review_level": True, "settled": True}
+
+
+def test_the_wechat_preview_shows_the_same_author_line_and_footer_as_the_published_article(runtime, account, clock):
+    fake = FakeWeChat(clock)
+    runtime = with_gateway(_two_level_runtime(runtime), fake)
+    post = reviewed_post(runtime, team(runtime))
+
+    _preview(runtime, account, post)
+    _publish(runtime, post)
+
+    (previewed, _), = fake.previews
+    assert previewed == fake.added[-1]
+    assert FOOTER in previewed[0].content and previewed[0].author == "优干宁镇人民政府"
+
+
+def test_an_account_with_the_footer_turned_off_publishes_without_it(runtime, account, clock):
+    fake = FakeWeChat(clock)
+    runtime = with_gateway(_two_level_runtime(runtime, review_footer=False), fake)
+    post = reviewed_post(runtime, team(runtime))
+
+    _publish(runtime, post)
+
+    assert "撰稿" not in fake.added[-1][0].content
+    assert post_row(runtime, post).published_footer is None
