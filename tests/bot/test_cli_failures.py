@@ -38,7 +38,7 @@ def _example_value(param: click.Parameter, tmp_path) -> str:
         example = tmp_path / "example.csv"
         example.write_text("日期,渠道,话题,标题\n", encoding="utf-8")
         return str(example)
-    return "2024-01-01" if param.name and "since" in param.name else "x"
+    return {"since_text": "2024-01-01", "quarter": "2025Q1"}.get(param.name, "x")
 
 
 def command_lines(tmp_path):
