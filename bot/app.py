@@ -46,7 +46,7 @@ def _ephemeral_secret() -> str:
 
 def _mount_sandbox(app: Flask, runtime: Runtime) -> None:
     """In sandbox mode the local WeChat stand-in is served by the same process."""
-    from bot.sandbox_accounts import sandbox_accounts
+    from bot.sandbox_accounts import sandbox_accounts, sandbox_state_file
     from publisher.sandbox import create_blueprint
 
     app.register_blueprint(
@@ -55,5 +55,6 @@ def _mount_sandbox(app: Flask, runtime: Runtime) -> None:
             token_ttl=runtime.settings.sandbox_token_ttl,
             publish_delay=runtime.settings.sandbox_publish_delay,
             latency=runtime.settings.sandbox_latency_ms / 1000,
+            state_file=sandbox_state_file(runtime.settings),
         )
     )

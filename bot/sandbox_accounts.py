@@ -1,6 +1,10 @@
 """The sandbox knows the accounts of govpost's configuration, so both work together."""
 from __future__ import annotations
 
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
 from publisher.sandbox import SandboxAccount
 from publisher.settings import Settings
 
@@ -23,3 +27,15 @@ def sandbox_accounts(settings: Settings, own_url: str | None = None) -> list[San
             )
         )
     return accounts
+
+
+def sandbox_state_file(settings: Settings) -> Path | None:
+    """Where the sandbox served with govpost keeps its state: beside a SQLite database file
+    (var/govpost.db → var/govpost.db.sandbox-state), so that the demo's database and its
+    "WeChat" are kept, and thrown away, together. A PostgreSQL or in-memory database has no
+    such place: the sandbox then lives in memory."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    database = Path(url.database)
+    return database.with_name(database.name + ".sandbox-state")

@@ -17,6 +17,8 @@ import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 
+from publisher.texts import config as texts
+
 SECRET_FIELDS = ("secret", "token", "aes_key")
 _ENV_SUFFIX = {"secret": "SECRET", "token": "TOKEN", "aes_key": "AES_KEY"}
 
@@ -34,20 +36,20 @@ def load_secret_file(path: str | None, problems: list[str]) -> dict[str, Mapping
     try:
         mode = stat.S_IMODE(file.stat().st_mode)
     except OSError:
-        problems.append(f"secret_file: {file} does not exist or cannot be read")
+        problems.append(texts.SECRET_FILE_UNREADABLE.format(file=file))
         return {}
     if mode & 0o077:
-        problems.append(f"secret_file: {file} is readable by others (mode {mode:04o}); run chmod 600 {file}")
+        problems.append(texts.SECRET_FILE_OPEN.format(file=file, mode=mode))
         return {}
     try:
         raw = tomllib.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         # The message of a TOML error quotes no value, only the place.
-        problems.append(f"secret_file: {file} is not valid TOML ({type(exc).__name__})")
+        problems.append(texts.SECRET_FILE_NOT_TOML.format(file=file, error=type(exc).__name__))
         return {}
     tables = raw.get("accounts", {})
     if not isinstance(tables, Mapping) or not all(isinstance(t, Mapping) for t in tables.values()):
-        problems.append(f"secret_file: {file} needs one [accounts.NAME] table per account")
+        problems.append(texts.SECRET_FILE_SHAPE.format(file=file))
         return {}
     return dict(tables)
 

@@ -24,6 +24,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from publisher.texts import config as texts
+
 BUSY_TIMEOUT_SECONDS = 30
 
 
@@ -39,16 +41,12 @@ def database_url(url: str | URL) -> URL:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise DatabaseUrlError(
-            "database_url: not a database URL (e.g. sqlite:///var/govpost.db or postgresql://user@host/db)"
-        ) from None
+        raise DatabaseUrlError(texts.DATABASE_URL_UNPARSABLE) from None
     if parsed.drivername in _POSTGRES_DRIVERS:
         return parsed.set(drivername="postgresql+psycopg")
     if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
         return parsed
-    raise DatabaseUrlError(
-        f"database_url: {parsed.drivername!r} is not supported; use sqlite:/// or postgresql://"
-    )
+    raise DatabaseUrlError(texts.DATABASE_URL_UNSUPPORTED.format(driver=parsed.drivername))
 
 
 def make_engine(url: str | URL, *, pool_size: int | None = None, statement_timeout_ms: int | None = None,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from config import CONFIG_DIR
@@ -22,6 +23,7 @@ from publisher.account_secrets import load_secret_file, secret_file_path, with_s
 from publisher.config_files import Channel, TopicSeed, load_config_files
 from publisher.core.checks import AUTHOR_LIMIT, WordLists, wechat_length
 from publisher.db import DatabaseUrlError, database_url
+from publisher.texts import config as config_texts
 
 DEFAULT_CONFIG_PATH = CONFIG_DIR / "govpost.toml"
 EXAMPLE_CONFIG_PATH = CONFIG_DIR / "govpost.example.toml"
@@ -110,6 +112,9 @@ class Settings:
     database_statement_timeout_ms: int = 0
     # Accounts' secrets by account name (publisher/account_secrets.py); its path, never its content.
     secret_file: str | None = None
+    # Where this govpost is served (`url`, $GOVPOST_URL): `serve` listens there by default, and
+    # `say` and `import-history` (in sandbox mode) talk to it, so one setting moves all three.
+    url: str = "http://127.0.0.1:8000"
     # The quarterly 政务新媒体 inspection (govpost inspect): a citizen's message answered later
     # than this many days after it came, or not at all by then, counts against the account.
     inspection_reply_days: int = 5
@@ -145,12 +150,12 @@ def load_settings(
     config_path = Path(path or env.get("GOVPOST_CONFIG") or DEFAULT_CONFIG_PATH)
     if not config_path.exists():
         if path or env.get("GOVPOST_CONFIG"):
-            raise SettingsError([f"配置文件不存在: {config_path}"])
+            raise SettingsError([config_texts.CONFIG_FILE_MISSING.format(path=config_path)])
         config_path = EXAMPLE_CONFIG_PATH
     try:
         raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError([f"{config_path}: TOML 格式错误: {exc}"]) from None
+        raise SettingsError([config_texts.CONFIG_FILE_NOT_TOML.format(path=config_path, error=exc)]) from None
     return settings_from_mapping(raw, env, config_dir)
 
 
@@ -164,7 +169,7 @@ def settings_from_mapping(
     def section(name: str) -> Mapping[str, Any]:
         value = raw.get(name, {})
         if not isinstance(value, Mapping):
-            problems.append(f"[{name}] must be a table")
+            problems.append(config_texts.SECTION_NOT_TABLE.format(name=name))
             return {}
         return value
 
@@ -178,7 +183,7 @@ def settings_from_mapping(
     try:
         timezone = ZoneInfo(str(timezone_name))
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"timezone: unknown time zone {timezone_name!r} (e.g. 'Asia/Shanghai')")
+        problems.append(config_texts.UNKNOWN_TIMEZONE.format(name=timezone_name))
         timezone = ZoneInfo("Asia/Shanghai")
 
     secret_file = secret_file_path(raw, env)
@@ -192,28 +197,28 @@ def settings_from_mapping(
         # anyone can compute; only the sandbox fills one in for an account that has none.
         for index, account in enumerate(accounts):
             if not account.token:
-                problems.append(
-                    f"accounts[{index}] ({account.name or 'unnamed'}).token: every account needs its server "
-                    "Token once any account has real WeChat credentials"
-                )
+                problems.append(config_texts.TOKEN_NEEDED_EVERYWHERE.format(label=_label(index, account.name)))
 
     api_base = env.get("GOVPOST_WECHAT_API_BASE", raw.get("wechat_api_base") or "")
     if api_base and not re.match(r"^https?://", api_base):
-        problems.append(f"wechat_api_base: must start with http:// or https:// (got {api_base!r})")
+        problems.append(config_texts.API_BASE_NOT_HTTP.format(value=api_base))
     if api_base and not api_base.endswith("/"):
         api_base += "/"
+    url = (env.get("GOVPOST_URL") or raw.get("url") or Settings.url).rstrip("/")
+    if not _is_http_url(url):
+        problems.append(config_texts.URL_NOT_HTTP.format(url=url))
 
     def number(table: Mapping[str, Any], key: str, default: Any, low: float, high: float, label: str):
         value = table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            problems.append(f"{label}: must be a number from {low} to {high} (got {value!r})")
+            problems.append(config_texts.NOT_A_NUMBER_IN_RANGE.format(label=label, low=low, high=high, value=value))
             return default
         return value
 
     def flag(table: Mapping[str, Any], key: str, default: bool, label: str) -> bool:
         value = table.get(key, default)
         if not isinstance(value, bool):
-            problems.append(f"{label}: must be true or false (got {value!r})")
+            problems.append(config_texts.NOT_TRUE_OR_FALSE.format(label=label, value=value))
             return default
         return value
 
@@ -260,6 +265,7 @@ def settings_from_mapping(
         database_statement_timeout_ms=int(
             number(database, "statement_timeout_ms", 0, 0, 3_600_000, "database.statement_timeout_ms")),
         secret_file=secret_file,
+        url=url,
         inspection_reply_days=int(number(inspection, "reply_days", 5, 1, 90, "inspection.reply_days")),
     )
     try:
@@ -267,16 +273,25 @@ def settings_from_mapping(
     except DatabaseUrlError as exc:
         problems.append(str(exc))
     if settings.stale_days_urgent < settings.stale_days_warn:
-        problems.append("alerts.stale_days_urgent: must not be smaller than alerts.stale_days_warn")
+        problems.append(config_texts.URGENT_BEFORE_WARN)
     if problems:
         raise SettingsError(problems)
     return settings
 
 
+def _is_http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        parts.port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def _accounts(tables: Any, env: Mapping[str, str], problems: list[str],
               secret_tables: Mapping[str, Mapping[str, Any]] | None = None) -> list[AccountSettings]:
     if not isinstance(tables, list) or not tables:
-        problems.append("accounts: at least one [[accounts]] table is needed")
+        problems.append(config_texts.NO_ACCOUNTS)
         return []
     accounts: list[AccountSettings] = []
     for index, table in enumerate(tables):
@@ -298,45 +313,47 @@ def _accounts(tables: Any, env: Mapping[str, str], problems: list[str],
         accounts.append(_account(merged, index, problems))
     names = [a.name for a in accounts]
     for name in {n for n in names if names.count(n) > 1}:
-        problems.append(f"accounts: the name {name!r} is used twice")
+        problems.append(config_texts.ACCOUNT_NAME_TWICE.format(name=name))
     return accounts
+
+
+def _label(index: int, name: str) -> str:
+    return config_texts.ACCOUNT_LABEL.format(index=index, name=name or config_texts.UNNAMED)
 
 
 def _account(table: Mapping[str, Any], index: int, problems: list[str]) -> AccountSettings:
     name = str(table.get("name", "default" if index == 0 else ""))
-    label = f"accounts[{index}] ({name or 'unnamed'})"
+    label = _label(index, name)
     if not _ACCOUNT_NAME.match(name):
-        problems.append(f"{label}.name: use 1-32 lowercase letters, digits, '-' or '_' (got {name!r})")
+        problems.append(config_texts.ACCOUNT_NAME_FORM.format(label=label, name=name))
 
     appid, secret = str(table.get("appid") or ""), str(table.get("secret") or "")
     token, aes_key = str(table.get("token") or ""), str(table.get("aes_key") or "")
     if bool(appid) != bool(secret):
-        problems.append(f"{label}: appid and secret must be given together")
+        problems.append(config_texts.APPID_WITHOUT_SECRET.format(label=label))
     if appid and not re.match(r"^wx[0-9a-f]{16}$", appid):
-        problems.append(f"{label}.appid: an AppID looks like 'wx' and 16 hex digits")
+        problems.append(config_texts.APPID_FORM.format(label=label))
     if appid and not token:
-        problems.append(f"{label}.token: the server Token is required with real credentials")
+        problems.append(config_texts.TOKEN_REQUIRED.format(label=label))
     if token and not _WECHAT_TOKEN.match(token):
-        problems.append(f"{label}.token: 3 to 32 letters or digits (got {len(token)} characters)")
+        problems.append(config_texts.TOKEN_FORM.format(label=label, length=len(token)))
     if aes_key and not _AES_KEY.match(aes_key):
-        problems.append(
-            f"{label}.aes_key: EncodingAESKey must be 43 letters or digits (got {len(aes_key)} characters)"
-        )
+        problems.append(config_texts.AES_KEY_FORM.format(label=label, length=len(aes_key)))
 
     message_mode = str(table.get("message_mode") or ("safe" if aes_key else "plain"))
     if message_mode not in MESSAGE_MODES:
-        problems.append(
-            f"{label}.message_mode: must be one of {', '.join(MESSAGE_MODES)} (got {message_mode!r})"
-        )
+        problems.append(config_texts.ONE_OF.format(label=f"{label}.message_mode", choices="、".join(MESSAGE_MODES),
+                                                   value=message_mode))
     elif message_mode != "plain" and not aes_key:
-        problems.append(f"{label}.message_mode: {message_mode} mode needs the account's aes_key (EncodingAESKey)")
+        problems.append(config_texts.MODE_NEEDS_AES_KEY.format(label=label, mode=message_mode))
 
     mode = str(table.get("mode", "freepublish"))
     if mode not in MODES:
-        problems.append(f"{label}.mode: must be one of {', '.join(MODES)} (got {mode!r})")
+        problems.append(config_texts.ONE_OF.format(label=f"{label}.mode", choices="、".join(MODES), value=mode))
     account_type = str(table.get("account_type", "subscription"))
     if account_type not in ACCOUNT_TYPES:
-        problems.append(f"{label}.account_type: must be one of {', '.join(ACCOUNT_TYPES)} (got {account_type!r})")
+        problems.append(config_texts.ONE_OF.format(label=f"{label}.account_type", choices="、".join(ACCOUNT_TYPES),
+                                                   value=account_type))
 
     display_name = str(table.get("display_name") or name)
     author = str(table.get("author") or "")
@@ -345,11 +362,11 @@ def _account(table: Mapping[str, Any], index: int, problems: list[str]) -> Accou
         # long for the author field leaves it empty rather than blocking every post.
         author = display_name if wechat_length(display_name) <= AUTHOR_LIMIT else ""
     elif wechat_length(author) > AUTHOR_LIMIT:
-        problems.append(f"{label}.author: WeChat takes at most {AUTHOR_LIMIT // 2} Chinese characters "
-                        f"({AUTHOR_LIMIT} letters or digits) (got {author!r})")
+        problems.append(config_texts.AUTHOR_TOO_LONG.format(label=label, chinese=AUTHOR_LIMIT // 2,
+                                                            ascii=AUTHOR_LIMIT, value=author))
     review_footer = table.get("review_footer", True)
     if not isinstance(review_footer, bool):
-        problems.append(f"{label}.review_footer: must be true or false (got {review_footer!r})")
+        problems.append(config_texts.NOT_TRUE_OR_FALSE.format(label=f"{label}.review_footer", value=review_footer))
         review_footer = True
 
     return AccountSettings(
@@ -371,18 +388,18 @@ def _account(table: Mapping[str, Any], index: int, problems: list[str]) -> Accou
 def _time_of_day(value: Any, label: str, problems: list[str]) -> time | None:
     match = _SLOT.match(str(value))
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        problems.append(f"{label}: {value!r} is not a time of day (HH:MM, 00:00 to 23:59)")
+        problems.append(config_texts.NOT_A_TIME_OF_DAY.format(label=label, value=value))
         return None
     return time(int(match[1]), int(match[2]))
 
 
 def _slots(values: Any, label: str, problems: list[str]) -> tuple[time, ...]:
     if not isinstance(values, list) or not values:
-        problems.append(f"{label}.slots: a list of times like [\"12:00\", \"18:00\"]")
+        problems.append(config_texts.SLOTS_NOT_A_LIST.format(label=label))
         return ()
     slots = [s for v in values if (s := _time_of_day(v, f"{label}.slots", problems)) is not None]
     if len(set(slots)) != len(slots):
-        problems.append(f"{label}.slots: a slot is listed twice")
+        problems.append(config_texts.SLOT_TWICE.format(label=label))
     return tuple(sorted(set(slots)))
 
 

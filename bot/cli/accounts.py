@@ -14,7 +14,7 @@ from publisher.texts import accounts as texts
 
 @click.group("account")
 def account_group() -> None:
-    """Official accounts: [[accounts]] in govpost.toml, or added here (kept in the database)."""
+    """公众号账号: govpost.toml 里的 [[accounts]]，或在这里添加（保存在数据库里）。"""
 
 
 def _slots_text(account) -> str:
@@ -24,14 +24,14 @@ def _slots_text(account) -> str:
 @account_group.command("list")
 @pass_cli
 def account_list(ctx: CliContext) -> None:
-    """The accounts, where each is configured, its mode and slots."""
+    """列出账号: 在哪里配置、发布方式和发布时段。"""
     runtime = ctx.runtime
     configured = {a.name for a in ctx.settings.accounts}
     with transaction(runtime.session_factory) as session:
         rows = {a.name: a for a in session.scalars(select(Account))}
     for account in runtime.settings.accounts:
         source = texts.SOURCE_FILE if account.name in configured else texts.SOURCE_DATABASE
-        state = "" if account.name in rows else "  (not in the database: run `govpost db upgrade`)"
+        state = "" if account.name in rows else texts.STATE_NOT_IN_DATABASE
         click.echo(f"{account.name}\t{account.display_name}\t{account.appid}\t{account.mode}\t"
                    f"{_slots_text(account)}\t{source}{state}")
     for row in rows.values():
@@ -42,19 +42,19 @@ def account_list(ctx: CliContext) -> None:
 
 @account_group.command("add")
 @click.argument("name")
-@click.option("--display-name", required=True, help="The account's name as readers see it.")
-@click.option("--appid", required=True, help="AppID (wx and 16 hex digits).")
-@click.option("--mode", default="freepublish", show_default=True, help="freepublish or mass.")
-@click.option("--slots", default="12:00,18:00", show_default=True, help="Publishing times, comma-separated.")
-@click.option("--account-type", default="subscription", show_default=True, help="subscription or service.")
-@click.option("--message-mode", default=None, help="plain, compatible or safe (default: safe with an AES key).")
+@click.option("--display-name", required=True, help="读者看到的公众号名称。")
+@click.option("--appid", required=True, help="AppID（wx 加 16 位十六进制数字）。")
+@click.option("--mode", default="freepublish", show_default=True, help="freepublish（发布）或 mass（群发）。")
+@click.option("--slots", default="12:00,18:00", show_default=True, help="发布时段，用逗号分隔。")
+@click.option("--account-type", default="subscription", show_default=True, help="subscription（订阅号）或 service（服务号）。")
+@click.option("--message-mode", default=None, help="plain、compatible 或 safe（默认: 有 AES 密钥时用 safe）。")
 @click.option("--author", default=None, help="文章作者（最多 8 个汉字；默认：显示名称）。")
 @click.option("--review-footer/--no-review-footer", default=True, show_default=True,
               help="文末是否标注「撰稿、审核、审签」。")
 @pass_cli
 def account_add(ctx: CliContext, name, display_name, appid, mode, slots, account_type, message_mode, author,
                 review_footer) -> None:
-    """Add an account to the database. Its secrets stay in the environment or the secret_file."""
+    """把账号添加到数据库。密钥仍放在环境变量或 secret_file 里。"""
     runtime = ctx.runtime
     if ctx.settings.account(name) is not None:
         raise click.ClickException(texts.IN_CONFIG_FILE.format(name=name))
@@ -94,7 +94,7 @@ def account_add(ctx: CliContext, name, display_name, appid, mode, slots, account
 @click.argument("name")
 @pass_cli
 def account_show(ctx: CliContext, name) -> None:
-    """One account: its settings and where each secret comes from (never the secret)."""
+    """显示一个账号: 它的设置和每个密钥的来源（不显示密钥本身）。"""
     runtime = ctx.runtime
     with transaction(runtime.session_factory) as session:
         row = session.scalar(select(Account).where(Account.name == name))
@@ -136,7 +136,7 @@ def _environment() -> dict[str, str]:
 @click.argument("name")
 @pass_cli
 def account_disable(ctx: CliContext, name) -> None:
-    """Stop using an account added with `account add` (its posts and ledger stay)."""
+    """停用用 `account add` 添加的账号（稿件和台账保留）。"""
     runtime = ctx.runtime
     if ctx.settings.account(name) is not None:
         raise click.ClickException(texts.IN_CONFIG_FILE.format(name=name))

@@ -8,6 +8,7 @@ from functools import cached_property
 
 import click
 
+from bot.logs import log_in_timezone
 from publisher.migrate import is_current
 from publisher.runtime import Runtime
 from publisher.services.accounts import AccountContext, account_context
@@ -22,9 +23,11 @@ class CliContext:
     @cached_property
     def settings(self) -> Settings:
         try:
-            return load_settings(self.config_path)
+            settings = load_settings(self.config_path)
         except SettingsError as exc:
             _refuse(exc)
+        log_in_timezone(settings.timezone.key)
+        return settings
 
     @cached_property
     def runtime(self) -> Runtime:
@@ -60,8 +63,17 @@ class CliContext:
         runtime = self.runtime
         with runtime.session_factory() as session:
             account = self.account(session, name)
-        store = token_store_for(runtime.settings, runtime.session_factory, runtime.clock)
-        return account, make_gateway(runtime.settings, account.settings, store)
+        settings = wechat_settings(runtime.settings)
+        store = token_store_for(settings, runtime.session_factory, runtime.clock)
+        return account, make_gateway(settings, account.settings, store)
+
+
+def wechat_settings(settings: Settings) -> Settings:
+    """In sandbox mode the WeChat API is the sandbox that `govpost serve` serves at `url`
+    (GOVPOST_URL), unless wechat_api_base points elsewhere."""
+    if settings.sandbox_mode and not settings.wechat_api_base:
+        return settings.with_overrides(wechat_api_base=settings.url + "/")
+    return settings
 
 
 @contextmanager

@@ -4,23 +4,24 @@ from bot.cli.context import CliContext, pass_cli
 from publisher.db import transaction
 from publisher.migrate import upgrade
 from publisher.services.accounts import sync_accounts
+from publisher.texts import cli as texts
 
 
 @click.group("db")
 def db_group() -> None:
-    """The database schema."""
+    """数据库结构。"""
 
 
 @db_group.command("upgrade")
 @pass_cli
 def db_upgrade(ctx: CliContext) -> None:
-    """Create or migrate the database to the newest schema, and sync accounts and topics."""
+    """建立数据库或升级到最新结构，并同步账号和话题。"""
     runtime = ctx.unchecked_runtime
     upgrade(runtime.engine)
     with transaction(runtime.session_factory) as session:
         accounts = sync_accounts(session, runtime.settings, runtime.clock)
     url = runtime.engine.url.render_as_string(hide_password=True)
-    click.echo(f"database {url} is up to date ({len(accounts)} account(s))")
+    click.echo(texts.DB_UPGRADED.format(url=url, count=len(accounts)))
 
 
 def register(cli: click.Group) -> None:

@@ -14,7 +14,8 @@ FORMATS = ("json", "xlsx")  # stats.county.render_inspection.FORMATS, kept here 
 @click.option("--quarter", required=True, help="季度，例如 2025Q1。")
 @click.option("--county", is_flag=True, help="检查全县每个账号（不写 --account 时即如此）。")
 @click.option("--account", "account_name", help="只检查这一个账号。")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
+              help="输出格式。")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="写入的文件（默认：标准输出）。")
 @pass_cli
 def inspect_command(ctx: CliContext, quarter: str, county: bool, account_name: str | None, fmt: str,

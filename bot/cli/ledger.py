@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from bot.cli.choices import LabelledChoice
 from bot.cli.context import CliContext, pass_cli
 from publisher.services.audit import CLI
 from publisher.db import transaction
@@ -16,7 +17,8 @@ from publisher.services.ledger import (add_entry, correct_entry, flag_deleted, r
                                       resolve_topic)
 from publisher.models import AppealCase, DisclosureApplication, LedgerEntry
 from publisher.services.registers import (
-    ACTIONS_BY_KIND, APPLICANT_TYPES, CASE_KINDS, CASE_RESULTS, OPENING_KEYS, OUTCOMES,
+    ACTION_LABELS, APPLICANT_LABELS, CASE_KIND_LABELS, CASE_RESULT_LABELS, KIND_LABELS,
+    OPENING_LABELS, OUTCOME_LABELS,
     add_application, add_article20, add_case, close_application, close_case, register_lines, set_opening,
 )
 from publisher.texts import ledger as texts
@@ -26,22 +28,22 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 @click.group("ledger")
 def ledger_group() -> None:
-    """The disclosure ledger (公开台账): add, import, delete, correct."""
+    """政务公开台账: 添加、导入、删除、更正。"""
 
 
 @ledger_group.command("add")
-@click.option("--day", type=DAY, required=True, help="北京时间 day, YYYY-MM-DD.")
+@click.option("--day", type=DAY, required=True, help="日期（北京时间），YYYY-MM-DD。")
 @click.option("--time", "at_time", type=click.DateTime(formats=["%H:%M"]), default="00:00", show_default=True,
-              help="北京时间 HH:MM, e.g. 9:30.")
-@click.option("--channel", required=True, help="三务公开栏, 广播, 会议, 政府网站, 微信公众号 …")
-@click.option("--topic", required=True)
-@click.option("--title", required=True)
-@click.option("--url")
-@click.option("--account", "account_name")
+              help="时间（北京时间）HH:MM，例如 9:30。")
+@click.option("--channel", required=True, help="公开渠道: 三务公开栏、广播、会议、政府网站、微信公众号……")
+@click.option("--topic", required=True, help="话题。")
+@click.option("--title", required=True, help="标题。")
+@click.option("--url", help="链接。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def ledger_add(ctx: CliContext, day: datetime, at_time: datetime, channel: str, topic: str, title: str,
                url: str | None, account_name: str | None) -> None:
-    """Add one row (an item disclosed outside govpost)."""
+    """添加一行（在 govpost 之外公开的信息）。"""
     runtime = ctx.runtime
     tz = runtime.settings.timezone
     try:
@@ -61,10 +63,10 @@ def ledger_add(ctx: CliContext, day: datetime, at_time: datetime, channel: str, 
 
 @ledger_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--account", "account_name")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def ledger_import(ctx: CliContext, file: Path, account_name: str | None) -> None:
-    """Import FILE (.csv or .xlsx with 日期, 渠道, 话题, 标题, 链接); all rows or none."""
+    """导入 FILE（.csv 或 .xlsx，列为 日期、渠道、话题、标题、链接）；要么全部导入，要么一行不导。"""
     from publisher.services.ledger_import import import_file  # openpyxl: only for this command
 
     runtime = ctx.runtime
@@ -85,7 +87,7 @@ def ledger_import(ctx: CliContext, file: Path, account_name: str | None) -> None
 @click.argument("entry_id", type=int)
 @pass_cli
 def ledger_delete(ctx: CliContext, entry_id: int) -> None:
-    """Flag row ENTRY_ID as deleted (it stays in the ledger, not counted)."""
+    """把第 ENTRY_ID 行标为已删除（仍留在台账里，不再计数）。"""
     runtime = ctx.runtime
     with transaction(runtime.session_factory) as session:
         entry = _entry(session, entry_id)
@@ -95,14 +97,14 @@ def ledger_delete(ctx: CliContext, entry_id: int) -> None:
 
 @ledger_group.command("correct")
 @click.argument("entry_id", type=int)
-@click.option("--topic")
-@click.option("--title")
-@click.option("--channel")
-@click.option("--url")
+@click.option("--topic", help="新的话题。")
+@click.option("--title", help="新的标题。")
+@click.option("--channel", help="新的公开渠道。")
+@click.option("--url", help="新的链接。")
 @pass_cli
 def ledger_correct(ctx: CliContext, entry_id: int, topic: str | None, title: str | None, channel: str | None,
                    url: str | None) -> None:
-    """Correct row ENTRY_ID (audited); --topic also confirms a guessed topic."""
+    """更正第 ENTRY_ID 行（记入审计）；--topic 也用来确认猜测的话题。"""
     runtime = ctx.runtime
     try:
         with transaction(runtime.session_factory) as session:
@@ -120,12 +122,12 @@ def ledger_correct(ctx: CliContext, entry_id: int, topic: str | None, title: str
 
 
 @ledger_group.command("list")
-@click.option("--year", type=int, help="Report year (北京时间); default: all.")
-@click.option("--guessed", is_flag=True, help="Only rows whose topic was guessed and is not yet confirmed.")
-@click.option("--account", "account_name")
+@click.option("--year", type=int, help="年度（北京时间）；默认: 全部。")
+@click.option("--guessed", is_flag=True, help="只列出话题是猜测的、还没确认的行。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def ledger_list(ctx: CliContext, year: int | None, guessed: bool, account_name: str | None) -> None:
-    """Rows as: id, day, channel, topic (? when guessed), title, and 已删除 when flagged."""
+    """逐行列出: 编号、日期、渠道、话题（猜测的带 ?）、标题，已删除的注明。"""
     runtime = ctx.runtime
     with runtime.session_factory() as session:
         account = ctx.account(session, account_name)
@@ -152,20 +154,20 @@ def _entry(session, entry_id: int) -> LedgerEntry:
 
 @click.group("register")
 def register_group() -> None:
-    """Registers of the report's tables 二 (第二十条), 三 (applications) and 四 (复议/诉讼)."""
+    """年度报告表二（第二十条）、表三（依申请公开）和表四（复议、诉讼）的登记簿。"""
 
 
 @register_group.command("article20")
-@click.argument("kind", type=click.Choice(list(ACTIONS_BY_KIND)))
-@click.argument("action", type=click.Choice(sorted({a for v in ACTIONS_BY_KIND.values() for a in v})))
-@click.option("--day", type=DAY, required=True)
-@click.option("--quantity", type=int, default=1, show_default=True)
-@click.option("--amount", help="行政事业性收费 in 万元, e.g. 1.25")
-@click.option("--title", default="")
-@click.option("--account", "account_name")
+@click.argument("kind", type=LabelledChoice(KIND_LABELS), metavar="KIND")
+@click.argument("action", type=LabelledChoice(ACTION_LABELS), metavar="ACTION")
+@click.option("--day", type=DAY, required=True, help="日期（北京时间），YYYY-MM-DD。")
+@click.option("--quantity", type=int, default=1, show_default=True, help="件数。")
+@click.option("--amount", help="行政事业性收费金额（万元），例如 1.25。")
+@click.option("--title", default="", help="名称（例如文件名）。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def register_article20(ctx, kind, action, day, quantity, amount, title, account_name) -> None:
-    """A 第二十条 item: e.g. `normative issued`, `penalty decided --quantity 3`, `fee charged --amount 1.2`."""
+    """登记一项第二十条事项，例如 `行政规范性文件 制发`、`行政处罚 处理决定 --quantity 3`、`行政事业性收费 收费 --amount 1.2`。"""
     try:
         amount_wan = Decimal(amount) if amount is not None else None
     except InvalidOperation:
@@ -176,15 +178,15 @@ def register_article20(ctx, kind, action, day, quantity, amount, title, account_
 
 
 @register_group.command("application")
-@click.argument("applicant", type=click.Choice(APPLICANT_TYPES))
-@click.option("--received", type=DAY, required=True)
-@click.option("--outcome", type=click.Choice(OUTCOMES))
-@click.option("--closed", type=DAY)
-@click.option("--subject", default="")
-@click.option("--account", "account_name")
+@click.argument("applicant", type=LabelledChoice(APPLICANT_LABELS), metavar="APPLICANT")
+@click.option("--received", type=DAY, required=True, help="收到申请的日期，YYYY-MM-DD。")
+@click.option("--outcome", type=LabelledChoice(OUTCOME_LABELS), help="办理结果（键或中文名，例如 予以公开）。")
+@click.option("--closed", type=DAY, help="办结日期，YYYY-MM-DD。")
+@click.option("--subject", default="", help="申请的内容。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def register_application(ctx, applicant, received, outcome, closed, subject, account_name) -> None:
-    """A disclosure application; --outcome and --closed when it is concluded."""
+    """登记一件政府信息公开申请；办结时加 --outcome 和 --closed。"""
     _register(ctx, account_name, lambda s, a, rt: add_application(
         s, account_id=a.id, applicant_type=applicant, received_on=received.date(), subject=subject,
         outcome=outcome, closed_on=closed.date() if closed else None, actor=CLI, clock=rt.clock))
@@ -192,25 +194,26 @@ def register_application(ctx, applicant, received, outcome, closed, subject, acc
 
 @register_group.command("close-application")
 @click.argument("record_id", type=int)
-@click.option("--outcome", type=click.Choice(OUTCOMES), required=True)
-@click.option("--closed", type=DAY, required=True)
+@click.option("--outcome", type=LabelledChoice(OUTCOME_LABELS), required=True,
+              help="办理结果（键或中文名，例如 予以公开）。")
+@click.option("--closed", type=DAY, required=True, help="办结日期，YYYY-MM-DD。")
 @pass_cli
 def register_close_application(ctx, record_id, outcome, closed) -> None:
-    """Conclude application RECORD_ID."""
+    """办结第 RECORD_ID 号申请。"""
     _close(ctx, DisclosureApplication, record_id, lambda s, row, rt: close_application(
         s, row, outcome=outcome, closed_on=closed.date(), actor=CLI, clock=rt.clock))
 
 
 @register_group.command("case")
-@click.argument("kind", type=click.Choice(CASE_KINDS))
-@click.option("--filed", type=DAY, required=True)
-@click.option("--result", type=click.Choice(CASE_RESULTS))
-@click.option("--closed", type=DAY)
-@click.option("--subject", default="")
-@click.option("--account", "account_name")
+@click.argument("kind", type=LabelledChoice(CASE_KIND_LABELS), metavar="KIND")
+@click.option("--filed", type=DAY, required=True, help="立案日期，YYYY-MM-DD。")
+@click.option("--result", type=LabelledChoice(CASE_RESULT_LABELS), help="结果（键或中文名，例如 结果维持）。")
+@click.option("--closed", type=DAY, help="审结日期，YYYY-MM-DD。")
+@click.option("--subject", default="", help="案由。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def register_case(ctx, kind, filed, result, closed, subject, account_name) -> None:
-    """A 行政复议 or 行政诉讼 case; --result and --closed when decided."""
+    """登记一件行政复议或行政诉讼案件；审结时加 --result 和 --closed。"""
     _register(ctx, account_name, lambda s, a, rt: add_case(
         s, account_id=a.id, kind=kind, filed_on=filed.date(), subject=subject, result=result,
         closed_on=closed.date() if closed else None, actor=CLI, clock=rt.clock))
@@ -218,23 +221,24 @@ def register_case(ctx, kind, filed, result, closed, subject, account_name) -> No
 
 @register_group.command("close-case")
 @click.argument("record_id", type=int)
-@click.option("--result", type=click.Choice(CASE_RESULTS), required=True)
-@click.option("--closed", type=DAY, required=True)
+@click.option("--result", type=LabelledChoice(CASE_RESULT_LABELS), required=True,
+              help="结果（键或中文名，例如 结果维持）。")
+@click.option("--closed", type=DAY, required=True, help="审结日期，YYYY-MM-DD。")
 @pass_cli
 def register_close_case(ctx, record_id, result, closed) -> None:
-    """Record the result of case RECORD_ID."""
+    """登记第 RECORD_ID 号案件的结果。"""
     _close(ctx, AppealCase, record_id, lambda s, row, rt: close_case(
         s, row, result=result, closed_on=closed.date(), actor=CLI, clock=rt.clock))
 
 
 @register_group.command("opening")
 @click.argument("year", type=int)
-@click.argument("key", type=click.Choice(OPENING_KEYS))
+@click.argument("key", type=LabelledChoice(OPENING_LABELS), metavar="KEY")
 @click.argument("value", type=int)
-@click.option("--account", "account_name")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def register_opening(ctx, year, key, value, account_name) -> None:
-    """A figure on 1 January of YEAR from before govpost (documents in force, carried-over applications)."""
+    """登记 YEAR 年 1 月 1 日的期初数（使用 govpost 以前的: 现行有效件数、上年结转的申请）。"""
     runtime = ctx.runtime
     try:
         with transaction(runtime.session_factory) as session:
@@ -243,15 +247,15 @@ def register_opening(ctx, year, key, value, account_name) -> None:
                         clock=runtime.clock)
     except Refusal as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(texts.OPENING_SET.format(year=year, key=key, value=value))
+    click.echo(texts.OPENING_SET.format(year=year, key=OPENING_LABELS[key], value=value))
 
 
 @register_group.command("list")
-@click.option("--year", type=int, help="Only what concerns YEAR: entries of that year, applications and cases open in it.")
-@click.option("--account", "account_name")
+@click.option("--year", type=int, help="只列出与 YEAR 年有关的: 当年的事项，当年未办结的申请和案件。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def register_list(ctx: CliContext, year: int | None, account_name: str | None) -> None:
-    """Rows of the three registers and the opening figures, one per line, tab-separated, with their ids."""
+    """列出三个登记簿和期初数，每行一条，用制表符分隔，带编号。"""
     with ctx.runtime.session_factory() as session:
         account = ctx.account(session, account_name)
         for line in register_lines(session, account_id=account.id, year=year):

@@ -11,13 +11,13 @@ from publisher.texts import reach as texts
 
 @click.group("reach")
 def reach_group() -> None:
-    """Reads and shares (SPEC §7a)."""
+    """阅读和分享数据（SPEC §7a）。"""
 
 
 @reach_group.command("pull", help=texts.CLI_PULL_HELP)
 @click.option("--since", "since_text", required=True, help=texts.CLI_SINCE_HELP)
-@click.option("--account", "account_name", help="Account name (default: the first).")
-@click.option("--pause", type=click.FloatRange(min=0), help="Seconds between two calls to WeChat (default 0.5).")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
+@click.option("--pause", type=click.FloatRange(min=0), help="两次调用微信接口之间的秒数（默认 0.5）。")
 @pass_cli
 def pull_command(ctx: CliContext, since_text: str, account_name: str | None, pause: float | None) -> None:
     # Imported here: the pull's dependencies would slow every other command's start.

@@ -7,21 +7,23 @@ import click
 
 from bot.cli.context import CliContext, pass_cli
 from publisher.core.years import year_refusal
+from publisher.texts import cli as texts
 from stats.report.render import FORMATS
 
 
 @click.command("report")
 # Which years: publisher.core.years, the rule 统计 and the ledger follow too.
 @click.argument("year", type=int)
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="json", show_default=True)
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
-@click.option("--account", "account_name", help="Account name (default: the first).")
-@click.option("--strict", is_flag=True, help="Exit with status 1 when a consistency rule (勾稽关系) fails.")
-@click.option("--county", is_flag=True, help="Every account's counts side by side, and the county totals (json, xlsx, docx).")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="json", show_default=True,
+              help="输出格式。")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="写入的文件（默认: 标准输出）。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
+@click.option("--strict", is_flag=True, help="有勾稽关系不符时以状态 1 退出。")
+@click.option("--county", is_flag=True, help="各账号的数字并列，加全县合计（json、xlsx、docx）。")
 @pass_cli
 def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, account_name: str | None, strict: bool,
                    county: bool) -> None:
-    """The annual report of YEAR (政府信息公开工作年度报告)."""
+    """生成 YEAR 年的政府信息公开工作年度报告。"""
     from stats.report import build_report
     from stats.report.consistency import violations
     from stats.report.render import render
@@ -41,7 +43,7 @@ def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, accou
         data = render(report, fmt)  # in the session: the XLSX streams the ledger rows from it
     if out is None:
         if fmt in ("docx", "xlsx"):
-            raise click.UsageError("--out FILE is needed for docx and xlsx")
+            raise click.UsageError(texts.OUT_NEEDED)
         click.echo(data.decode("utf-8"), nl=False)
     else:
         out.write_bytes(data)
@@ -59,7 +61,7 @@ def _county_report(ctx: CliContext, year: int, fmt: str, out: Path | None) -> No
     from stats.county.render import render as render_county
 
     if fmt not in COUNTY_FORMATS:
-        raise click.UsageError(f"--county: --format is one of {', '.join(COUNTY_FORMATS)}")
+        raise click.UsageError(texts.COUNTY_FORMATS.format(formats="、".join(COUNTY_FORMATS)))
     runtime = ctx.runtime
     with runtime.session_factory() as session:
         accounts = [ctx.account(session, a.name) for a in runtime.settings.accounts]
@@ -70,7 +72,7 @@ def _county_report(ctx: CliContext, year: int, fmt: str, out: Path | None) -> No
     data = render_county(rollup, fmt)
     if out is None:
         if fmt != "json":
-            raise click.UsageError("--out FILE is needed for docx and xlsx")
+            raise click.UsageError(texts.OUT_NEEDED)
         click.echo(data.decode("utf-8"), nl=False)
     else:
         out.write_bytes(data)

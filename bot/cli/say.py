@@ -8,23 +8,24 @@ import click
 from sqlalchemy import select
 
 from bot.cli.context import CliContext, pass_cli
+from bot.cli.failures import Failure
 from publisher.models import Staff
 from publisher.texts import cli as cli_texts
 
 @click.command("say")
 @click.argument("text", nargs=-1)
-@click.option("--as", "name", help="Staff member's name (their bound openid, or a stable one to bind with).")
-@click.option("--openid", help="Send as this openid instead (e.g. a citizen).")
+@click.option("--as", "name", help="员工姓名（已绑定的用他的 openid，否则用一个固定的 openid 来绑定）。")
+@click.option("--openid", help="改用这个 openid 发送（例如模拟群众）。")
 @click.option("--mode", type=click.Choice(["plain", "compatible", "safe"]), default=None,
-              help="Message encryption; default: the account's message_mode.")
-@click.option("--url", default="http://127.0.0.1:8000", show_default=True, help="The running govpost.")
-@click.option("--account", "account_name", help="Account name (default: the first).")
+              help="消息加密方式；默认用账号的 message_mode。")
+@click.option("--url", default=None, help="运行中的 govpost（默认: 设置 url 或 GOVPOST_URL，即 http://127.0.0.1:8000）。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @click.option("--image", "image", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Send a picture instead of text (sandbox mode: uploaded to the sandbox first).")
+              help="发送一张图片而不是文字（沙箱模式: 先上传到沙箱）。")
 @pass_cli
 def say(cli: CliContext, text, name, openid, mode, url, account_name, image) -> None:
-    """Send TEXT to the webhook as staff member NAME and print the reply, e.g.
-    `govpost say --as 张三 投稿 #乡村振兴 合作社分红大会召开`."""
+    """以员工 NAME 的身份把 TEXT 发给 webhook，并显示回复，例如
+    `govpost say --as 张三 投稿 #乡村振兴 合作社分红大会召开`。"""
     # Imported here: the sandbox and requests would slow every other command's start.
     from bot.sandbox_chat import ChatFailed, default_mode, openid_for, say as say_to_webhook, upload_picture
 
@@ -32,29 +33,32 @@ def say(cli: CliContext, text, name, openid, mode, url, account_name, image) -> 
     account = settings.account(account_name) if account_name else settings.default_account
     if account is None:
         raise click.ClickException(cli_texts.UNKNOWN_ACCOUNT.format(name=account_name))
+    mode = mode or default_mode(account)
+    if mode != "plain" and not account.aes_key:
+        raise Failure(cli_texts.SAY_NEEDS_AES_KEY.format(name=account.name, mode=mode), config=True)
+    if image is not None:
+        if not settings.sandbox_mode:
+            raise click.UsageError(cli_texts.SAY_IMAGE_NEEDS_SANDBOX)
+    elif not text:
+        raise click.UsageError(cli_texts.SAY_NOTHING)
     if not openid:
         if not name:
-            raise click.UsageError("give --as NAME or --openid OPENID")
+            raise click.UsageError(cli_texts.SAY_NEEDS_SENDER)
         with cli.runtime.session_factory() as session:
             row = cli.account(session, account.name)
             member = session.scalar(select(Staff).where(Staff.account_id == row.id, Staff.name == name,
                                                         Staff.openid.is_not(None)))
         openid = member.openid if member else openid_for(name)
-    base = url.rstrip("/")
+    base = (url or settings.url).rstrip("/")
     media_id = None
-    if image is not None:
-        if not settings.sandbox_mode:
-            raise click.ClickException("--image needs sandbox mode (real WeChat media ids come from a phone)")
-    elif not text:
-        raise click.UsageError("nothing to say")
     try:
         if image is not None:
             media_id = upload_picture(base, account, image.name, image.read_bytes())
-        reply = say_to_webhook(settings, account, openid, base=base, mode=mode or default_mode(account),
+        reply = say_to_webhook(settings, account, openid, base=base, mode=mode,
                                text=" ".join(text), media_id=media_id, sandbox=settings.sandbox_mode)
     except ChatFailed as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(reply or "(no reply)")
+        raise Failure(str(exc)) from None
+    click.echo(reply or cli_texts.SAY_NO_REPLY)
 
 
 def register(cli: click.Group) -> None:

@@ -1,14 +1,18 @@
 """`govpost serve`, `web` and `sandbox`: the web app under gunicorn (bot/gunicorn.conf.py),
 with the scheduler in the same command for `serve`."""
+import errno
 import ipaddress
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
 from bot.cli.context import CliContext, pass_cli
+from bot.cli.failures import Failure, file_reason
 from publisher.texts import cli as texts
 
 GUNICORN_CONF = Path(__file__).resolve().parents[1] / "gunicorn.conf.py"
@@ -28,15 +32,11 @@ def _web_app(ctx: CliContext, host: str, port: int):
 def _announce(ctx: CliContext, host: str, port: int) -> None:
     url = f"http://{host}:{port}"
     settings = ctx.runtime.settings
-    click.echo(f"govpost is running at {url}")
-    click.echo(f"  health:   {url}/healthz")
+    click.echo(texts.SERVE_RUNNING.format(url=url))
     if settings.sandbox_mode:
-        click.echo("  sandbox mode: no WeChat credentials configured; the local WeChat stand-in is served")
-        click.echo(f"  sandbox state: {url}/sandbox/state")
-        click.echo("  try the bot:  .venv/bin/govpost staff invite 张三 --role editor, then")
-        click.echo(f"                .venv/bin/govpost say --url {url} --as 张三 绑定 <code>  (README: Try the bot)")
+        click.echo(texts.SERVE_SANDBOX.format(url=url))
     click.echo(_console_login(ctx, url))
-    click.echo("  stop with Ctrl-C")
+    click.echo(texts.SERVE_STOP)
     if settings.sandbox_mode and not _is_loopback(host):
         click.echo(texts.SANDBOX_NOT_LOOPBACK.format(host=host), err=True)
 
@@ -69,7 +69,7 @@ def _run_gunicorn(app, host: str, port: int) -> None:
             self.load_config_from_module_name_or_filename(str(GUNICORN_CONF))
             self.cfg.set("bind", [f"{host}:{port}"])
             if "sandbox" in app.blueprints:
-                # The sandbox served in-process keeps WeChat's state in memory: with two
+                # The sandbox served in-process keeps WeChat's state in its memory: with two
                 # workers a picture uploaded to one is unknown to the other (40007), a token
                 # issued by one is refused by the other. One worker (its threads still serve
                 # requests side by side) keeps one WeChat.
@@ -109,12 +109,40 @@ def _console_login(ctx: CliContext, url: str) -> str:
     return "  " + console_texts.SANDBOX_ADMIN_CREATED.format(url=f"{url}/", username=username, password=password)
 
 
+HOST_OPTION = click.option("--host", default=None, help="监听的地址（默认: 设置 url 或 GOVPOST_URL 的主机，即 127.0.0.1）。")
+PORT_OPTION = click.option("--port", default=None, type=int, help="监听的端口（默认: 设置 url 或 GOVPOST_URL 的端口，即 8000）。")
+
+
+def _address(ctx: CliContext, host: str | None, port: int | None) -> tuple[str, int]:
+    """The address to listen on: the options, else the configured `url` (GOVPOST_URL), so that
+    `say` and `import-history` find this server without being told."""
+    configured = urlsplit(ctx.settings.url)
+    host = host or configured.hostname
+    port = port or configured.port or (443 if configured.scheme == "https" else 80)
+    _refuse_busy_port(host, port)
+    return host, port
+
+
+def _refuse_busy_port(host: str, port: int) -> None:
+    """Fail with one line before announcing anything when another process holds the port
+    (gunicorn would retry for five seconds and exit with its own English lines)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise Failure(texts.PORT_BUSY.format(host=host, port=port) if exc.errno == errno.EADDRINUSE
+                          else texts.PORT_UNUSABLE.format(host=host, port=port, reason=file_reason(exc))) from None
+
+
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@HOST_OPTION
+@PORT_OPTION
 @pass_cli
-def serve(ctx: CliContext, host: str, port: int) -> None:
-    """Web app and scheduler in one command (sandbox mode without WeChat credentials)."""
+def serve(ctx: CliContext, host: str | None, port: int | None) -> None:
+    """一个命令同时运行网站和调度器（没有微信凭据时为沙箱模式）。"""
+    host, port = _address(ctx, host, port)
     app = _web_app(ctx, host, port)
     _announce(ctx, host, port)
     # The scheduler is `govpost worker`, started and stopped with this command: the web app's
@@ -134,11 +162,12 @@ def serve(ctx: CliContext, host: str, port: int) -> None:
 
 
 @click.command("web")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@HOST_OPTION
+@PORT_OPTION
 @pass_cli
-def web(ctx: CliContext, host: str, port: int) -> None:
-    """The web app alone (webhook, health, metrics); run `govpost worker` for publishing."""
+def web(ctx: CliContext, host: str | None, port: int | None) -> None:
+    """单独运行网站（webhook、健康检查、指标）；发布要另外运行 `govpost worker`。"""
+    host, port = _address(ctx, host, port)
     app = _web_app(ctx, host, port)
     _announce(ctx, host, port)
     # Slow chat work (image fetches, previews, notices) runs in the web workers within a
@@ -147,25 +176,25 @@ def web(ctx: CliContext, host: str, port: int) -> None:
 
 
 @click.command("sandbox")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8100, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址。")
+@click.option("--port", default=8100, show_default=True, type=int, help="监听的端口。")
 @pass_cli
 def sandbox(ctx: CliContext, host: str, port: int) -> None:
-    """The sandbox WeChat API alone, knowing the accounts of this configuration."""
+    """单独运行沙箱微信接口，认识本配置里的账号。"""
     from werkzeug.serving import run_simple
 
     from bot.sandbox_accounts import sandbox_accounts
     from publisher.sandbox import create_app as create_sandbox_app
 
     settings = ctx.settings
+    _refuse_busy_port(host, port)
     app = create_sandbox_app(
         sandbox_accounts(settings),
         token_ttl=settings.sandbox_token_ttl,
         publish_delay=settings.sandbox_publish_delay,
         latency=settings.sandbox_latency_ms / 1000,
     )
-    click.echo(f"sandbox WeChat API at http://{host}:{port}/ (state: http://{host}:{port}/sandbox/state)")
-    click.echo(f"point govpost at it with GOVPOST_WECHAT_API_BASE=http://{host}:{port}/")
+    click.echo(texts.SANDBOX_RUNNING.format(url=f"http://{host}:{port}"))
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 

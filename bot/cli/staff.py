@@ -12,16 +12,16 @@ from publisher.texts import staff as texts
 
 @click.group("staff")
 def staff_group() -> None:
-    """Staff who command the account from WeChat."""
+    """在微信里操作公众号的员工。"""
 
 
 @staff_group.command("invite")
 @click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--account", "account_name", help="Account name (default: the first).")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="editor（编辑）、reviewer（审核人）或 admin（管理员）。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def staff_invite(ctx: CliContext, name: str, role: str, account_name: str | None) -> None:
-    """Invite NAME; prints a one-time binding code as the last line."""
+    """邀请 NAME；最后一行是一次性绑定码。"""
     runtime = ctx.runtime
     try:
         with transaction(runtime.session_factory) as session:
@@ -39,10 +39,10 @@ def staff_invite(ctx: CliContext, name: str, role: str, account_name: str | None
 
 
 @staff_group.command("list")
-@click.option("--account", "account_name")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def staff_list(ctx: CliContext, account_name: str | None) -> None:
-    """Staff and whether they have bound their WeChat."""
+    """列出员工，以及是否已绑定微信。"""
     runtime = ctx.runtime
     with transaction(runtime.session_factory) as session:
         account = ctx.account(session, account_name)
@@ -54,19 +54,19 @@ def staff_list(ctx: CliContext, account_name: str | None) -> None:
 
 @staff_group.command("unbind")
 @click.argument("name")
-@click.option("--account", "account_name", help="Account name (default: the first).")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def staff_unbind(ctx: CliContext, name: str, account_name: str | None) -> None:
-    """Free NAME (or the number `staff list` shows) from their WeChat, before a new invite."""
+    """解除 NAME（或 `staff list` 显示的编号）与微信的绑定，以便重新邀请。"""
     _change(ctx, unbind, name, account_name, texts.UNBOUND)
 
 
 @staff_group.command("deactivate")
 @click.argument("name")
-@click.option("--account", "account_name", help="Account name (default: the first).")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def staff_deactivate(ctx: CliContext, name: str, account_name: str | None) -> None:
-    """Remove NAME (or number): unbound, codes void, kept in the records as deactivated."""
+    """停用 NAME（或编号）: 解除绑定、绑定码作废，记录中保留为已停用。"""
     _change(ctx, deactivate, name, account_name, texts.DEACTIVATED)
 
 
@@ -83,17 +83,16 @@ def _change(ctx: CliContext, change, name: str, account_name: str | None, done: 
 
 @click.group("admin")
 def admin_group() -> None:
-    """Logins for the admin console (SPEC §9)."""
+    """管理控制台的登录账号（SPEC §9）。"""
 
 
 @admin_group.command("create")
 @click.argument("username")
-@click.password_option("--password", prompt="Password", help="For scripts; asked for otherwise.")
-@click.option("--account", "account_name", help="The one account this login sees (default: every account, "
-                                                "a county login).")
+@click.password_option("--password", prompt="密码", help="供脚本使用；不给时会询问。")
+@click.option("--account", "account_name", help="这个登录只能看的账号（默认: 全部账号，即县级登录）。")
 @pass_cli
 def admin_create(ctx: CliContext, username: str, password: str, account_name: str | None) -> None:
-    """Create a console login USER."""
+    """创建控制台登录 USERNAME。"""
     runtime = ctx.runtime
     try:
         with transaction(runtime.session_factory) as session:
@@ -101,7 +100,7 @@ def admin_create(ctx: CliContext, username: str, password: str, account_name: st
             create_login(session, username, password, account=account, clock=runtime.clock)
     except Refusal as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"admin {username} created")
+    click.echo(texts.ADMIN_CREATED.format(username=username))
 
 
 def register(cli: click.Group) -> None:

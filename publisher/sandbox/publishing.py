@@ -45,6 +45,17 @@ def _later(state: SandboxState, action, *args) -> None:
     timer.start()
 
 
+def resume_timers(state: SandboxState) -> None:
+    """After a restart: the jobs and mass sends that were in progress finish, as WeChat's did."""
+    with state.lock:
+        jobs = [j.publish_id for j in state.jobs.values() if j.status == 1]
+        sends = [m.msg_id for m in state.mass_sends.values() if m.msg_status == "SENDING"]
+    for publish_id in jobs:
+        _later(state, _finish_job, publish_id)
+    for msg_id in sends:
+        _later(state, _finish_mass, msg_id)
+
+
 def _publication(state: SandboxState, appid: str, source: str, articles: list[dict], base_url: str,
                  msg_data_id: int) -> Publication:
     publication = Publication(article_id=secrets.token_urlsafe(32), appid=appid, source=source,

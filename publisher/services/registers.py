@@ -5,6 +5,7 @@ format's rows and columns, keyed in English; their labels are in `publisher.text
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -30,12 +31,24 @@ APPLICANT_TYPES = tuple(k for k in labels.APPLICANT_COLUMNS if k != "total")
 OUTCOMES = tuple(key for _, rows in labels.OUTCOME_GROUPS for key, _ in rows)
 CASE_KINDS = tuple(labels.CASE_KINDS)
 CASE_RESULTS = ("upheld", "corrected", "other")
+OPENING_KEYS = ("in_force:regulation", "in_force:normative") + tuple(f"carried_in:{t}" for t in APPLICANT_TYPES)
+# Each key's Chinese label, as `register list` shows it and as it may be typed instead of the key.
+KIND_LABELS = dict(labels.ARTICLE20_KINDS)
+ACTION_LABELS = dict(texts.ARTICLE20_ACTIONS)
+APPLICANT_LABELS = {key: labels.APPLICANT_COLUMNS[key] for key in APPLICANT_TYPES}
+# "（一）予以公开" and "1.属于国家秘密" are row labels; the outcome is the words after the
+# number, without a row's remark in brackets.
+OUTCOME_LABELS = {key: re.sub(r"^(（.）|\d+\.)|（[^）]*）$", "", label)
+                  for _, rows in labels.OUTCOME_GROUPS for key, label in rows}
+CASE_KIND_LABELS = dict(labels.CASE_KINDS)
+CASE_RESULT_LABELS = {key: labels.CASE_RESULTS[key] for key in CASE_RESULTS}
+OPENING_LABELS = {key: texts.OPENING_NAMES[group] + "·" + {**KIND_LABELS, **APPLICANT_LABELS}[item]
+                  for key in OPENING_KEYS for group, item in [key.split(":")]}
 MAX_AMOUNT_WAN = Decimal(10) ** 10  # the column holds 14 digits, 4 after the point
 MAX_TEXT = 200  # titles and subjects: the columns' length
 # Each kind's audit actions start so: "register.case", "register.case_closed", "register.case_edited".
 REGISTER_AUDIT_PREFIX = {Article20Entry: "register.article20", DisclosureApplication: "register.application",
                          AppealCase: "register.case"}
-OPENING_KEYS = ("in_force:regulation", "in_force:normative") + tuple(f"carried_in:{t}" for t in APPLICANT_TYPES)
 
 
 class RegisterError(Refusal):
@@ -250,23 +263,27 @@ def register_lines(session: Session, *, account_id: int, year: int | None = None
         items = items.where(Article20Entry.occurred_on.between(date(year, 1, 1), date(year, 12, 31)))
     for e in session.scalars(items.order_by(Article20Entry.occurred_on, Article20Entry.id)):
         amount = "" if e.amount_wan is None else f"{e.amount_wan.normalize():f}"
-        lines.append((texts.LIST_ARTICLE20, e.id, e.occurred_on, f"{e.kind} {e.action}", e.quantity, amount, e.title))
+        lines.append((texts.LIST_ARTICLE20, e.id, e.occurred_on,
+                      f"{KIND_LABELS.get(e.kind, e.kind)} {ACTION_LABELS.get(e.action, e.action)}",
+                      e.quantity, amount, e.title))
     applications = select(DisclosureApplication).where(
         DisclosureApplication.account_id == account_id,
         open_in_year(DisclosureApplication.received_on, DisclosureApplication.closed_on))
     for a in session.scalars(applications.order_by(DisclosureApplication.received_on, DisclosureApplication.id)):
-        lines.append((texts.LIST_APPLICATION, a.id, a.received_on, a.applicant_type, a.outcome or texts.LIST_OPEN,
+        lines.append((texts.LIST_APPLICATION, a.id, a.received_on, APPLICANT_LABELS.get(a.applicant_type, a.applicant_type),
+                      OUTCOME_LABELS.get(a.outcome, a.outcome) if a.outcome else texts.LIST_OPEN,
                       a.closed_on or "", a.subject))
     cases = select(AppealCase).where(AppealCase.account_id == account_id,
                                      open_in_year(AppealCase.filed_on, AppealCase.closed_on))
     for c in session.scalars(cases.order_by(AppealCase.filed_on, AppealCase.id)):
-        lines.append((texts.LIST_CASE, c.id, c.filed_on, c.kind, c.result or texts.LIST_OPEN, c.closed_on or "",
+        lines.append((texts.LIST_CASE, c.id, c.filed_on, CASE_KIND_LABELS.get(c.kind, c.kind),
+                      CASE_RESULT_LABELS.get(c.result, c.result) if c.result else texts.LIST_OPEN, c.closed_on or "",
                       c.subject))
     openings = select(RegisterOpening).where(RegisterOpening.account_id == account_id)
     if year is not None:
         openings = openings.where(RegisterOpening.year == year)
     for o in session.scalars(openings.order_by(RegisterOpening.year, RegisterOpening.key)):
-        lines.append((texts.LIST_OPENING, o.year, o.key, o.value))
+        lines.append((texts.LIST_OPENING, o.year, OPENING_LABELS.get(o.key, o.key), o.value))
     return lines
 
 

@@ -265,7 +265,7 @@ LEDGER_IMPORT_PROBLEMS = "文件没有导入："
 IMPORT_FILE_NEEDED = "请选择一个 .csv 或 .xlsx 文件。"
 LEDGER_DAY_INVALID = "日期或时间格式不对。"
 LEDGER_URL_INVALID = "链接必须以 http:// 或 https:// 开头。"
-SOURCE_NAMES = {"publish": "公众号发布", "manual": "手工登记", "import": "表格导入", "history": "历史导入"}
+from publisher.texts.ledger import SOURCE_NAMES  # noqa: E402,F401  (one wording for the console and the XLSX)
 
 # Registers
 REGISTERS_TITLE = "登记簿（年度报告第二至第四部分）"

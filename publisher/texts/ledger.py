@@ -76,3 +76,11 @@ STATS_GUESSED = "（其中 {count} 条话题为导入时猜测，请核对）"
 STATS_BAD_YEAR = "年份「{value}」无效。用法：统计 [年份]，例如「统计 2023」。"
 YEAR_OUT_OF_RANGE = "{year} 年不在可统计的年份内：政府信息公开从 {first} 年起，最晚到今年 {last} 年。"
 REGISTER_USAGE = "用法：登记 #话题 标题 [@渠道]，例如「登记 #乡村振兴 三月村务公开 @三务公开栏」。渠道默认为三务公开栏。"
+
+# The registers' keys as staff read and type them (`register list`, `register application 自然人`).
+ARTICLE20_ACTIONS = {"issued": "制发", "repealed": "废止", "decided": "处理决定", "charged": "收费"}
+OPENING_NAMES = {"in_force": "现行有效", "carried_in": "上年结转"}
+CHOICE_SHOWN = "{key}（{label}）"
+CHOICE_UNKNOWN = "「{value}」不是可选值。可选: {choices}"
+# Where a ledger row came from (LedgerEntry.source), in the console and the report's XLSX.
+SOURCE_NAMES = {"publish": "公众号发布", "manual": "手工登记", "import": "表格导入", "history": "历史导入"}

@@ -18,6 +18,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.cell_range import CellRange
 
+from publisher.texts import ledger as ledger_texts
 from publisher.texts import reach as reach_texts
 from publisher.texts import report as texts
 
@@ -184,5 +185,5 @@ def _ledger(sheet, entries: Iterable) -> None:
     yes, no = texts.YES, texts.NO
     # A date cell gets openpyxl's yyyy-mm-dd format by itself: no styled cell per row is needed.
     for disclosed_on, channel, topic, title, url, source, guessed, deleted in entries:
-        sheet.append(inert(sheet, [disclosed_on, channel, topic, title, url or "", source, yes if guessed else no,
+        sheet.append(inert(sheet, [disclosed_on, channel, topic, title, url or "", ledger_texts.SOURCE_NAMES.get(source, source), yes if guessed else no,
                                    yes if deleted else no]))

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from bot.cli import cli
 from publisher.db import make_engine, make_session_factory
 from publisher.models import Staff
+from publisher.texts.click import MESSAGES
 
 SPEC_COMMANDS = {"serve", "web", "worker", "tick", "db", "staff", "admin", "report", "import-history",
                  "ledger", "account", "sandbox", "say"}
@@ -21,7 +22,7 @@ def run(args, env, **kwargs):
 
 def test_help_lists_every_command_of_the_spec():
     result = CliRunner().invoke(cli, ["--help"])
-    listed = {line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()}
+    listed = {line.split()[0] for line in result.output.split(MESSAGES["Commands"] + ":")[1].splitlines() if line.strip()}
     assert SPEC_COMMANDS <= listed
 
 

@@ -14,6 +14,7 @@ from publisher.runtime import Runtime
 from publisher.settings import load_settings
 from publisher.texts import accounts as texts
 from publisher.texts import cli as cli_texts
+from publisher.texts import config as config_texts
 
 SECRET = "east-app-secret-0123456789abcdef"
 TOKEN = "easttoken123"
@@ -120,9 +121,9 @@ def test_the_files_accounts_are_governed_by_the_file(deployment, args, expected)
 
 
 @pytest.mark.parametrize("change, problem", [
-    ({"--mode": "weekly"}, "mode: must be one of"),
+    ({"--mode": "weekly"}, "mode: 应是 freepublish、mass 之一（现在是「weekly」）"),
     ({"--slots": "25:00"}, "slots"),
-    ({"--appid": "not-an-appid"}, "AppID looks like"),
+    ({"--appid": "not-an-appid"}, config_texts.APPID_FORM.format(label="account（east）")),
 ])
 def test_a_bad_value_is_one_clear_line_and_stores_nothing(deployment, database_url, change, problem):
     _, env = deployment
@@ -150,7 +151,7 @@ def test_a_managed_account_whose_secrets_are_gone_stops_start_up_with_configurat
     result = run(["account", "list"], env)
     assert result.exit_code == 2 and "Traceback" not in result.output
     problems = [line for line in result.output.splitlines() if line.startswith(cli_texts.CONFIG_PROBLEM.split("{")[0])]
-    assert problems and all("account (east)" in line for line in problems)
+    assert problems and all("account（east）" in line for line in problems)
 
 
 def test_secrets_from_a_secret_file_readable_by_its_owner_only(deployment, tmp_path, monkeypatch):
@@ -163,7 +164,7 @@ def test_secrets_from_a_secret_file_readable_by_its_owner_only(deployment, tmp_p
     assert loose.exit_code == 2
     assert [line for line in loose.output.splitlines() if line.startswith(cli_texts.CONFIG_PROBLEM.split("{")[0])] == [
         cli_texts.CONFIG_PROBLEM.format(
-            problem=f"secret_file: {secrets} is readable by others (mode 0644); run chmod 600 {secrets}")]
+            problem=config_texts.SECRET_FILE_OPEN.format(file=secrets, mode=0o644))]
     secrets.chmod(0o600)
     assert run(EAST, env).exit_code == 0
     shown = run(["account", "show", "east"], env).output

@@ -3,6 +3,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.sandbox_chat import openid_for
+from publisher.texts import cli as texts
 
 
 def test_say_binds_and_drafts_against_a_running_webhook(live, tmp_path):
@@ -20,7 +21,7 @@ def test_say_binds_and_drafts_against_a_running_webhook(live, tmp_path):
     opened = runner.invoke(cli, ["say", "--as", "王五", "--url", live.url, "投稿", "#乡村振兴", "终端里写的稿件"], env=env)
     assert "已开始稿件" in opened.output
     citizen = runner.invoke(cli, ["say", "--openid", "oCitizen", "--url", live.url, "帮助"], env=env)
-    assert citizen.exit_code == 0 and "(no reply)" in citizen.output  # no auto-reply configured
+    assert citizen.exit_code == 0 and texts.SAY_NO_REPLY in citizen.output  # no auto-reply configured
     assert len(openid_for("王五")) == 28
 
 

@@ -14,6 +14,7 @@ from publisher.db import DatabaseUrlError, database_url, make_engine
 from publisher.runtime import Runtime
 from publisher.settings import SettingsError, settings_from_mapping
 from publisher.texts import cli as texts
+from publisher.texts import config as config_texts
 
 # The machine's (and CI's) PostgreSQL server; the test database URL when one is given.
 SERVER = os.environ.get("GOVPOST_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -76,5 +77,5 @@ def test_bad_database_url_is_one_configuration_line_not_a_traceback(tmp_path):
     result = CliRunner().invoke(cli, ["--config", str(config), "db", "upgrade"])
     assert result.exit_code == 2
     assert [line for line in result.output.splitlines() if line.startswith("配置错误")] == [
-        texts.CONFIG_PROBLEM.format(problem="database_url: 'mysql' is not supported; use sqlite:/// or postgresql://")]
+        texts.CONFIG_PROBLEM.format(problem=config_texts.DATABASE_URL_UNSUPPORTED.format(driver="mysql"))]
     assert "secret" not in result.output and "Traceback" not in result.output

@@ -55,8 +55,8 @@ def test_every_bad_value_is_reported_on_its_own_line():
     problems = refused.value.problems
     assert any("Mars/Olympus" in p for p in problems)
     assert any("review.levels" in p for p in problems)
-    assert any("EncodingAESKey must be 43" in p and "got 8 characters" in p for p in problems)
-    assert any("'25:00'" in p for p in problems) and any("'12:60'" in p for p in problems)
+    assert any("EncodingAESKey 应是 43" in p and "现在是 8 个字符" in p for p in problems)
+    assert any("「25:00」" in p for p in problems) and any("「12:60」" in p for p in problems)
     assert any(".mode" in p for p in problems)
     assert len(problems) == 6
 
@@ -73,12 +73,12 @@ def test_secrets_never_appear_in_errors_or_reprs():
 
 
 def test_appid_without_secret_is_refused():
-    with pytest.raises(SettingsError, match="appid and secret must be given together"):
+    with pytest.raises(SettingsError, match="appid 和 secret 要一起给出"):
         settings_from_mapping({"accounts": [{"name": "default", "appid": REAL["appid"]}]}, {})
 
 
 def test_duplicate_account_names_are_refused():
-    with pytest.raises(SettingsError, match="used twice"):
+    with pytest.raises(SettingsError, match="用了两次"):
         settings_from_mapping({"accounts": [{"name": "a"}, {"name": "a"}]}, {})
 
 

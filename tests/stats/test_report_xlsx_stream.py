@@ -93,3 +93,21 @@ def test_a_title_typed_as_a_formula_stays_text_on_every_sheet(runtime, account):
              if isinstance(cell.value, str) and cell.value.startswith("=")]
     assert {c.value for c in typed} >= {title, "=1+1"}
     assert {c.data_type for c in typed} == {"s"}
+
+
+def test_the_ledger_sheet_names_each_rows_source_in_chinese(runtime, account):
+    from publisher.texts.ledger import SOURCE_NAMES
+
+    now = datetime(2025, 1, 2, tzinfo=UTC)
+    with runtime.session_factory.begin() as session:
+        session.execute(insert(LedgerEntry), [{
+            "account_id": account.id, "channel": "微信公众号", "topic": "乡村振兴", "topic_guessed": False,
+            "title": f"第{n}条", "url": None, "published_at": datetime(YEAR, 3, 1, 2, tzinfo=UTC),
+            "disclosed_on": date(YEAR, 3, 1), "source": source, "created_by": "test", "created_at": now}
+            for n, source in enumerate(("manual", "publish"))])
+    with runtime.session_factory() as session:
+        report = build_report(session, account, YEAR, settings=runtime.settings,
+                              today=date(2025, 1, 20), with_entries=True)
+        workbook = load_workbook(io.BytesIO(render(report, "xlsx")))
+    sources = [row[5] for row in workbook["公开台账"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(sources) == sorted([SOURCE_NAMES["manual"], SOURCE_NAMES["publish"]])

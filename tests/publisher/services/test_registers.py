@@ -108,9 +108,31 @@ def test_register_list_shows_the_year_and_what_is_still_open_in_it(database_url,
 
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "第二十条\t1\t2024-05-01\tfee charged\t1\t1.2\t复印费",
-        "依申请\t1\t2023-12-20\tnatural\t办理中\t\t征地补偿",
-        "期初\t2024\tin_force:normative\t4",
+        "第二十条\t1\t2024-05-01\t行政事业性收费 收费\t1\t1.2\t复印费",
+        "依申请\t1\t2023-12-20\t自然人\t办理中\t\t征地补偿",
+        "期初\t2024\t现行有效·行政规范性文件\t4",
     ]
     everything = CliRunner().invoke(cli, ["register", "list"], env=env)
     assert len(everything.stdout.splitlines()) == 5
+
+
+def test_registers_take_chinese_names_beside_the_keys_and_list_them_in_chinese(database_url):
+    env = {"GOVPOST_DATABASE_URL": database_url, "GOVPOST_CONFIG": ""}
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade"], env=env).exit_code == 0
+
+    added = runner.invoke(cli, ["register", "application", "自然人", "--received", "2024-03-01",
+                                "--outcome", "部分公开", "--closed", "2024-03-05"], env=env)
+    case = runner.invoke(cli, ["register", "case", "行政复议", "--filed", "2024-04-01", "--result", "结果维持",
+                               "--closed", "2024-05-01"], env=env)
+    item = runner.invoke(cli, ["register", "article20", "行政处罚", "处理决定", "--day", "2024-06-01"], env=env)
+    opening = runner.invoke(cli, ["register", "opening", "2024", "上年结转·自然人", "2"], env=env)
+
+    assert [r.exit_code for r in (added, case, item, opening)] == [0, 0, 0, 0], added.output + case.output
+    listing = runner.invoke(cli, ["register", "list", "--year", "2024"], env=env).stdout.splitlines()
+    assert "依申请\t1\t2024-03-01\t自然人\t部分公开\t2024-03-05\t" in listing
+    assert "复议诉讼\t1\t2024-04-01\t行政复议\t结果维持\t2024-05-01\t" in listing
+    assert "第二十条\t1\t2024-06-01\t行政处罚 处理决定\t1\t\t" in listing
+    assert "期初\t2024\t上年结转·自然人\t2" in listing
+    unknown = runner.invoke(cli, ["register", "application", "外星人", "--received", "2024-03-01"], env=env)
+    assert unknown.exit_code == 2 and "自然人" in unknown.output and "Error" not in unknown.output
