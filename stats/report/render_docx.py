@@ -15,6 +15,8 @@ keeps with the signature and date.
 from __future__ import annotations
 
 import io
+from copy import deepcopy
+from functools import lru_cache
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -23,6 +25,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
+from docx.text.paragraph import Paragraph
 
 from publisher.texts import report as texts
 
@@ -282,14 +285,31 @@ def _table(document, rows: int, columns: int):
 
 
 def _put(cell, value, *, bold: bool = False, size: float = 10.5) -> None:
-    cell.text = ""
-    paragraph = cell.paragraphs[0]
+    """The cell's one paragraph: the value centred in the table font. Copied from a finished
+    paragraph per style: python-docx's setters look each child up by XPath, and the tables
+    and charts put several hundred cells."""
+    tc = cell._tc
+    for child in tc.findall(qn("w:p")) + tc.findall(qn("w:tbl")):
+        tc.remove(child)
+    paragraph = deepcopy(_cell_paragraph(bold, size))
+    text = paragraph.find(f"{qn('w:r')}/{qn('w:t')}")
+    if str(value):
+        text.text = str(value)
+    else:  # as python-docx writes an empty run: no w:t
+        text.getparent().remove(text)
+    tc.append(paragraph)
+
+
+@lru_cache(maxsize=None)
+def _cell_paragraph(bold: bool, size: float):
+    paragraph = Paragraph(OxmlElement("w:p"), None)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.line_spacing = 1.0
-    run = paragraph.add_run(str(value))
+    run = paragraph.add_run("0")
     set_font(run, texts.FONT_TABLE)
     run.font.size = Pt(size)
     run.font.bold = bold
+    return paragraph._p
 
 
 def _cell(table, row: int, column: int):
@@ -391,6 +411,7 @@ def _appeals_table(document, report: Report) -> None:
     for i, value in enumerate(appeal_values(report.tables)):
         _put(_cell(table, 3, i), value, size=size)
     _fixed_widths(table, [Cm(1.04)] * 15)
+    _keep_together(table)  # four rows: split, its headers sat at one page's foot and its figures on the next
 
 
 # -- charts ---------------------------------------------------------------------------------
@@ -443,17 +464,24 @@ def _bar_chart(document, caption: str, label_header: str, items: list[tuple[str,
             _borders(cell, borders)
             if filled:
                 _shade(cell, BAR_FILL)
-    for index, row in enumerate(table.rows):
+    for row in table.rows:
         row.height = BAR_ROW
         row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         for cell in row.cells:
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            if index < len(table.rows) - 1:  # the chart stays on one page; its last row chains to nothing
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
+    _keep_together(table)
     _fixed_widths(table, [Cm(2.6), Cm(1.4)] + [Twips(w) for w in segments])
     _zero_cell_margins(table, sides=("top", "bottom"))
+
+
+def _keep_together(table) -> None:
+    """The table on one page: no row splits, and every row but the last keeps with the next."""
+    for index, row in enumerate(table.rows):
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        if index < len(table.rows) - 1:
+            for tc in row._tr.tc_lst:
+                for p in tc.iterchildren(qn("w:p")):
+                    p.get_or_add_pPr().keepNext_val = True
 
 
 def bar_ends(counts: list[int], area: int) -> list[int]:
