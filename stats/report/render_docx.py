@@ -1,16 +1,20 @@
-"""The DOCX a secretary prints and signs: title, 文号, national headings and tables with the
-merged header cells of the national format, 公文 fonts (set for East Asian text too, which
-Word otherwise ignores), page numbers, and the charts by topic and by month.
+"""The DOCX a secretary prints, stamps and files as is: the cover letter (上报函) on its own
+page, then the report with the national headings and tables (the merged header cells of the
+national format), 公文 fonts (set for East Asian text too, which Word otherwise ignores), the
+charts by topic and by month, and the GB/T 9704 furniture: 「— 1 —」 page numbers at the
+outside corners from the report's first page, titles broken between words, the township as
+the file's author.
 
 The charts are drawn as shaded table cells rather than pictures: they print sharp at any
 size, need no plotting library or CJK font on the server, and Word and WPS can edit them.
-Each bar is a row of fixed height whose cells have thick white top and bottom borders, so
-the bars stand apart instead of merging into one block.
+Each bar is one shaded cell as long as its count to the twip, in a row of fixed height with
+thick white top and bottom borders, so the bars stand apart instead of merging into one block.
 
 Pagination: body text flows freely (widow control off, as 公文 fill every page's 22 lines);
-only headings keep with what follows (the template's heading styles), a chart's caption and
-rows keep together so a chart never starts or breaks at a page's foot, and the last paragraph
-keeps with the signature and date.
+only headings keep with what follows (the template's heading styles), a chart (caption and
+rows) and table 四 keep together so neither starts or breaks at a page's foot, and section
+六 keeps with the signature and date. The 勾稽 failures and the county office's warnings,
+when there are any, follow on a page of their own marked to be removed before filing.
 """
 from __future__ import annotations
 
