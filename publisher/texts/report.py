@@ -172,7 +172,14 @@ NO = ""
 # The cover letter (上报函) the report is filed with
 LETTER_DOC_NUMBER = "{code}〔{year}〕{number}号"
 LETTER_NUMBER_BLANK = "　　"
-LETTER_TITLE_DEFAULT = "关于上报{account}{year}年政府信息公开工作年度报告的报告"
+# For a template without [cover_letter] (one kept from before the letter): the committed wording.
+LETTER_DEFAULTS = {
+    "office_code": "",
+    "title": "关于上报{account}{year}年\n政府信息公开工作年度报告的报告",
+    "addressee": "县政府办：",
+    "body": "现将{account}{year}年政府信息公开工作年度报告随文呈上，请审阅。",
+    "issuer": "{account}",
+}
 LETTER_DATE_TOO_EARLY = "上报日期 {date} 不在 {year} 年度结束之后：年度报告在次年报送，请改正 --date 或模板 [cover_letter] date。"
 LETTER_TEMPLATE_DATE_INVALID = "模板 [cover_letter] date「{value}」不是日期，请写成 2024-02-22 的形式，或留空待手填。"
 LETTER_TEMPLATE_NUMBER_INVALID = "模板 [cover_letter] number「{value}」不是正整数文号，请写数字，或留空待手填。"

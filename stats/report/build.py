@@ -63,7 +63,7 @@ def build_report(
     checks = check_tables(tables, previous)
     figures = {**_figures(account, year, counts, tables), **section_one_figures(session, account.id, year)}
     narrative = fill(settings.report_template, figures)
-    letter_values = cover_letter(narrative.get("cover_letter", {}), letter, year=year)
+    letter_values = cover_letter(narrative.get("cover_letter", {}), letter, year=year, account=account.display_name)
     warnings = letter_warnings(letter_values) + filing_warnings(
         narrative, tables, previous, counts, year_counts(session, account.id, year - 1, channels))
     return Report(

@@ -28,7 +28,6 @@ class LetterOptions:
     number: int | None = None
     date: date | None = None
     addressee: str | None = None
-    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,21 +69,26 @@ def format_date(day: date | None) -> str:
     return texts.SIGNATURE_DATE.format(year=day.year, month=day.month, day=day.day)
 
 
-def cover_letter(template: Mapping[str, str], options: LetterOptions, *, year: int) -> CoverLetter:
-    """The letter of the report of `year`; `template` is the filled [cover_letter] section."""
+def cover_letter(template: Mapping[str, str], options: LetterOptions, *, year: int, account: str) -> CoverLetter:
+    """The letter of the report of `year`; `template` is the filled [cover_letter] section, and
+    a key a township's older template lacks takes the committed template's wording."""
+    def value(key: str) -> str:
+        if key in template:
+            return template[key]
+        return texts.LETTER_DEFAULTS[key].format(account=account, year=year)
+
     day = options.date if options.date is not None else parse_template_date(template.get("date", ""))
     if day is not None and day.year <= year:
         raise LetterError(texts.LETTER_DATE_TOO_EARLY.format(date=day.isoformat(), year=year))
     number = options.number if options.number is not None else parse_template_number(template.get("number", ""))
-    title = options.title if options.title is not None else template.get("title", texts.LETTER_TITLE_DEFAULT)
     return CoverLetter(
-        office_code=(options.office_code if options.office_code is not None else template.get("office_code", "")).strip(),
+        office_code=(options.office_code if options.office_code is not None else value("office_code")).strip(),
         number=number,
         doc_year=day.year if day else year + 1,
-        title_lines=tuple(line.strip() for line in title.split("\n") if line.strip()),
-        addressee=options.addressee if options.addressee is not None else template.get("addressee", ""),
-        body=template.get("body", ""),
-        issuer=template.get("issuer", ""),
+        title_lines=tuple(line.strip() for line in value("title").split("\n") if line.strip()),
+        addressee=options.addressee if options.addressee is not None else value("addressee"),
+        body=value("body"),
+        issuer=value("issuer"),
         date=day,
     )
 

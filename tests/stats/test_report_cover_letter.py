@@ -127,3 +127,12 @@ def test_markdown_and_json_carry_the_letters_fields(runtime, account):
     letter = json.loads(render(report, "json"))["cover_letter"]
     assert letter["title_lines"] == ["关于上报优干宁镇人民政府2023年", "政府信息公开工作年度报告的报告"]
     assert {"doc_number", "addressee", "body", "issuer", "date", "date_text"} <= set(letter)
+
+
+def test_a_template_kept_from_before_the_letter_gets_the_committed_wording(runtime, account):
+    template = {k: v for k, v in runtime.settings.report_template.items() if k != "cover_letter"}
+    settings = dataclasses.replace(runtime.settings, report_template=MappingProxyType(template))
+    letter = _build(runtime, account, LetterOptions(number=2, date=date(2024, 3, 1)), settings=settings).cover_letter
+    assert letter.title_lines == ("关于上报优干宁镇人民政府2023年", "政府信息公开工作年度报告的报告")
+    assert letter.addressee == "县政府办：" and letter.issuer == "优干宁镇人民政府"
+    assert letter.doc_number == "〔2024〕2号"  # no 机关代字 given anywhere: none invented
