@@ -8,7 +8,7 @@ PORT ?= 8000
 # Tests run on every core (pytest-xdist): each worker has its own databases and free ports.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run test test-postgres test-reliability reliability-report bench bench-quick clean
+.PHONY: install run test test-postgres test-reliability reliability-report bench bench-quick report-pages clean
 
 install: $(VENV)/.installed
 
@@ -48,6 +48,11 @@ test-reliability: install
 # Runs the suite and writes its tally to docs/reliability.md.
 reliability-report: install
 	$(BIN)/python -m tests.reliability.report
+
+# docs/report-page-*.png: the example year's DOCX, page by page (LibreOffice, pdftoppm and a
+# CJK font, apt-installed by the script when missing).
+report-pages: install
+	$(BIN)/python tools/report_pages.py
 
 clean:
 	rm -rf $(VENV) var/*.db build *.egg-info

@@ -107,7 +107,7 @@ def measure(url: str, account_id: int, year: int, repeat: int) -> tuple[float, f
     def report() -> bytes:
         with factory() as session:
             account = session.get(Account, account_id)
-            return render_json(build_report(session, account, year, settings=SETTINGS, today=date.today()))
+            return render_json(build_report(session, account, year, settings=SETTINGS))
 
     size = len(report())
     sql_ms, report_ms = medians_ms([bare, report], repeat)

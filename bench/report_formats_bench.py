@@ -118,7 +118,7 @@ def child(kind: str, url: str) -> None:
         size = len(out.getvalue())
     else:
         with factory() as session:  # the XLSX streams its ledger rows through the session
-            report = build_report(session, session.get(Account, 1), YEAR, settings=settings, today=date(2025, 1, 20),
+            report = build_report(session, session.get(Account, 1), YEAR, settings=settings,
                                   with_entries=kind == "xlsx")
             size = len(render(report, kind))
     seconds = time.perf_counter() - started

@@ -300,6 +300,7 @@ REPORT_SHOW = "预览"
 REPORT_DOWNLOADS = "下载"
 REPORT_FORMATS = {"docx": "Word（DOCX）", "xlsx": "Excel（XLSX）", "json": "JSON", "md": "Markdown"}
 REPORT_CHECKS_FAILED = "勾稽关系核对发现 {count} 处问题（县政府办会退回）："
+REPORT_WARNINGS_FOUND = "县级审核规则提示 {count} 处，报送前请逐条核实："
 REPORT_SECTION_OVERVIEW = "一"
 
 # Sandbox chat

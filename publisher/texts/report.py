@@ -110,18 +110,24 @@ CASE_RESULTS = {
 
 # Document furniture
 DOCUMENT_TITLE = "{account}{year}年政府信息公开工作年度报告"
+DOCUMENT_TITLE_LINES = ("{account}", "{year}年政府信息公开工作年度报告")  # its lines when it needs two
+DOCUMENT_SUBJECT = "政府信息公开工作年度报告"
 INTRO = (
     "根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》要求，"
     "现将{account}{year}年政府信息公开工作年度报告如下。报告数据统计时间为{year}年1月1日至{year}年12月31日。"
 )
 SIGNATURE_DATE = "{year}年{month}月{day}日"
+DATE_BLANK = "　　年　　月　　日"  # a date nobody gave, left for the pen
 CHART_BY_TOPIC = "图1　{year}年主动公开信息按话题统计（条）"
 CHART_BY_MONTH = "图2　{year}年主动公开信息按月份统计（条）"
 CHART_TOPIC = "话题"
 CHART_MONTH = "月份"
 CHART_COUNT = "数量"
+CHANNEL_HEADER = "公开渠道"
+CHANNEL_TOTAL = "合计"
 MONTH_LABEL = "{month}月"
-PAGE_FOOTER = "第 {page} 页"
+# GB/T 9704 7.5: 4号 Arabic numerals between one-em dashes, odd pages right, even pages left.
+PAGE_FOOTER = "— {page} —"
 CHECKS_HEADING = "勾稽关系核对"
 CHECKS_ALL_PASS = "勾稽关系核对：全部通过。"
 CHECK_FAILED_LINE = "规则{rule}（{name}）不成立：{detail}"
@@ -162,3 +168,57 @@ TABLE_SHEETS = {"proactive": "表二 主动公开", "applications": "表三 依�
 LEDGER_COLUMNS = ("日期", "渠道", "话题", "标题", "链接", "来源", "话题为猜测", "已删除")
 YES = "是"
 NO = ""
+
+# The cover letter (上报函) the report is filed with
+LETTER_DOC_NUMBER = "{code}〔{year}〕{number}号"
+LETTER_NUMBER_BLANK = "　　"
+# For a template without [cover_letter] (one kept from before the letter): the committed wording.
+LETTER_DEFAULTS = {
+    "office_code": "",
+    "title": "关于上报{account}{year}年\n政府信息公开工作年度报告的报告",
+    "addressee": "县政府办：",
+    "body": "现将{account}{year}年政府信息公开工作年度报告随文呈上，请审阅。",
+    "issuer": "{account}",
+}
+LETTER_DATE_TOO_EARLY = "上报日期 {date} 不在 {year} 年度结束之后：年度报告在次年报送，请改正 --date 或模板 [cover_letter] date。"
+LETTER_TEMPLATE_DATE_INVALID = "模板 [cover_letter] date「{value}」不是日期，请写成 2024-02-22 的形式，或留空待手填。"
+LETTER_TEMPLATE_NUMBER_INVALID = "模板 [cover_letter] number「{value}」不是正整数文号，请写数字，或留空待手填。"
+LETTER_DATE_BLANK_WARNING = "上报函和落款的日期未给出（--date 或模板 [cover_letter] date），已留空「　　年　　月　　日」，请手填。"
+LETTER_NUMBER_BLANK_WARNING = "上报函的文号顺序号未给出（--doc-number 或模板 [cover_letter] number），已留空，请手填。"
+CLI_DOC_NUMBER_INVALID = "--doc-number「{value}」不是正整数，请写文号的顺序号，如 5。"
+CLI_DATE_INVALID = "「{value}」不是日期，请写成 2024-02-22 的形式。"
+CLI_ERROR_LINE = "错误: {message}"
+CLI_WARNING_LINE = "提示: {message}"
+
+# Checks a county office runs before accepting a report (county-checks.md B): warnings
+FILING_CHECKS_HEADING = "报送前核对（县级审核规则）"
+FILING_CHECKS_ALL_PASS = "报送前核对：未发现问题。"
+FILING_CHECKS_PAGE_NOTE = "本页为报送前核对结果，不属于报告正文，打印报送前请删除本页。"
+FILING_SECTION_NAMES = {"problems": "（一）存在的问题", "improvements": "（二）改进措施"}
+PROBLEMS_TOO_SHORT = "第五部分{part}为空、「无」或不足十个字（{length}字）：县级审核视为未报告。"
+FEE_BUT_NONE_CHARGED = "表二行政事业性收费为{fee}万元，第六部分却写明未收取费用：两处须一致。"
+# 六 saying that no fee was charged: 信息处理费 or any fee
+NO_FEE_PHRASES = ("未收取", "没有收取", "不收取", "未收费", "无收费", "免收", "未产生收费")
+YEAR_ON_YEAR_JUMP = "「{figure}」{previous_year}年为{previous}，{year}年为{current}，变化超过五倍或降到五分之一以下：请核实。"
+CELL_NOT_A_NUMBER = "{table}「{row}」一格为「{value}」：应填数字（没有的填0）。"
+TEXT_FIGURE_MISMATCH = "正文写「{phrase}」，{table}为{expected}件：正文与表格须一致。"
+# The figures compared year on year, by the name a checker reads
+FIGURE_NAMES = {
+    "proactive_total": "主动公开信息总数",
+    "channel": "通过{channel}公开信息数",
+    "received": "表三本年新收申请（总计）",
+    "result_total": "表三本年度办理结果（总计）",
+    "issued": "表二{kind}本年制发件数",
+    "in_force": "表二{kind}现行有效件数",
+    "decision": "表二{kind}本年处理决定数量",
+    "fee": "表二行政事业性收费金额",
+    "appeal": "表四{kind}总计",
+}
+TABLE_NAMES = {"article20": "表二", "applications": "表三", "appeals": "表四"}
+TEXT_FIGURE_TABLES = {
+    "received": "表三本年新收（总计）",
+    "carried_in": "表三上年结转（总计）",
+    "carried_out": "表三结转下年度继续办理（总计）",
+    "reconsideration": "表四行政复议总计",
+    "litigation": "表四行政诉讼总计（直接起诉加复议后起诉）",
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -46,11 +46,11 @@ class CountyRollup:
                 or r.days_since_last_article >= self.stale_after_days]
 
 
-def build_county_rollup(session: Session, accounts: list[AccountContext], year: int, *, settings: Settings, today: date,
+def build_county_rollup(session: Session, accounts: list[AccountContext], year: int, *, settings: Settings,
                         now: datetime, stale_after_days: int) -> CountyRollup:
     rows = []
     for account in accounts:
-        report = build_report(session, account, year, settings=settings, today=today)
+        report = build_report(session, account, year, settings=settings)
         last = session.scalar(select(func.max(LedgerEntry.published_at)).where(
             LedgerEntry.account_id == account.id, LedgerEntry.channel == WECHAT_CHANNEL,
             LedgerEntry.deleted_at.is_(None)))

@@ -13,6 +13,8 @@ from stats.queries import YearCounts, YearEntries, year_counts, year_entries
 from stats.reach import section_one_figures, year_articles
 
 from .consistency import Check, check_tables
+from .cover_letter import CoverLetter, LetterOptions, cover_letter, letter_warnings
+from .filing_checks import filing_warnings
 from .narrative import fill
 from .tables import Registers, Tables, build_tables
 
@@ -27,7 +29,9 @@ class Report:
     narrative: dict[str, dict[str, str]]
     tables: Tables
     checks: list[Check]
-    signed_on: date
+    cover_letter: CoverLetter
+    # The county office's checks (filing_checks) and what the letter leaves blank: warnings.
+    warnings: list[str]
     entries: YearEntries | list = field(default_factory=list)  # streamed, only when asked for (the XLSX lists them)
     reads: list = field(default_factory=list)  # stats.reach.ArticleRow, with the entries
 
@@ -35,10 +39,22 @@ class Report:
     def title(self) -> str:
         return texts.DOCUMENT_TITLE.format(account=self.account_display_name, year=self.year)
 
+    @property
+    def title_lines(self) -> tuple[str, ...]:
+        """Where the title may break: between the township's name and the rest, not in a word."""
+        return tuple(line.format(account=self.account_display_name, year=self.year) for line in texts.DOCUMENT_TITLE_LINES)
+
+    @property
+    def signed_on(self) -> date | None:
+        """The report is signed the day its letter is: None leaves both blank for the pen."""
+        return self.cover_letter.date
+
 
 def build_report(
-    session: Session, account: Account, year: int, *, settings: Settings, today: date, with_entries: bool = False,
+    session: Session, account: Account, year: int, *, settings: Settings, letter: LetterOptions = LetterOptions(),
+    with_entries: bool = False,
 ) -> Report:
+    """Raises LetterError (a Chinese message) for a cover-letter date no report can carry."""
     channels = [c.name for c in settings.channels]
     counts = year_counts(session, account.id, year, channels)
     registers = Registers.load(session, account.id, year)
@@ -46,16 +62,21 @@ def build_report(
     previous = build_tables(registers, year - 1)
     checks = check_tables(tables, previous)
     figures = {**_figures(account, year, counts, tables), **section_one_figures(session, account.id, year)}
+    narrative = fill(settings.report_template, figures)
+    letter_values = cover_letter(narrative.get("cover_letter", {}), letter, year=year, account=account.display_name)
+    warnings = letter_warnings(letter_values) + filing_warnings(
+        narrative, tables, previous, counts, year_counts(session, account.id, year - 1, channels))
     return Report(
         year=year,
         account_name=account.name,
         account_display_name=account.display_name,
         proactive=counts,
         proactive_paragraph=proactive_paragraph(counts, account.display_name),
-        narrative=fill(settings.report_template, figures),
+        narrative=narrative,
         tables=tables,
         checks=checks,
-        signed_on=today,
+        cover_letter=letter_values,
+        warnings=warnings,
         entries=year_entries(session, account.id, year) if with_entries else [],
         reads=year_articles(session, account.id, year) if with_entries else [],
     )

@@ -1,55 +1,68 @@
-"""The DOCX a secretary prints and signs: title, 文号, national headings and tables with the
-merged header cells of the national format, 公文 fonts (set for East Asian text too, which
-Word otherwise ignores), page numbers, and the charts by topic and by month.
+"""The DOCX a secretary prints, stamps and files as is: the cover letter (上报函) on its own
+page, then the report with the national headings and tables (the merged header cells of the
+national format), 公文 fonts (set for East Asian text too, which Word otherwise ignores), the
+charts by topic and by month, and the GB/T 9704 furniture: 「— 1 —」 page numbers at the
+outside corners from the report's first page, titles broken between words, the township as
+the file's author.
 
 The charts are drawn as shaded table cells rather than pictures: they print sharp at any
 size, need no plotting library or CJK font on the server, and Word and WPS can edit them.
-Each bar is a row of fixed height whose cells have thick white top and bottom borders, so
-the bars stand apart instead of merging into one block.
+Each bar is one shaded cell as long as its count to the twip, in a row of fixed height with
+thick white top and bottom borders, so the bars stand apart instead of merging into one block.
 
 Pagination: body text flows freely (widow control off, as 公文 fill every page's 22 lines);
-only headings keep with what follows (the template's heading styles), a chart's caption and
-rows keep together so a chart never starts or breaks at a page's foot, and the last paragraph
-keeps with the signature and date.
+only headings keep with what follows (the template's heading styles), a chart (caption and
+rows) and table 四 keep together so neither starts or breaks at a page's foot, and section
+六 keeps with the signature and date. The 勾稽 failures and the county office's warnings,
+when there are any, follow on a page of their own marked to be removed before filing.
 """
 from __future__ import annotations
 
 import io
+from copy import deepcopy
+from functools import lru_cache
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
+from docx.text.paragraph import Paragraph
 
 from publisher.texts import report as texts
 
 from .build import Report
 from .consistency import violations
+from .cover_letter import CoverLetter
 from .layout import appeal_result_labels, appeal_values, application_column_labels, application_rows, article20_blocks
 from .outline import intro, other_text, overview_paragraphs, problems_paragraphs
 
-BAR_CELLS = 20
+TITLE_SIZE = 22  # 2号
+BODY_SIZE = 16  # 3号
+FOOTER_SIZE = 14  # 4号
+TEXT_WIDTH_PT = (21 - 2.8 - 2.6) / 2.54 * 72  # the measure: A4 less the margins of _page_setup
+SIGNATURE_INDENT = 2 * BODY_SIZE  # the date ends two characters in from the right margin
+BAR_AREA_TWIPS = 6236  # 11 cm: the bars' area, beside the label and count columns
 BAR_FILL = "4F6F8F"  # prints as a mid grey in black and white
-BAR_ROW = Pt(18)  # a chart row: the bar and the white gap above and below it
-BAR_GAP = 24  # eighths of a point of white border at a bar's top and bottom: 3pt + 3pt
+BAR_ROW = Pt(13)  # a chart row: the bar and the white gap above and below it; low enough that both charts of a year fit under section 一 on one page
+BAR_GAP = 16  # eighths of a point of white border at a bar's top and bottom: 2pt + 2pt
 AXIS = 6  # eighths of a point: the thin black line the bars start from
 
 
 def render_docx(report: Report) -> bytes:
     document = Document()
-    _page_setup(document)
+    _page_setup(document.sections[0])
     _styles(document)
-    _footer_page_numbers(document)
+    _properties(document, report)
 
-    number = report.narrative.get("document", {}).get("doc_number")
-    if number:
-        _paragraph(document, number, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    title = document.add_paragraph(style="Title")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.add_run(report.title)
+    _cover_letter(document, report.cover_letter)
+    report_section = document.add_section(WD_SECTION.NEW_PAGE)
+    _footer_page_numbers(document, report_section)
+
+    whole = "".join(report.title_lines)
+    _title(document, (whole,) if text_width(whole, TITLE_SIZE) <= TEXT_WIDTH_PT else report.title_lines)
     _paragraph(document, intro(report), indent=True)
 
     s = texts.SECTION_TITLES
@@ -72,32 +85,101 @@ def render_docx(report: Report) -> bytes:
         else:
             _paragraph(document, text, indent=True)
     document.add_heading(s["other"], level=1)
-    _paragraph(document, other_text(report), indent=True)
-
-    found = violations(report.checks)
-    if found:
-        document.add_heading(texts.CHECKS_HEADING, level=2)
-        for line in found:
-            _paragraph(document, line)
-
-    # The signature and date never stand apart, nor alone on a last page without body text.
-    document.paragraphs[-1].paragraph_format.keep_with_next = True
+    # 六 (its heading keeps with it by style), the signature and the date keep together: a
+    # page never starts with the signature alone.
+    _paragraph(document, other_text(report), indent=True).paragraph_format.keep_with_next = True
     _paragraph(document, "").paragraph_format.keep_with_next = True
-    signer = _paragraph(document, report.account_display_name, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    signer.paragraph_format.keep_with_next = True
-    signed = report.signed_on
-    _paragraph(document, texts.SIGNATURE_DATE.format(year=signed.year, month=signed.month, day=signed.day),
-               align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _signature(document, report.account_display_name, report.cover_letter.date_text)
+    _findings_page(document, report)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
 
 
+def _properties(document, report: Report) -> None:
+    """File → Properties names the township, not python-docx's template."""
+    properties = document.core_properties
+    properties.author = properties.last_modified_by = report.account_display_name
+    properties.title = report.title
+    properties.subject = texts.DOCUMENT_SUBJECT
+    properties.keywords = properties.comments = properties.category = ""
+    properties.language = "zh-CN"
+
+
+def _cover_letter(document, letter: CoverLetter) -> None:
+    """The 上报函 on its own page: 文号, title (issuer, then the template's lines), addressee,
+    one sentence, and the issuer centred over the date (GB/T 9704 7.3.5)."""
+    _paragraph(document, "")
+    _paragraph(document, letter.doc_number, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(document, "")
+    _title(document, (letter.issuer, *letter.title_lines))
+    _paragraph(document, letter.addressee)
+    _paragraph(document, letter.body, indent=True)
+    _paragraph(document, "")
+    _paragraph(document, "")
+    _signature(document, letter.issuer, letter.date_text)
+
+
+def _signature(document, issuer: str, date_text: str) -> None:
+    """The issuer centred over the date, the date two characters in from the right margin."""
+    date_width = text_width(date_text, BODY_SIZE)
+    issuer_width = text_width(issuer, BODY_SIZE)
+    signer = _paragraph(document, issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    signer.paragraph_format.right_indent = Pt(SIGNATURE_INDENT + max(0.0, (date_width - issuer_width) / 2))
+    signer.paragraph_format.keep_with_next = True
+    signed = _paragraph(document, date_text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    signed.paragraph_format.right_indent = Pt(SIGNATURE_INDENT + max(0.0, (issuer_width - date_width) / 2))
+
+
+def _title(document, lines) -> None:
+    """The title in lines broken between words (GB/T 9704 7.3.3): each line is one run after a
+    line break, and a line too long for the measure is set smaller rather than wrapped, so a
+    word (「工作」) is never split over two lines."""
+    title = document.add_paragraph(style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for index, line in enumerate(lines):
+        if index:
+            title.add_run().add_break()
+        run = title.add_run(line)
+        size = fitting_size(line, TITLE_SIZE, TEXT_WIDTH_PT)
+        if size < TITLE_SIZE:
+            run.font.size = Pt(size)
+
+
+def text_width(text: str, size: float) -> float:
+    """Points a line of text takes: CJK and full-width characters one em, the rest half."""
+    return sum(size if ord(ch) > 0x2E7F else size / 2 for ch in text)
+
+
+def fitting_size(line: str, size: float, width: float) -> float:
+    """The title size, or the largest half point under it at which the line fits the measure."""
+    while size > 10 and text_width(line, size) > width:
+        size -= 0.5
+    return size
+
+
+def _findings_page(document, report: Report) -> None:
+    """勾稽 failures and the county office's warnings, on a page of their own after the
+    signature: the report above prints as is, and this page is marked to be removed."""
+    found = violations(report.checks)
+    if not found and not report.warnings:
+        return
+    document.add_section(WD_SECTION.NEW_PAGE)
+    _paragraph(document, texts.FILING_CHECKS_PAGE_NOTE)
+    if found:
+        document.add_heading(texts.CHECKS_HEADING, level=2)
+        for line in found:
+            _paragraph(document, line)
+    if report.warnings:
+        document.add_heading(texts.FILING_CHECKS_HEADING, level=2)
+        for line in report.warnings:
+            _paragraph(document, line)
+
+
 # -- page, styles, footer ----------------------------------------------------------------
 
 
-def _page_setup(document) -> None:
-    section = document.sections[0]
+def _page_setup(section) -> None:
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
@@ -119,10 +201,10 @@ def set_font(target, name: str) -> None:
 def _styles(document) -> None:
     styles = document.styles
     for style_name, font, size, bold in (
-        ("Normal", texts.FONT_BODY, 16, False),
-        ("Title", texts.FONT_TITLE, 22, False),
-        ("Heading 1", texts.FONT_HEADING, 16, False),
-        ("Heading 2", texts.FONT_SUBHEADING, 16, False),
+        ("Normal", texts.FONT_BODY, BODY_SIZE, False),
+        ("Title", texts.FONT_TITLE, TITLE_SIZE, False),
+        ("Heading 1", texts.FONT_HEADING, BODY_SIZE, False),
+        ("Heading 2", texts.FONT_SUBHEADING, BODY_SIZE, False),
     ):
         style = styles[style_name]
         set_font(style, font)
@@ -142,9 +224,26 @@ def _styles(document) -> None:
         border.getparent().remove(border)
 
 
-def _footer_page_numbers(document) -> None:
-    paragraph = document.sections[0].footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+def _footer_page_numbers(document, section) -> None:
+    """「— 1 —」 at the outside corners, one character in (GB/T 9704 7.5): odd pages right,
+    even pages left, counted from the report's first page; the cover letter has none."""
+    document.settings.odd_and_even_pages_header_footer = True
+    number_type = OxmlElement("w:pgNumType")
+    number_type.set(qn("w:start"), "1")
+    cols = section._sectPr.find(qn("w:cols"))
+    if cols is not None:  # the schema's order: pgNumType before cols
+        cols.addprevious(number_type)
+    else:
+        section._sectPr.append(number_type)
+    for footer, align, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
+                                (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left")):
+        footer.is_linked_to_previous = False
+        _page_number(footer.paragraphs[0], align, side)
+
+
+def _page_number(paragraph, align, side: str) -> None:
+    paragraph.alignment = align
+    setattr(paragraph.paragraph_format, f"{side}_indent", Pt(FOOTER_SIZE))
     before, _, after = texts.PAGE_FOOTER.partition("{page}")
     paragraph.add_run(before)
     run = paragraph.add_run()
@@ -163,7 +262,7 @@ def _footer_page_numbers(document) -> None:
     paragraph.add_run(after)
     for r in paragraph.runs:
         set_font(r, texts.FONT_TABLE)
-        r.font.size = Pt(14)
+        r.font.size = Pt(FOOTER_SIZE)
 
 
 def _paragraph(document, text: str, *, run_in: str | None = None, indent: bool = False, align=None):
@@ -190,14 +289,31 @@ def _table(document, rows: int, columns: int):
 
 
 def _put(cell, value, *, bold: bool = False, size: float = 10.5) -> None:
-    cell.text = ""
-    paragraph = cell.paragraphs[0]
+    """The cell's one paragraph: the value centred in the table font. Copied from a finished
+    paragraph per style: python-docx's setters look each child up by XPath, and the tables
+    and charts put several hundred cells."""
+    tc = cell._tc
+    for child in tc.findall(qn("w:p")) + tc.findall(qn("w:tbl")):
+        tc.remove(child)
+    paragraph = deepcopy(_cell_paragraph(bold, size))
+    text = paragraph.find(f"{qn('w:r')}/{qn('w:t')}")
+    if str(value):
+        text.text = str(value)
+    else:  # as python-docx writes an empty run: no w:t
+        text.getparent().remove(text)
+    tc.append(paragraph)
+
+
+@lru_cache(maxsize=None)
+def _cell_paragraph(bold: bool, size: float):
+    paragraph = Paragraph(OxmlElement("w:p"), None)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.line_spacing = 1.0
-    run = paragraph.add_run(str(value))
+    run = paragraph.add_run("0")
     set_font(run, texts.FONT_TABLE)
     run.font.size = Pt(size)
     run.font.bold = bold
+    return paragraph._p
 
 
 def _cell(table, row: int, column: int):
@@ -299,6 +415,7 @@ def _appeals_table(document, report: Report) -> None:
     for i, value in enumerate(appeal_values(report.tables)):
         _put(_cell(table, 3, i), value, size=size)
     _fixed_widths(table, [Cm(1.04)] * 15)
+    _keep_together(table)  # four rows: split, its headers sat at one page's foot and its figures on the next
 
 
 # -- charts ---------------------------------------------------------------------------------
@@ -314,44 +431,67 @@ def _charts(document, report: Report) -> None:
 
 
 def _bar_chart(document, caption: str, label_header: str, items: list[tuple[str, int]]) -> None:
-    """A horizontal bar chart: label, count, and BAR_CELLS cells shaded in proportion."""
+    """A horizontal bar chart: label, count, and a bar as long as the count to the twip.
+
+    A bar is one shaded cell spanning grid columns whose edges are the bars' ends: the grid
+    has a column edge at every distinct bar length, so 14 and 13 items end at different edges
+    (a fixed number of shaded cells drew both as the same few cells)."""
     heading = _paragraph(document, caption, align=WD_ALIGN_PARAGRAPH.CENTER)
     heading.runs[0].font.size = Pt(12)
     heading.runs[0].font.bold = True
     heading.paragraph_format.space_before = Pt(6)
+    heading.paragraph_format.line_spacing = Pt(18)  # a 12pt caption needs no body line's 28pt
     heading.paragraph_format.keep_with_next = True
-    table = document.add_table(rows=1 + len(items), cols=2 + BAR_CELLS)
+    ends = bar_ends([count for _, count in items], BAR_AREA_TWIPS)
+    edges = sorted({end for end in ends if end > 0})
+    segments = [b - a for a, b in zip([0, *edges], edges)]
+    table = document.add_table(rows=1 + len(items), cols=2 + len(segments))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _put(_cell(table, 0, 0), label_header, bold=True, size=9)
     _put(_cell(table, 0, 1), texts.CHART_COUNT, bold=True, size=9)
-    _merge(table, 0, 2, 0, 1 + BAR_CELLS, "", size=9)
-    peak = max((n for _, n in items), default=0) or 1
-    for row, (label, count) in enumerate(items, start=1):
+    _merge(table, 0, 2, 0, 1 + len(segments), "", size=9)
+    for row, ((label, count), end) in enumerate(zip(items, ends), start=1):
         cells = table.rows[row].cells
         _put(cells[0], label, size=9)
         _put(cells[1], count, size=9)
-        filled = round(count / peak * BAR_CELLS)
-        for k in range(BAR_CELLS):
-            cell = cells[2 + k]
+        reach = edges.index(end) + 1 if end > 0 else 0  # grid columns the bar covers
+        parts = [(cells[2], cells[1 + reach], True)] if reach else []
+        if reach < len(segments):
+            parts.append((cells[2 + reach], cells[1 + len(segments)], False))
+        for index, (first, last, filled) in enumerate(parts):
+            cell = first.merge(last) if first is not last else first
             _put(cell, "", size=9)
             borders = {"top": ("single", BAR_GAP, "FFFFFF"), "bottom": ("single", BAR_GAP, "FFFFFF")}
-            if k == 0:
+            if index == 0:
                 borders["left"] = ("single", AXIS, "000000")
             _borders(cell, borders)
-            if k < filled:
+            if filled:
                 _shade(cell, BAR_FILL)
-    for index, row in enumerate(table.rows):
+    for row in table.rows:
         row.height = BAR_ROW
         row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         for cell in row.cells:
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            if index < len(table.rows) - 1:  # the chart stays on one page; its last row chains to nothing
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
-    _fixed_widths(table, [Cm(2.6), Cm(1.4)] + [Cm(0.55)] * BAR_CELLS)
+    _keep_together(table)
+    _fixed_widths(table, [Cm(2.6), Cm(1.4)] + [Twips(w) for w in segments])
     _zero_cell_margins(table, sides=("top", "bottom"))
+
+
+def _keep_together(table) -> None:
+    """The table on one page: no row splits, and every row but the last keeps with the next."""
+    for index, row in enumerate(table.rows):
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        if index < len(table.rows) - 1:
+            for tc in row._tr.tc_lst:
+                for p in tc.iterchildren(qn("w:p")):
+                    p.get_or_add_pPr().keepNext_val = True
+
+
+def bar_ends(counts: list[int], area: int) -> list[int]:
+    """Where each bar ends, in twips from the axis: the largest count fills the area."""
+    peak = max(counts, default=0) or 1
+    return [round(count / peak * area) for count in counts]
 
 
 def _borders(cell, sides: dict[str, tuple[str, int, str]]) -> None:

@@ -1,4 +1,5 @@
-"""The JSON form: the keys of SPEC §7 (year, account, proactive.*, checks) and the tables."""
+"""The JSON form: the keys of SPEC §7 (year, account, proactive.*, checks) and the tables, the
+cover letter's fields and the county office's warnings."""
 from __future__ import annotations
 
 import json
@@ -16,6 +17,7 @@ def report_dict(report: Report) -> dict:
         "account": report.account_name,
         "account_display_name": report.account_display_name,
         "title": report.title,
+        "cover_letter": report.cover_letter.as_dict(),
         "proactive": {
             "total": p.total,
             "by_channel": p.by_channel,
@@ -35,6 +37,7 @@ def report_dict(report: Report) -> dict:
         "appeals": t.appeals.rows,
         "narrative": report.narrative,
         "checks": [c.as_dict() for c in report.checks],
+        "warnings": report.warnings,
     }
 
 

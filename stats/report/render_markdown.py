@@ -1,16 +1,19 @@
-"""The Markdown form, for reading on screen and in review: same order and labels as print."""
+"""The Markdown form, for reading on screen and in review: same order and labels as print,
+the cover letter first."""
 from __future__ import annotations
 
 from publisher.texts import report as texts
 
 from .build import Report
 from .consistency import violations
+from .cover_letter import CoverLetter
 from .layout import appeal_result_labels, appeal_values, application_column_labels, application_rows, article20_blocks
 from .outline import intro, other_text, overview_paragraphs, problems_paragraphs
 
 
 def render_markdown(report: Report) -> bytes:
-    lines = [f"# {report.title}", "", intro(report), ""]
+    lines = _cover_letter(report.cover_letter) + ["---", ""]
+    lines += [f"# {report.title}", "", intro(report), ""]
     s = texts.SECTION_TITLES
     lines += [f"## {s['overview']}", ""]
     lines += [f"{heading or ''}{text}\n" for heading, text in overview_paragraphs(report)]
@@ -41,7 +44,15 @@ def render_markdown(report: Report) -> bytes:
     lines += [f"## {texts.CHECKS_HEADING}", ""]
     found = violations(report.checks)
     lines += [f"- {v}" for v in found] if found else [texts.CHECKS_ALL_PASS]
+    lines += ["", f"## {texts.FILING_CHECKS_HEADING}", ""]
+    lines += [f"- {w}" for w in report.warnings] if report.warnings else [texts.FILING_CHECKS_ALL_PASS]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _cover_letter(letter: CoverLetter) -> list[str]:
+    """The 上报函 as it prints: 文号, title (issuer first), addressee, sentence, issuer and date."""
+    return [letter.doc_number, "", f"# {letter.issuer}{letter.title}", "",
+            letter.addressee, "", letter.body, "", letter.issuer, "", letter.date_text, ""]
 
 
 def _row(cells) -> str:

@@ -1,6 +1,7 @@
 """The XLSX form: one sheet per national table (merged header cells as printed), the counts
-of section 一 with a native bar chart, the ledger rows of the year for checking by hand; the
-summary sheet ends with the result of the 勾稽 checks.
+of section 一 (by channel, by topic and by month, with native bar charts), the ledger rows of
+the year for checking by hand; the summary sheet ends with the result of the 勾稽 checks and
+the county office's warnings.
 
 The workbook is written in openpyxl's write-only mode, row after row, so that the ledger sheet
 of a million-row year streams from the database to the file and never sits in memory. The
@@ -84,7 +85,10 @@ class _Grid:
 
 def _summary(sheet, report: Report) -> None:
     p = report.proactive
-    rows: list[list] = [[report.title], [report.proactive_paragraph], [], [texts.CHART_TOPIC, texts.CHART_COUNT]]
+    rows: list[list] = [[report.title], [report.proactive_paragraph], [], [texts.CHANNEL_HEADER, texts.CHART_COUNT]]
+    # By channel first, as section 一 states them: the channels add up to the total.
+    rows += [[channel, count] for channel, count in p.by_channel.items()]
+    rows += [[texts.CHANNEL_TOTAL, p.total], [], [texts.CHART_TOPIC, texts.CHART_COUNT]]
     first = len(rows) + 1
     rows += [[topic, count] for topic, count in p.by_topic.items()]
     last = len(rows)
@@ -108,6 +112,8 @@ def _summary(sheet, report: Report) -> None:
     # The 勾稽 results, as the Markdown and DOCX list them: a workbook must not hide a violation.
     rows += [[], [texts.CHECKS_HEADING]]
     rows += [[line] for line in violations(report.checks) or [texts.CHECKS_ALL_PASS]]
+    rows += [[], [texts.FILING_CHECKS_HEADING]]
+    rows += [[line] for line in report.warnings or [texts.FILING_CHECKS_ALL_PASS]]
     sheet.column_dimensions["A"].width = 16
     for row in rows:
         sheet.append(inert(sheet, row))

@@ -41,7 +41,7 @@ def consistent_registers(runtime, account):
 
 def report_2024(runtime, account):
     with runtime.session_factory() as session:
-        return build_report(session, account, 2024, settings=runtime.settings, today=date(2025, 2, 1))
+        return build_report(session, account, 2024, settings=runtime.settings)
 
 
 def test_consistent_registers_fill_the_tables_and_pass_every_rule(runtime, account, consistent_registers):

@@ -56,8 +56,8 @@ def rollup_of(runtime):
     with runtime.session_factory() as session:
         accounts = [account_context(session, runtime.settings, a.name) for a in runtime.settings.accounts]
         rollup = build_county_rollup(session, accounts, 2023, settings=runtime.settings,
-                                     today=NOW.date(), now=NOW, stale_after_days=14)
-        reports = {a.name: build_report(session, a, 2023, settings=runtime.settings, today=NOW.date())
+                                     now=NOW, stale_after_days=14)
+        reports = {a.name: build_report(session, a, 2023, settings=runtime.settings)
                    for a in accounts}
     return rollup, reports
 

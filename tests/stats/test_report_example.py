@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -62,7 +61,7 @@ def docx_table_cells(table) -> list[str]:
 @pytest.fixture
 def example_report(runtime, account, example_year):
     with runtime.session_factory() as session:
-        return build_report(session, account, 2023, settings=runtime.settings, today=date(2024, 2, 22))
+        return build_report(session, account, 2023, settings=runtime.settings)
 
 
 def test_section_one_states_92_wechat_and_30_board_items_exactly(example_report):

@@ -33,7 +33,7 @@ def test_the_xlsx_has_a_sheet_of_articles_with_their_reads_and_no_invented_figur
                   published_at=clock.now(), source="manual", actor=CLI, clock=clock, timezone=runtime.settings.timezone)
     with runtime.session_factory() as session:
         report = build_report(session, account_by_name(session, "default"), sent.year,
-                              settings=runtime.settings, today=sent, with_entries=True)
+                              settings=runtime.settings, with_entries=True)
     book = load_workbook(io.BytesIO(render(report, "xlsx")))
     rows = list(book[texts.SHEET_READS].iter_rows(values_only=True))
     figures = _figures(f"{data_id}_1", 0)

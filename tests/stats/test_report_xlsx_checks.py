@@ -15,8 +15,7 @@ from stats.report.render import render
 
 def workbook_text(runtime, account) -> str:
     with runtime.session_factory() as session:
-        report = build_report(session, account, 2024, settings=runtime.settings,
-                              today=date(2025, 2, 1), with_entries=True)
+        report = build_report(session, account, 2024, settings=runtime.settings, with_entries=True)
     book = load_workbook(io.BytesIO(render(report, "xlsx")))
     return "\n".join(str(cell) for sheet in book.worksheets
                      for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None)

@@ -37,8 +37,7 @@ def render_peak(runtime, account) -> tuple[bytes, int]:
     with runtime.session_factory() as session:
         tracemalloc.start()
         try:
-            report = build_report(session, account, YEAR, settings=runtime.settings,
-                                  today=date(2025, 1, 20), with_entries=True)
+            report = build_report(session, account, YEAR, settings=runtime.settings, with_entries=True)
             data = render(report, "xlsx")
             return data, tracemalloc.get_traced_memory()[1]
         finally:
@@ -62,8 +61,7 @@ def test_xlsx_ledger_rows_stream_from_the_query_instead_of_being_loaded_at_once(
 
 def test_xlsx_national_tables_box_every_cell_of_a_merged_header(runtime, account):
     with runtime.session_factory() as session:
-        report = build_report(session, account, YEAR, settings=runtime.settings,
-                              today=date(2025, 1, 20), with_entries=True)
+        report = build_report(session, account, YEAR, settings=runtime.settings, with_entries=True)
         book = load_workbook(io.BytesIO(render(report, "xlsx")))
     applications = book["表三 依申请公开"]
     assert {"A1:C3", "D1:J1", "E2:I2"} <= {str(r) for r in applications.merged_cells.ranges}
@@ -86,8 +84,7 @@ def test_a_title_typed_as_a_formula_stays_text_on_every_sheet(runtime, account):
             "title": title, "url": None, "published_at": datetime(YEAR, 3, 1, 2, tzinfo=UTC),
             "disclosed_on": date(YEAR, 3, 1), "source": "manual", "created_by": "test", "created_at": now}])
     with runtime.session_factory() as session:
-        report = build_report(session, account, YEAR, settings=runtime.settings,
-                              today=date(2025, 1, 20), with_entries=True)
+        report = build_report(session, account, YEAR, settings=runtime.settings, with_entries=True)
         workbook = load_workbook(io.BytesIO(render(report, "xlsx")))
     typed = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row
              if isinstance(cell.value, str) and cell.value.startswith("=")]

@@ -36,8 +36,7 @@ def _rollup():
     settings, now = rt.settings, rt.clock.now()
     year = request.args.get("year", type=int) or now.astimezone(settings.timezone).year
     session = db()
-    return build_county_rollup(session, account_contexts(session, settings), year, settings=settings,
-                               today=now.astimezone(settings.timezone).date(), now=now,
+    return build_county_rollup(session, account_contexts(session, settings), year, settings=settings, now=now,
                                stale_after_days=settings.stale_days_urgent), now
 
 

@@ -1,5 +1,6 @@
-"""年度报告: the report previewed with its consistency findings first, and the four files,
-built by `stats.report` exactly as `govpost report` builds them."""
+"""年度报告: the report previewed with its consistency findings and the county office's
+warnings first, then the cover letter and the report, and the four files, built by
+`stats.report` exactly as `govpost report` builds them (with the template's letter values)."""
 from __future__ import annotations
 
 from flask import Response, abort, g, render_template, request
@@ -8,6 +9,7 @@ from bot.console import blueprint
 from bot.console.web import db, runtime
 from stats.report import build_report
 from stats.report.consistency import violations
+from stats.report.cover_letter import LetterError
 from stats.report.layout import (
     appeal_result_labels, appeal_values, application_column_labels, application_rows, article20_blocks,
 )
@@ -30,8 +32,10 @@ def _report(with_entries: bool = False):
     year = request.args.get("year", type=int) or today.year
     if not FIRST_YEAR <= year <= LAST_YEAR:
         abort(404)
-    return build_report(db(), g.account, year, settings=rt.settings, today=today,
-                        with_entries=with_entries)
+    try:
+        return build_report(db(), g.account, year, settings=rt.settings, with_entries=with_entries)
+    except LetterError as exc:  # a stale [cover_letter] date in the template: say which, change nothing
+        abort(Response(render_template("console/error.html", message=str(exc)), status=400))
 
 
 @blueprint.get("/report")
