@@ -504,7 +504,7 @@ def _upload_images(work: BundleWork, gateway: Gateway, post_ids: list[int]) -> N
     the publish, which are, keep their own unit each). Two units per picture (a commit, a row
     lock and a lease renewal each) were more than half of a publish's time."""
     with work.unit() as (session, _):
-        jobs = [pending for post_id in post_ids for pending in article.pending_uploads(session, post_id)]
+        jobs = article.pending_uploads(session, post_ids)
     uploaded: list[tuple[article.Upload, object]] = []
     kept_at = work.clock.now()
     try:
