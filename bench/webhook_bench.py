@@ -79,16 +79,21 @@ class Server:
             [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "--bind", f"127.0.0.1:{self.port}", app],
             cwd=ROOT, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)
-        deadline = time.monotonic() + 60
+        # Answering, not only listening: gunicorn's master listens at once, and on a busy machine
+        # its workers may take more than the first request's 10 s timeout to import the app.
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{app} did not start: {Path(self.log.name).read_text()[-2000:]}")
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
+                with socket.create_connection(("127.0.0.1", self.port), timeout=2) as conn:
+                    conn.sendall(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                    if conn.recv(16).startswith(b"HTTP/"):
+                        return
             except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"{app} did not listen within 60 s")
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{app} did not answer within 180 s")
 
     @property
     def url(self) -> str:

@@ -19,7 +19,7 @@ try:
 except ImportError:  # Windows: this process's lock only; SQLite's busy handler does the rest
     fcntl = None
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
@@ -193,10 +193,11 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def insert_ignoring_duplicates(session: Session, table):
+def insert_ignoring_duplicates(session_or_connection: Session | Connection, table):
     """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL: one statement, and the result's
     rowcount says whether the row is new."""
-    if session.get_bind().dialect.name == "postgresql":
+    bind = session_or_connection.get_bind() if isinstance(session_or_connection, Session) else session_or_connection
+    if bind.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert

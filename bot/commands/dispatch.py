@@ -7,8 +7,7 @@ import logging
 import re
 from typing import Callable
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from bot.commands.registry import CommandContext
@@ -38,35 +37,64 @@ SUBSCRIBE = "subscribe"
 def handle_message(runtime: Runtime, account_name: str, message: Message, raw: str) -> str | None:
     """The reply to `message` (None: nothing to say). A retried message gets the first reply."""
     with read_only(runtime.session_factory)() as session:
-        account_id, staff_id = _sender(session, account_name, message.from_openid)
+        account_id, staff_id = session.connection().execute(
+            _SENDER, {"account": account_name, "openid": message.from_openid}).one()
     if staff_id is None and message.msg_type != "event" and _split(message.content or "")[0] != BIND_WORD:
         return _answer_citizen(runtime, account_id, message, raw)
     with transaction(runtime.session_factory) as session:
-        # The webhook resolved the name from its URL, _sender the row's id: joined here, once.
+        # The webhook resolved the name from its URL, _SENDER the row's id: joined here, once.
         account = AccountContext(account_id, account_name, runtime.settings.account(account_name))
         now = runtime.clock.now()
-        inbound = InboundMessage(account_id=account.id, dedup_key=message.dedup_key, from_openid=message.from_openid,
-                                 msg_type=message.msg_type, raw=_masked(message, raw), received_at=now)
-        try:
-            with session.begin_nested():
-                session.add(inbound)
-        except IntegrityError:
-            first = session.scalar(select(InboundMessage).where(
-                InboundMessage.account_id == account.id, InboundMessage.dedup_key == message.dedup_key))
-            return first.reply or None
-        staff = staff_by_openid(session, account.id, message.from_openid) if message.from_openid else None
-        inbound.staff_id = staff.id if staff else None
-        reply = _respond(session, runtime, account, staff, message, inbound.id)
-        inbound.reply = reply or ""
-        inbound.handled_at = now
+        # By primary key: the member's row before the message's, so that the message is stored
+        # with its sender in one INSERT.
+        staff = session.get(Staff, staff_id) if staff_id is not None else None
+        connection = session.connection()
+        inbound_id = connection.execute(
+            _store_statement(connection, returning=True),
+            _inbound_row(account_id, message, raw, now, staff_id=staff.id if staff else None)).scalar()
+        if inbound_id is None:  # a retry: the first delivery's row is there
+            return _stored_reply(connection, account_id, message)
+        reply = _respond(session, runtime, account, staff, message, inbound_id)
+        session.flush()  # the reply's own rows first: the row's update below is plain SQL
+        connection.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": reply or "", "answered_at": now})
         return reply
 
 
-def _sender(session: Session, account_name: str, openid: str) -> tuple[int, int | None]:
-    """The account's id and the sender's staff id (None: not staff), in one statement."""
-    staff = (select(Staff.id).where(Staff.account_id == Account.id, Staff.openid == openid,
-                                    Staff.active.is_(True)).scalar_subquery())
-    return session.execute(select(Account.id, staff).where(Account.name == account_name)).one()
+_ACCOUNTS, _STAFF, _INBOUND = Account.__table__, Staff.__table__, InboundMessage.__table__
+# The webhook's own statements, built once and run as plain SQL on the session's connection:
+# building and compiling them through the ORM on every message was most of a citizen's cost.
+_SENDER = select(
+    _ACCOUNTS.c.id,
+    select(_STAFF.c.id).where(_STAFF.c.account_id == _ACCOUNTS.c.id, _STAFF.c.openid == bindparam("openid"),
+                              _STAFF.c.active.is_(True)).scalar_subquery(),
+).where(_ACCOUNTS.c.name == bindparam("account"))
+_STORED_REPLY = select(_INBOUND.c.reply).where(_INBOUND.c.account_id == bindparam("account_id"),
+                                               _INBOUND.c.dedup_key == bindparam("dedup_key"))
+_MARK_HANDLED = (update(_INBOUND).where(_INBOUND.c.id == bindparam("message_id"))
+                 .values(reply=bindparam("answer"), handled_at=bindparam("answered_at")))
+_STORE: dict[tuple[str, bool], object] = {}
+
+
+def _store_statement(connection, *, returning: bool):
+    """INSERT … ON CONFLICT DO NOTHING of an inbound message (RETURNING its id when asked),
+    one per dialect, built on first use."""
+    key = (connection.dialect.name, returning)
+    if key not in _STORE:
+        statement = insert_ignoring_duplicates(connection, _INBOUND)
+        _STORE[key] = statement.returning(_INBOUND.c.id) if returning else statement
+    return _STORE[key]
+
+
+def _inbound_row(account_id: int, message: Message, raw: str, now, *, staff_id: int | None = None,
+                 reply: str | None = None) -> dict:
+    return {"account_id": account_id, "dedup_key": message.dedup_key, "from_openid": message.from_openid,
+            "msg_type": message.msg_type, "raw": _masked(message, raw), "received_at": now, "staff_id": staff_id,
+            "reply": reply, "handled_at": now if reply is not None else None}
+
+
+def _stored_reply(connection, account_id: int, message: Message) -> str | None:
+    first = connection.execute(_STORED_REPLY, {"account_id": account_id, "dedup_key": message.dedup_key}).scalar()
+    return first or None
 
 
 def _answer_citizen(runtime: Runtime, account_id: int, message: Message, raw: str) -> str | None:
@@ -75,16 +103,12 @@ def _answer_citizen(runtime: Runtime, account_id: int, message: Message, raw: st
     reply = runtime.settings.citizen_auto_reply or None
     now = runtime.clock.now()
     with transaction(runtime.session_factory) as session:
-        stored = session.execute(
-            insert_ignoring_duplicates(session, InboundMessage).values(
-                account_id=account_id, dedup_key=message.dedup_key, from_openid=message.from_openid,
-                msg_type=message.msg_type, raw=_masked(message, raw), received_at=now, reply=reply or "",
-                handled_at=now))
+        connection = session.connection()
+        stored = connection.execute(_store_statement(connection, returning=False),
+                                    _inbound_row(account_id, message, raw, now, reply=reply or ""))
         if stored.rowcount == 1:
             return reply
-        first = session.scalar(select(InboundMessage.reply).where(
-            InboundMessage.account_id == account_id, InboundMessage.dedup_key == message.dedup_key))
-        return first or None
+        return _stored_reply(connection, account_id, message)
 
 
 def _respond(session, runtime, account, staff, message: Message, inbound_id: int) -> str | None:

@@ -65,7 +65,7 @@ def send_preview(ctx: TaskContext, payload: dict[str, Any]) -> None:
         if not any(i.is_cover for i in images.values()):
             drafting.ensure_cover(ctx.session, post, ctx.runtime.settings, ctx.now)
         # The very uploads and article the publish makes (and reuses, once recorded here).
-        for pending in article.pending_uploads(ctx.session, post.id):
+        for pending in article.pending_uploads(ctx.session, [post.id]):
             article.record(ctx.session, pending, article.upload(gateway, pending))
             ctx.session.flush()
         media_id = gateway.add_draft([article.draft_article(ctx.session, post, ctx.runtime.settings)])

@@ -27,6 +27,7 @@ from publisher.core.timeparse import format_beijing
 from publisher.models import Account, PublishBundle
 from publisher.runtime import Runtime
 from publisher.services.accounts import AccountContext
+from publisher.services.ledger import local_day
 from publisher.texts import publishing as texts
 from publisher.wechat import (
     ConfigurationError,
@@ -397,7 +398,7 @@ def _poll(work: BundleWork, gateway: Gateway) -> str:
     if result.status == PublishState.PUBLISHING:
         return _wait(work)
     published_at = None
-    if result.status == PublishState.SUCCESS:
+    if result.status == PublishState.SUCCESS and _day_in_doubt(sent_at, now, work.tz):
         listed = _listed_at(gateway, result.article_id)
         # Believed only between the submit and now: a WeChat time outside that says the two
         # clocks disagree, and govpost's own is the one its ledger is kept by.
@@ -406,6 +407,14 @@ def _poll(work: BundleWork, gateway: Gateway) -> str:
     with work.unit() as (session, bundle):
         apply_publish_status(session, bundle, result, work.clock, work.tz, published_at=published_at)
         return bundle.status
+
+
+def _day_in_doubt(sent_at: datetime | None, now: datetime, tz) -> bool:
+    """Whether the poll's time could put the post in the wrong ledger day. The job went out
+    between the submit and this poll: when both fall on the same 北京时间 day, so does the
+    publication, and the poll's time stands (its day, which the report counts by, is
+    certain) without one more call to WeChat per post."""
+    return sent_at is None or local_day(sent_at, tz) != local_day(now, tz)
 
 
 def _listed_at(gateway: Gateway, article_id: str | None) -> datetime | None:
@@ -495,7 +504,7 @@ def _upload_images(work: BundleWork, gateway: Gateway, post_ids: list[int]) -> N
     the publish, which are, keep their own unit each). Two units per picture (a commit, a row
     lock and a lease renewal each) were more than half of a publish's time."""
     with work.unit() as (session, _):
-        jobs = [pending for post_id in post_ids for pending in article.pending_uploads(session, post_id)]
+        jobs = article.pending_uploads(session, post_ids)
     uploaded: list[tuple[article.Upload, object]] = []
     kept_at = work.clock.now()
     try:

@@ -100,9 +100,10 @@ class PostView:
 def post_view(session: Session, post: Post, *, settings: Settings, history_lines: int) -> PostView:
     topic = session.get(Topic, post.topic_id) if post.topic_id else None
     account = byline.account_settings(session, post, settings)
-    images = {i.id: i for i in drafting.images_of(session, post.id)}
+    image_rows, block_rows = drafting.images_of(session, post.id), drafting.blocks_of(session, post.id)
+    images = {i.id: i for i in image_rows}
     blocks = []
-    for block in drafting.blocks_of(session, post.id):
+    for block in block_rows:
         if block.kind == "text":
             blocks.append(BlockView("text", text=block.text or ""))
         else:
@@ -115,8 +116,12 @@ def post_view(session: Session, post: Post, *, settings: Settings, history_lines
     shown = select(AuditEntry).where(AuditEntry.post_id == post.id, AuditEntry.action != "post.approve")
     entries = list(session.scalars(shown.order_by(AuditEntry.id.desc()).limit(history_lines)))
     total = session.scalar(select(func.count()).select_from(shown.subquery()))
+    approvals = review.approvals_of(session, post)
+    # One query for every name the view shows: session.get per line re-read the same member,
+    # whose row the session does not keep once the name is taken.
+    names = _names(session, {e.staff_id for e in entries if e.staff_id} | {a.reviewer_id for a in approvals})
     history = tuple(
-        HistoryLine(entry.at, session.get(Staff, entry.staff_id).name if entry.staff_id else None, entry.action,
+        HistoryLine(entry.at, names[entry.staff_id] if entry.staff_id else None, entry.action,
                     entry.detail.get("reason") if isinstance(entry.detail, dict) and entry.detail.get("reason") else None,
                     _level(entry))
         for entry in reversed(entries)
@@ -125,8 +130,9 @@ def post_view(session: Session, post: Post, *, settings: Settings, history_lines
         post_id=post.id, title=post.title, author=post.author_name, topic=topic.name if topic else None,
         status=post.status, scheduled_at=post.scheduled_at, published_at=post.published_at,
         article_url=post.article_url,
-        approvers=tuple(session.get(Staff, a.reviewer_id).name for a in review.approvals_of(session, post)),
-        blocks=tuple(blocks), findings=drafting.check_post(session, post, settings), history=history,
+        approvers=tuple(names[a.reviewer_id] for a in approvals),
+        blocks=tuple(blocks), history=history,
+        findings=drafting.check_post(session, post, settings, blocks=block_rows, images=image_rows),
         byline=byline.article_author(post, account),
         footer=footer.text() if (footer := byline.footer(session, post, settings, account)) is not None else None,
         earlier=total - len(history),
@@ -139,6 +145,12 @@ def _level(entry: AuditEntry) -> tuple[int, int] | None:
     if entry.action == "review.approve" and "level" in detail and "levels" in detail:
         return detail["level"], detail["levels"]
     return None
+
+
+def _names(session: Session, staff_ids: set[int]) -> dict[int, str]:
+    if not staff_ids:
+        return {}
+    return dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids))).all())
 
 
 def staff_names(session: Session, account_id: int) -> dict[int, str]:

@@ -356,9 +356,11 @@ def default_cover_path(covers: Mapping[str, Path], topic_name: str | None) -> Pa
     return None
 
 
-def check_post(session: Session, post: Post, settings: Settings) -> list[Finding]:
-    blocks = blocks_of(session, post.id)
-    images = {i.id: i for i in images_of(session, post.id)}
+def check_post(session: Session, post: Post, settings: Settings, *, blocks: list[PostBlock] | None = None,
+               images: list[PostImage] | None = None) -> list[Finding]:
+    """The checks of a post as it is; a caller that has read its blocks and images passes them."""
+    blocks = blocks_of(session, post.id) if blocks is None else blocks
+    images = {i.id: i for i in (images_of(session, post.id) if images is None else images)}
     cover = next((i for i in images.values() if i.is_cover), None)
     topic = session.get(Topic, post.topic_id) if post.topic_id else None
     account = byline.account_settings(session, post, settings)

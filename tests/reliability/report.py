@@ -79,7 +79,8 @@ FOUND = [
     "`publisher/publishing/pipeline.py`: a quota refusal defers only a bundle that has sent nothing.",
     "**Counted in the wrong year** (`test_clocks.py`, 23:59:59 on 31 December): a post that went out just "
     "before midnight and was polled after it was dated by the poll. Fixed: a polled freepublish success "
-    "takes WeChat's update_time (freepublish/batchget), a mass send the time it was sent.",
+    "takes WeChat's update_time (freepublish/batchget) when the submit and the poll fall on different "
+    "北京时间 days (on the same day the poll's day is certain, and no list is read), a mass send the time it was sent.",
     "**Internal-error reply on PostgreSQL** (`test_hostile_input.py`, admin): `投稿` with a title past 200 "
     "characters reached the varchar(200) column. Fixed in `publisher/services/drafting.py`: a Chinese refusal.",
     "**Leftover drafts** (`hang_after_apply`, `drop_after_apply`, `garbled_answer` at draft_add; the job "

@@ -259,6 +259,27 @@ def test_post_out_at_23_59_59_on_31_december_but_polled_after_midnight_counts_in
     assert entry.disclosed_on.year == last_second.year
 
 
+def test_a_job_polled_done_on_its_submit_day_costs_no_published_list_call_and_counts_that_day(
+    make_runtime, sandbox_server, clock
+):
+    # freepublish/get gives no time; the published list (freepublish/batchget) was read
+    # after every polled success to learn it, one call per bundle more than the bare API
+    # loop. Submitted and polled on the same 北京时间 day, the ledger day is certain.
+    runtime = make_runtime(mode="freepublish")
+    queue_post(runtime, "秋收进度通报")
+    noon = datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING)
+    clock.set(noon)
+
+    run_until_settled(runtime, clock)
+
+    calls = sandbox_server.state()["calls"]
+    assert calls.get("cgi-bin/freepublish/get", 0) >= 1
+    assert calls.get("cgi-bin/freepublish/batchget", 0) == 0
+    with runtime.session_factory() as session:
+        entry = session.scalar(select(LedgerEntry))
+    assert entry.disclosed_on == noon.date()
+
+
 def test_a_posts_pictures_are_uploaded_without_a_commit_between_them(make_runtime, sandbox_server, clock,
                                                                      monkeypatch):
     from publisher.publishing import pipeline

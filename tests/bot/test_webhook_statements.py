@@ -1,0 +1,96 @@
+"""How many SQL statements a webhook message costs (docs/benchmarks.md): on a 2-core machine
+the webhook's throughput is mostly SQLAlchemy's Python work per statement, so a change that
+adds statements to the hot path should be a decision, not an accident. The limits are what
+the path costs now; BEGIN, SAVEPOINT and RELEASE count as statements too."""
+from __future__ import annotations
+
+import itertools
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from publisher.db import transaction
+from publisher.sandbox import build_text_message, sign
+from publisher.services.accounts import account_by_name
+from publisher.services.audit import CLI
+from publisher.services.staff import bind, invite, invite_key
+
+AUTHOR, READER, CITIZEN = "oAuthor00000000000000000001", "oReader00000000000000000001", "oCitizen0000000000000000001"
+_serial = itertools.count(1)
+
+# Before (main at a821bdd): citizen 6, 队列 18, 查看 25.
+CITIZEN_LIMIT = 6  # replay key (BEGIN, INSERT); sender (BEGIN, SELECT); the message (BEGIN, INSERT)
+QUEUE_LIMIT = 15
+VIEW_LIMIT = 18
+
+
+@pytest.fixture
+def chat(runtime, client):
+    account_settings = runtime.settings.default_account
+    with transaction(runtime.session_factory) as session:
+        account = account_by_name(session, account_settings.name)
+        key = invite_key(runtime.settings)
+        for n, openid in enumerate((AUTHOR, READER)):
+            code = invite(session, account, f"员工{n}", "admin", clock=runtime.clock, actor=CLI, key=key).code
+            bind(session, account, openid, code, clock=runtime.clock, actor=CLI, key=key)
+
+    def say(openid: str, text: str) -> str:
+        serial = next(_serial)
+        timestamp, nonce = str(int(runtime.clock.now().timestamp())), f"nonce{serial}"
+        xml = build_text_message("gh_township", openid, text, msg_id=10**12 + serial)
+        response = client.post("/wechat", query_string={
+            "signature": sign(account_settings.token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
+        }, data=xml.encode())
+        assert response.status_code == 200, response.data
+        return response.data.decode()
+
+    for text in ("投稿 #乡村振兴 合作社分红大会召开", "今天上午，村合作社召开分红大会，全体社员参加。", "完成"):
+        say(AUTHOR, text)
+    return say
+
+
+@contextmanager
+def counting(engine):
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _cost(runtime, say, openid: str, text: str, *, answer: str = "") -> list[str]:
+    say(openid, text)  # the first of its kind may warm caches
+    with counting(runtime.engine) as statements:
+        reply = say(openid, text)
+    assert answer in reply
+    return statements
+
+
+def test_a_citizens_message_costs_at_most_its_stated_number_of_statements(runtime, chat):
+    statements = _cost(runtime, chat, CITIZEN, "你好，请问低保怎么申请？",
+                       answer=runtime.settings.citizen_auto_reply)
+    assert len(statements) <= CITIZEN_LIMIT, "\n".join(statements)
+
+
+def test_a_staff_queue_command_costs_at_most_its_stated_number_of_statements(runtime, chat):
+    statements = _cost(runtime, chat, READER, "队列")
+    assert len(statements) <= QUEUE_LIMIT, "\n".join(statements)
+
+
+def test_a_staff_view_command_costs_at_most_its_stated_number_of_statements(runtime, chat):
+    statements = _cost(runtime, chat, READER, "查看 1", answer="合作社分红大会召开")
+    assert len(statements) <= VIEW_LIMIT, "\n".join(statements)
+
+
+def test_a_staff_message_is_stored_with_its_sender_in_one_insert_and_no_savepoint(runtime, chat):
+    statements = _cost(runtime, chat, READER, "队列")
+    inbound = [s for s in statements if "inbound_messages" in s]
+    assert len([s for s in inbound if s.startswith("INSERT")]) == 1 and "staff_id" in inbound[0]
+    assert len([s for s in inbound if s.startswith("UPDATE")]) == 1  # the reply, once
+    assert len([s for s in statements if s.startswith("SAVEPOINT")]) == 1  # the command's own
