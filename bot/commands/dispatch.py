@@ -8,7 +8,6 @@ import re
 from typing import Callable
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session
 
 from bot.commands.registry import CommandContext
 from bot.commands.table import COMMANDS, EVENT_HANDLERS
@@ -19,7 +18,6 @@ from publisher.runtime import Runtime
 from publisher.services import dialogue
 from publisher.services.accounts import AccountContext
 from publisher.services.audit import Actor, record
-from publisher.services.staff import staff_by_openid
 from publisher.texts import chat as texts
 from publisher.texts import staff as staff_texts
 from publisher.wechat import InboundMessage as Message
