@@ -45,7 +45,8 @@ def submit(runtime, post_id: int) -> None:
 def approve(runtime, post_id: int, reviewer_id: int) -> None:
     with transaction(runtime.session_factory) as session:
         review.approve(session, post=session.get(Post, post_id), reviewer=session.get(Staff, reviewer_id),
-                       settings=runtime.settings, actor=Actor.staff(reviewer_id), clock=runtime.clock)
+                       settings=runtime.settings, actor=Actor.staff(reviewer_id), clock=runtime.clock,
+                       planner=lambda post: None)
 
 
 def reviewed_post(runtime, members: dict[str, int], **written) -> int:

@@ -18,9 +18,9 @@ COVERS = Path(__file__).resolve().parents[2] / "config" / "covers"
 
 
 def test_clicks_range_error_is_chinese():
-    result = CliRunner().invoke(cli, ["report", "1999"], env={"GOVPOST_CONFIG": ""})
+    result = CliRunner().invoke(cli, ["reach", "pull", "--pause", "-1"], env={"GOVPOST_CONFIG": ""})
     assert result.exit_code == 2
-    assert "错误: 'YEAR' 的值无效: 1999 不在 2008<=x<=2100 范围内。" in result.output
+    assert "错误: '--pause' 的值无效: -1.0 不在 x>=0 范围内。" in result.output
     assert "Error" not in result.output and "Usage" not in result.output and "用法:" in result.output
 
 
