@@ -100,6 +100,7 @@ class PostView:
 def post_view(session: Session, post: Post, *, settings: Settings, history_lines: int) -> PostView:
     topic = session.get(Topic, post.topic_id) if post.topic_id else None
     account = byline.account_settings(session, post, settings)
+    footer = byline.footer(session, post, settings, account)
     image_rows, block_rows = drafting.images_of(session, post.id), drafting.blocks_of(session, post.id)
     images = {i.id: i for i in image_rows}
     blocks = []
@@ -113,9 +114,12 @@ def post_view(session: Session, post: Post, *, settings: Settings, history_lines
                                     pending=bool(state and not state.saved)))
     # The last approval's status change (post.approve) is the same act as that reviewer's
     # review.approve entry: shown once, as the approval.
-    shown = select(AuditEntry).where(AuditEntry.post_id == post.id, AuditEntry.action != "post.approve")
-    entries = list(session.scalars(shown.order_by(AuditEntry.id.desc()).limit(history_lines)))
-    total = session.scalar(select(func.count()).select_from(shown.subquery()))
+    # The count of all of them comes with the rows (a window over the whole selection).
+    shown = (select(AuditEntry, func.count().over())
+             .where(AuditEntry.post_id == post.id, AuditEntry.action != "post.approve"))
+    rows = session.execute(shown.order_by(AuditEntry.id.desc()).limit(history_lines)).all()
+    entries = [entry for entry, _ in rows]
+    total = rows[0][1] if rows else 0
     approvals = review.approvals_of(session, post)
     # One query for every name the view shows: session.get per line re-read the same member,
     # whose row the session does not keep once the name is taken.
@@ -132,9 +136,10 @@ def post_view(session: Session, post: Post, *, settings: Settings, history_lines
         article_url=post.article_url,
         approvers=tuple(names[a.reviewer_id] for a in approvals),
         blocks=tuple(blocks), history=history,
-        findings=drafting.check_post(session, post, settings, blocks=block_rows, images=image_rows),
+        findings=drafting.check_post(session, post, settings, blocks=block_rows, images=image_rows,
+                                     account=account, footer=footer),
         byline=byline.article_author(post, account),
-        footer=footer.text() if (footer := byline.footer(session, post, settings, account)) is not None else None,
+        footer=footer.text() if footer is not None else None,
         earlier=total - len(history),
     )
 

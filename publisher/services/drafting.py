@@ -356,18 +356,25 @@ def default_cover_path(covers: Mapping[str, Path], topic_name: str | None) -> Pa
     return None
 
 
+_READ_HERE = object()  # check_post's default: it reads the account and the footer itself
+
+
 def check_post(session: Session, post: Post, settings: Settings, *, blocks: list[PostBlock] | None = None,
-               images: list[PostImage] | None = None) -> list[Finding]:
-    """The checks of a post as it is; a caller that has read its blocks and images passes them."""
+               images: list[PostImage] | None = None, account=_READ_HERE, footer=_READ_HERE) -> list[Finding]:
+    """The checks of a post as it is; a caller that has read its blocks and images, its account's
+    settings (byline.account_settings) or its footer (byline.footer) passes them."""
     blocks = blocks_of(session, post.id) if blocks is None else blocks
     images = {i.id: i for i in (images_of(session, post.id) if images is None else images)}
     cover = next((i for i in images.values() if i.is_cover), None)
     topic = session.get(Topic, post.topic_id) if post.topic_id else None
-    account = byline.account_settings(session, post, settings)
+    if account is _READ_HERE:
+        account = byline.account_settings(session, post, settings)
+    if footer is _READ_HERE:
+        footer = byline.footer(session, post, settings, account)
     html = content.render_article(
         [content.Block(b.kind, b.text, b.image_id) for b in blocks],
         lambda image_id: images[image_id].body_url or "https://mmbiz.qpic.cn/placeholder/" + "0" * 64,
-        byline.footer(session, post, settings, account),
+        footer,
     )
     numbered = list(enumerate(blocks, start=1))
     texts_numbered = [(n, b) for n, b in numbered if b.kind == "text"]

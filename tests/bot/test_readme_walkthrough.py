@@ -18,6 +18,7 @@ from publisher.models import Post, Staff
 from publisher.services.accounts import account_by_name
 from publisher.services.audit import CLI
 from publisher.services.staff import invite, invite_key
+from publisher.texts import article as article_texts
 from publisher.texts import chat as texts
 from publisher.texts import ledger as ledger_texts
 from publisher.texts import publishing as publishing_texts
@@ -116,11 +117,14 @@ def test_the_readme_walkthrough_works_at_any_hour(runtime, hour, minute):
                    publishing_texts.QUEUE_ITEM.format(post_id=1, title="合作社分红大会召开", note="")]),
         "\n".join([
             texts.VIEW_TITLE.format(post_id=1, title="合作社分红大会召开"), texts.VIEW_AUTHOR.format(author="张三"),
+            article_texts.VIEW_BYLINE.format(byline="优干宁镇人民政府"),
             texts.VIEW_TOPIC.format(topic="乡村振兴"), texts.VIEW_STATUS.format(status="已通过，排队中"),
             texts.VIEW_TIME.format(when=format_beijing(wished, tz)),
             texts.VIEW_APPROVALS.format(count=1, levels=1, names="李书记"),
             texts.VIEW_BODY, texts.VIEW_TEXT_BLOCK.format(number=1, text="今天上午，村合作社召开分红大会，全体社员参加。"),
             texts.VIEW_IMAGE_BLOCK.format(number=2, cover=texts.VIEW_IMAGE_COVER, pending=""),
+            article_texts.VIEW_FOOTER.format(footer=article_texts.FOOTER_SEPARATOR.join([
+                article_texts.FOOTER_WROTE.format(names="张三"), article_texts.FOOTER_SIGNED.format(names="李书记")])),
             texts.VIEW_NO_FINDINGS, texts.VIEW_HISTORY,
             *[texts.VIEW_HISTORY_LINE.format(when=at(times[i]), who=who, what=what, detail=detail) for i, who, what, detail in [
                 (3, "张三", texts.HISTORY_ACTIONS["draft.open"], ""),

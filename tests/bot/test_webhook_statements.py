@@ -22,7 +22,7 @@ _serial = itertools.count(1)
 # Before (main at a821bdd): citizen 6, 队列 18, 查看 25.
 CITIZEN_LIMIT = 6  # replay key (BEGIN, INSERT); sender (BEGIN, SELECT); the message (BEGIN, INSERT)
 QUEUE_LIMIT = 15
-VIEW_LIMIT = 18
+VIEW_LIMIT = 19  # 18, and the account row for the article's author line and footer settings (改作者)
 
 
 @pytest.fixture

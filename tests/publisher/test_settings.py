@@ -101,7 +101,7 @@ def test_sandbox_latency_comes_from_the_file_or_the_environment_and_a_bad_one_is
     assert settings_from_mapping({}, {}).sandbox_latency_ms == 0
     with pytest.raises(SettingsError) as refused:
         settings_from_mapping({}, {"GOVPOST_SANDBOX_LATENCY_MS": "fast"})
-    assert any("sandbox.latency_ms" in p and "'fast'" in p for p in refused.value.problems)
+    assert any("sandbox.latency_ms" in p and "「fast」" in p for p in refused.value.problems)
 
 
 def test_the_reach_pull_time_is_a_time_of_day():
