@@ -1,11 +1,13 @@
 """The Flask app factory: one factory for `govpost serve`, gunicorn and the tests."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, make_response, request
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from bot.logs import redact_request_logs
 from publisher.runtime import Runtime
 from publisher.settings import load_settings
+from publisher.texts import console as console_texts
 
 
 def create_app(runtime: Runtime | None = None) -> Flask:
@@ -29,7 +31,26 @@ def create_app(runtime: Runtime | None = None) -> Flask:
     init_console(app, runtime)
     if settings.sandbox_mode:
         _mount_sandbox(app, runtime)
+    # Werkzeug's own pages are English HTML; the console's blueprint keeps its own 404 page.
+    app.register_error_handler(NotFound, _address_not_found)
+    app.register_error_handler(MethodNotAllowed, _method_not_allowed)
     return app
+
+
+def _address_not_found(_error):
+    return _plain(console_texts.ADDRESS_NOT_FOUND.format(path=request.path), 404)
+
+
+def _method_not_allowed(error: MethodNotAllowed):
+    response = _plain(console_texts.METHOD_NOT_ALLOWED.format(method=request.method, path=request.path), 405)
+    response.headers["Allow"] = ", ".join(error.valid_methods or ())
+    return response
+
+
+def _plain(text: str, status: int):
+    response = make_response(text + "\n", status)
+    response.mimetype = "text/plain"  # Flask adds charset=utf-8
+    return response
 
 
 def runtime_of(app: Flask) -> Runtime:

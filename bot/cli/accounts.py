@@ -10,6 +10,7 @@ from publisher.services.accounts import seed_topics
 from publisher.db import transaction
 from publisher.models import Account
 from publisher.texts import accounts as texts
+from publisher.texts import publishing as publishing_texts
 
 
 @click.group("account")
@@ -32,11 +33,11 @@ def account_list(ctx: CliContext) -> None:
     for account in runtime.settings.accounts:
         source = texts.SOURCE_FILE if account.name in configured else texts.SOURCE_DATABASE
         state = "" if account.name in rows else texts.STATE_NOT_IN_DATABASE
-        click.echo(f"{account.name}\t{account.display_name}\t{account.appid}\t{account.mode}\t"
+        click.echo(f"{account.name}\t{account.display_name}\t{account.appid}\t{_mode(account.mode)}\t"
                    f"{_slots_text(account)}\t{source}{state}")
     for row in rows.values():
         if row.managed and row.disabled_at is not None and row.name not in configured:
-            click.echo(f"{row.name}\t{row.display_name}\t{row.appid}\t{row.mode}\t\t"
+            click.echo(f"{row.name}\t{row.display_name}\t{row.appid}\t{_mode(row.mode)}\t\t"
                        f"{texts.SOURCE_DATABASE}\t{texts.STATE_DISABLED}")
 
 
@@ -105,25 +106,31 @@ def account_show(ctx: CliContext, name) -> None:
     state = texts.STATE_DISABLED if row is not None and row.disabled_at is not None and not in_file \
         else texts.STATE_ACTIVE
     shown = account or row
-    click.echo(f"name\t{name}")
-    click.echo(f"display_name\t{shown.display_name}")
-    click.echo(f"appid\t{shown.appid}")
-    click.echo(f"mode\t{shown.mode}")
+    show = lambda key, value: click.echo(texts.SHOW_LINE.format(label=texts.SHOW_LABELS[key], key=key,  # noqa: E731
+                                                                value=value))
+    show("name", name)
+    show("display_name", shown.display_name)
+    show("appid", shown.appid)
+    show("mode", publishing_texts.MODE_NAMES.get(shown.mode, shown.mode))
     if account is not None:
-        click.echo(f"slots\t{_slots_text(account)}")
-        click.echo(f"account_type\t{account.account_type}")
-        click.echo(f"message_mode\t{account.message_mode}")
-        click.echo(f"author\t{account.author}")
-        click.echo(f"review_footer\t{texts.FOOTER_ON if account.review_footer else texts.FOOTER_OFF}")
-    click.echo(f"source\t{texts.SOURCE_FILE if in_file else texts.SOURCE_DATABASE}")
-    click.echo(f"state\t{state}")
+        show("slots", _slots_text(account))
+        show("account_type", texts.ACCOUNT_TYPE_NAMES.get(account.account_type, account.account_type))
+        show("message_mode", texts.MESSAGE_MODE_NAMES.get(account.message_mode, account.message_mode))
+        show("author", account.author)
+        show("review_footer", texts.FOOTER_ON if account.review_footer else texts.FOOTER_OFF)
+    show("source", texts.SOURCE_FILE if in_file else texts.SOURCE_DATABASE)
+    show("state", state)
     secret_tables = load_secret_file(ctx.settings.secret_file, [])
     resolved = {f: bool(account and getattr(account, f)) and not runtime.settings.sandbox_mode
                 for f in SECRET_FIELDS}
     sources = secret_sources(name, resolved, _environment(), secret_tables)
     for field in SECRET_FIELDS:
         source = sources[field]
-        click.echo(f"{field}\t{texts.SECRET_SET.format(source=source) if source else texts.SECRET_UNSET}")
+        show(field, texts.SECRET_SET.format(source=texts.SECRET_SOURCE_NAMES[source]) if source else texts.SECRET_UNSET)
+
+
+def _mode(mode: str) -> str:
+    return publishing_texts.MODE_NAMES.get(mode, mode)
 
 
 def _environment() -> dict[str, str]:

@@ -19,3 +19,16 @@ SECRET_UNSET = "未设置"
 STATE_NOT_IN_DATABASE = "  （不在数据库里: 请运行 `govpost db upgrade`）"
 FOOTER_ON = "文末标注撰稿、审核、审签"
 FOOTER_OFF = "文末不标注"
+
+# `account show`: each line a Chinese label with the setting's key (as written in govpost.toml
+# or given to `account add`) in brackets, then the value.
+SHOW_LINE = "{label}（{key}）\t{value}"
+SHOW_LABELS = {
+    "name": "账号名", "display_name": "公众号名称", "appid": "AppID", "mode": "发布方式", "slots": "发布时段",
+    "account_type": "账号类型", "message_mode": "消息加解密方式", "author": "文章作者", "review_footer": "文末署名",
+    "source": "配置来源", "state": "状态", "secret": "AppSecret", "token": "Token", "aes_key": "EncodingAESKey",
+}
+# Where a secret comes from (publisher.account_secrets.secret_sources).
+SECRET_SOURCE_NAMES = {"environment": "环境变量", "secret_file": "密钥文件", "govpost.toml": "govpost.toml"}
+ACCOUNT_TYPE_NAMES = {"subscription": "订阅号", "service": "服务号"}
+MESSAGE_MODE_NAMES = {"plain": "明文模式", "compatible": "兼容模式", "safe": "安全模式"}

@@ -17,6 +17,9 @@ LOGOUT = "退出"
 USERNAME_INVALID = "用户名不能为空，且不超过 64 个字符。"
 CSRF_REFUSED = "页面已过期或来源不明，操作没有执行。请刷新页面后重试。"
 NOT_FOUND = "没有找到这一页，或您没有权限查看。"
+# Outside the console (an address nothing serves, or a method it does not take): plain text.
+ADDRESS_NOT_FOUND = "没有这个地址：{path}。管理后台在 /（需要登录），用法见项目的 README。"
+METHOD_NOT_ALLOWED = "这个地址不接受 {method} 请求：{path}。"
 BAD_INPUT = "输入有误：{detail}"
 SECRET_KEY_REQUIRED = (
     "管理后台需要 GOVPOST_SECRET_KEY（或配置文件中的 secret_key）：请设置为一串足够长的随机字符，"

@@ -15,6 +15,7 @@ from publisher.settings import load_settings
 from publisher.texts import accounts as texts
 from publisher.texts import cli as cli_texts
 from publisher.texts import config as config_texts
+from publisher.texts.publishing import MODE_NAMES
 
 SECRET = "east-app-secret-0123456789abcdef"
 TOKEN = "easttoken123"
@@ -35,6 +36,11 @@ def deployment(database_url, tmp_path):
     env = {"GOVPOST_CONFIG": str(config), "GOVPOST_DATABASE_URL": "", "GOVPOST_SECRET_FILE": ""}
     assert CliRunner().invoke(cli, ["db", "upgrade"], env=env).exit_code == 0
     return config, env
+
+
+def shown_line(key: str, value: str) -> str:
+    """One line of `account show`: the Chinese label, the setting's key and the value."""
+    return texts.SHOW_LINE.format(label=texts.SHOW_LABELS[key], key=key, value=value)
 
 
 def run(args, env):
@@ -74,13 +80,27 @@ def test_an_added_account_is_used_with_secrets_from_the_environment_and_never_pr
 
     listing = run(["account", "list"], env).output.splitlines()
     assert listing[0].startswith("west\t") and listing[0].endswith(texts.SOURCE_FILE)
-    assert listing[1].startswith("east\t东镇人民政府\twx00000000000000e1\tmass\t09:00,17:30\t")
+    assert listing[1].startswith(f"east\t东镇人民政府\twx00000000000000e1\t{MODE_NAMES['mass']}\t09:00,17:30\t")
     assert listing[1].endswith(texts.SOURCE_DATABASE)
 
     shown = run(["account", "show", "east"], env).output
-    assert f"secret\t{texts.SECRET_SET.format(source='environment')}" in shown
-    assert f"aes_key\t{texts.SECRET_UNSET}" in shown
+    assert shown_line('secret', texts.SECRET_SET.format(source=texts.SECRET_SOURCE_NAMES['environment'])) in shown
+    assert shown_line('aes_key', texts.SECRET_UNSET) in shown
     assert SECRET not in shown and TOKEN not in shown
+    assert shown_line("mode", MODE_NAMES["mass"]) in shown
+    assert shown_line("message_mode", texts.MESSAGE_MODE_NAMES["plain"]) in shown \
+        or shown_line("message_mode", texts.MESSAGE_MODE_NAMES["safe"]) in shown
+
+
+def test_account_show_names_every_setting_in_chinese_beside_its_key(deployment):
+    _config, env = deployment
+    lines = run(["account", "show", "west"], env).output.splitlines()
+    labelled = [line.split("\t")[0] for line in lines]
+    assert labelled and all(label == f"{texts.SHOW_LABELS[key]}（{key}）"
+                            for label, key in zip(labelled, [lab.split("（")[1].rstrip("）") for lab in labelled]))
+    assert not any(line.split("\t")[1] in ("mass", "freepublish", "plain", "safe", "compatible",
+                                             "subscription", "service", "environment", "secret_file")
+                   for line in lines)
 
 
 def test_a_disabled_account_is_no_longer_used_but_keeps_its_row(deployment, database_url, monkeypatch):
@@ -168,7 +188,7 @@ def test_secrets_from_a_secret_file_readable_by_its_owner_only(deployment, tmp_p
     secrets.chmod(0o600)
     assert run(EAST, env).exit_code == 0
     shown = run(["account", "show", "east"], env).output
-    assert f"token\t{texts.SECRET_SET.format(source='secret_file')}" in shown and TOKEN not in shown
+    assert shown_line('token', texts.SECRET_SET.format(source=texts.SECRET_SOURCE_NAMES['secret_file'])) in shown and TOKEN not in shown
     monkeypatch.setenv("GOVPOST_SECRET_FILE", str(secrets))
     assert Runtime.build(load_settings(config, env)).settings.account("east").secret == SECRET
 
@@ -185,7 +205,7 @@ def test_an_added_account_keeps_its_author_line_and_footer_switch(deployment, da
     merged = Runtime.build(load_settings(config, env)).settings.account("east")
     assert (merged.author, merged.review_footer) == ("东镇党政办", False)
     shown = run(["account", "show", "east"], env).output
-    assert "author\t东镇党政办" in shown and f"review_footer\t{texts.FOOTER_OFF}" in shown
+    assert shown_line('author', '东镇党政办') in shown and shown_line('review_footer', texts.FOOTER_OFF) in shown
 
 
 def test_an_added_account_without_an_author_line_publishes_as_its_display_name(deployment, database_url, monkeypatch):
