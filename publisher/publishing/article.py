@@ -53,10 +53,9 @@ def pending_uploads(session: Session, post_ids: list[int]) -> list[Upload]:
                PostImage.data).where(PostImage.post_id.in_(post_ids)).order_by(PostImage.id)
     ):
         images[image.post_id].append(image)
-    in_body = set(session.execute(
+    in_body = {(post_id, image_id) for post_id, image_id in session.execute(
         select(PostBlock.post_id, PostBlock.image_id).where(
-            PostBlock.post_id.in_(post_ids), PostBlock.kind == "image", PostBlock.image_id.is_not(None))
-    ).tuples())
+            PostBlock.post_id.in_(post_ids), PostBlock.kind == "image", PostBlock.image_id.is_not(None)))}
     uploads = []
     for post_id in post_ids:
         first = min(images[post_id], key=lambda i: (not i.is_cover, i.id), default=None)
