@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support import wait_for_http
+
 pytestmark = pytest.mark.slow
 GOVPOST = str(Path(sys.executable).with_name("govpost"))
 
@@ -148,6 +150,9 @@ def test_first_serve_in_sandbox_mode_prints_a_console_login_that_works(tmp_path)
                 break
         else:
             pytest.fail("the console's address was not printed")
+        # Stopped once it serves, as the first: a stop in the middle of its start-up (workers
+        # still importing the app) can take longer than SHUTDOWN_WAIT on a loaded machine.
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", second)
     finally:
         second.terminate()
         second.communicate(timeout=SHUTDOWN_WAIT)
