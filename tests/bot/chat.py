@@ -47,3 +47,15 @@ def staff_id(runtime, openid: str) -> int:
 
 def opened_post_id(reply: str) -> int:
     return int(re.search(r"已开始稿件 (\d+)", reply).group(1))
+
+
+def submitted_post(runtime, *, editor: str, reviewer: str, title: str, paragraph: str) -> int:
+    """张三 (`editor`) writes a one-paragraph post and submits it to 李书记 (`reviewer`), both
+    bound here; the post's id."""
+    bind(runtime, editor, "张三", "editor")
+    bind(runtime, reviewer, "李书记", "reviewer")
+    post_id = opened_post_id(say(runtime, editor, f"投稿 {title}"))
+    say(runtime, editor, paragraph)
+    say(runtime, editor, "完成")
+    say(runtime, editor, f"提交 {post_id}")
+    return post_id

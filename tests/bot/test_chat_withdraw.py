@@ -7,7 +7,7 @@ from publisher.core.timeparse import format_beijing
 from publisher.models import Post
 from publisher.texts import chat as texts
 from publisher.texts import publishing as publishing_texts
-from tests.bot.chat import bind, opened_post_id, say
+from tests.bot.chat import bind, opened_post_id, say, submitted_post
 from tests.conftest import BEIJING
 
 EDITOR, REVIEWER = "oEditor00000000000000000501", "oReviewer000000000000000501"
@@ -15,12 +15,8 @@ TITLE = "冬季防火安全提示"
 
 
 def _withdrawn(runtime) -> int:
-    bind(runtime, EDITOR, "张三", "editor")
-    bind(runtime, REVIEWER, "李书记", "reviewer")
-    post_id = opened_post_id(say(runtime, EDITOR, f"投稿 {TITLE}"))
-    say(runtime, EDITOR, "近期天干物燥，请注意用火安全。")
-    say(runtime, EDITOR, "完成")
-    say(runtime, EDITOR, f"提交 {post_id}")
+    post_id = submitted_post(runtime, editor=EDITOR, reviewer=REVIEWER, title=TITLE,
+                             paragraph="近期天干物燥，请注意用火安全。")
     assert say(runtime, EDITOR, f"撤回 {post_id}") == publishing_texts.WITHDRAWN.format(post_id=post_id, title=TITLE)
     return post_id
 
