@@ -14,9 +14,11 @@ signed beforehand, every one with its own nonce and MsgId. Scenarios: a citizen'
 staff member's `队列` and `查看 1` (the post written through the webhook first), and safe
 mode (AES) with `查看 1` and `队列` in turn, as in the wrk benchmark.
 
-What this leaves out is common to both apps: gunicorn's HTTP parsing and writing and the
-load generator, about as much again as the bare app's own cost. So the throughput ratio wrk
-measures is above the CPU ratio printed here (`bare ÷ govpost`), and moves with it.
+What the WSGI call leaves out is common to both apps: gunicorn's HTTP parsing and writing
+and the load generator. `--server` measures it: the bare app under the shipped gunicorn
+settings, driven by wrk for a few seconds, and the CPU its workers and wrk used (from /proc
+and getrusage, not the clock) divided by the requests answered. The predicted throughput
+ratio is then (server + bare) ÷ (server + govpost), CPU per request on both sides.
 
 --callgrind runs each measure twice under `valgrind --tool=callgrind`, with WARM + N and
 WARM + 2N requests, and divides the difference by N: start-up and warm-up cancel out.
@@ -160,6 +162,33 @@ def child(which: str, scenario: str, count: int) -> None:
     os._exit(0)
 
 
+def server_cpu_per_request(seconds: float, tmp: Path) -> float:
+    """CPU seconds per request of the bare app behind gunicorn, wrk included, less the bare
+    app's own WSGI call: what any webhook on this server costs on top of its handler."""
+    import resource
+
+    from bench.webhook_bench import Scenario, Server, signed_requests, wrk
+
+    server = Server("bench.bare_flask:app", {"BENCH_TOKEN": SANDBOX_TOKEN})
+    try:
+        file = tmp / "server-requests.txt"
+        signed_requests(file, Scenario("citizen", "plain", "sqlite", 8), int(8000 * seconds), 0)
+        wrk(server.url, file, 8, 1)  # warm-up
+        workers = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()
+        before = sum(_cpu_of(pid) for pid in workers), resource.getrusage(resource.RUSAGE_CHILDREN)
+        answered = wrk(server.url, file, 8, seconds)["requests"]
+        after = sum(_cpu_of(pid) for pid in workers), resource.getrusage(resource.RUSAGE_CHILDREN)
+    finally:
+        server.stop()
+    load_generator = (after[1].ru_utime + after[1].ru_stime) - (before[1].ru_utime + before[1].ru_stime)
+    return (after[0] - before[0] + load_generator) / answered
+
+
+def _cpu_of(pid: str) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 _TOTAL = re.compile(rb"^(?:summary|totals):\s+(\d+)", re.M)
 
 
@@ -182,6 +211,8 @@ def main() -> int:
     parser.add_argument("--count", type=int, help="requests per batch (CPU time: 300; callgrind: 100)")
     parser.add_argument("--batches", type=int, default=5, help="CPU time: batches, the median is taken")
     parser.add_argument("--scenario", action="append", choices=SCENARIOS, help="only these (repeatable)")
+    parser.add_argument("--server", action="store_true",
+                        help="also measure gunicorn's and wrk's CPU per request and predict the wrk ratio")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -194,6 +225,12 @@ def main() -> int:
     bare: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="govpost-cost-") as tmp:
         tmp = Path(tmp)
+        server = None
+        if args.server:
+            bare_plain = cpu_per_request("bare", "citizen", count, args.batches, tmp) * 1e6
+            server = server_cpu_per_request(4, tmp) * 1e6 - bare_plain
+            print(f"  server (gunicorn + wrk, CPU per request beside the bare app's {bare_plain:.0f} µs): "
+                  f"{server:.0f} µs")
         for scenario in args.scenario or SCENARIOS:
             mode = SCENARIOS[scenario][0]
             if args.callgrind:
@@ -206,7 +243,10 @@ def main() -> int:
                 if mode not in bare:
                     bare[mode] = cpu_per_request("bare", scenario, count, args.batches, tmp) * 1e6
                 figure = f"govpost {ours:8.0f} µs | bare {bare[mode]:6.0f} µs"
-            print(f"  {scenario:<14} {figure} | ratio {bare[mode] / ours:5.3f}", flush=True)
+            predicted = ""
+            if server is not None and not args.callgrind:
+                predicted = f" | predicted wrk ratio {(server + bare[mode]) / (server + ours):5.3f}"
+            print(f"  {scenario:<14} {figure} | ratio {bare[mode] / ours:5.3f}{predicted}", flush=True)
     return 0
 
 
