@@ -16,6 +16,7 @@ from bot.commands.table import COMMANDS, EVENT_HANDLERS
 from publisher.db import insert_ignoring_duplicates, transaction
 from publisher.errors import Refusal
 from publisher.models import Account, InboundMessage, Staff
+from publisher.models.chat import DraftSession
 from publisher.runtime import Runtime
 from publisher.services import dialogue
 from publisher.services.accounts import AccountContext
@@ -60,8 +61,8 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
             return citizen_reply
         # The webhook resolved the name from its URL, the INSERT the row's id: joined here, once.
         account = AccountContext(account_id, account_name, runtime.settings.account(account_name))
-        staff = session.get(Staff, staff_id) if staff_id is not None else None
-        reply = _respond(session, runtime, account, staff, message, inbound_id)
+        staff, draft = session.execute(_MEMBER, {"staff_id": staff_id}).one() if staff_id is not None else (None, None)
+        reply = _respond(session, runtime, account, staff, draft, message, inbound_id)
         session.flush()  # the reply's own rows first: the row's update below is plain SQL
         connection.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": reply or "", "answered_at": now})
         return reply
@@ -86,6 +87,9 @@ _SENDER_ID = (select(_STAFF.c.id).where(_STAFF.c.account_id == _ACCOUNT_ID, _STA
                                         _STAFF.c.active.is_(True)).scalar_subquery())
 _STORED_REPLY = select(_INBOUND.c.reply).where(_INBOUND.c.account_id == _ACCOUNT_ID,
                                                _INBOUND.c.dedup_key == bindparam("dedup_key"))
+# The member and their open draft (TIMEOUT is checked before every message) in one query.
+_MEMBER = (select(Staff, DraftSession).outerjoin(DraftSession, DraftSession.staff_id == Staff.id)
+           .where(Staff.id == bindparam("staff_id")))
 _MARK_HANDLED = (update(_INBOUND).where(_INBOUND.c.id == bindparam("message_id"))
                  .values(reply=bindparam("answer"), handled_at=bindparam("answered_at")))
 _STORE: dict[str, object] = {}
@@ -113,7 +117,7 @@ def _stored_reply(connection, account_name: str, message: Message) -> str | None
     return first or None
 
 
-def _respond(session, runtime, account, staff, message: Message, inbound_id: int) -> str | None:
+def _respond(session, runtime, account, staff, draft, message: Message, inbound_id: int) -> str | None:
     if message.msg_type == "event":
         handler = EVENT_HANDLERS.get(message.event or "")
         if handler is not None:
@@ -135,7 +139,7 @@ def _respond(session, runtime, account, staff, message: Message, inbound_id: int
         return runtime.settings.citizen_auto_reply or None
 
     settings = runtime.settings
-    notice = dialogue.close_if_idle(session, staff_id=staff.id, idle_minutes=settings.draft_idle_minutes,
+    notice = dialogue.close_if_idle(session, current=draft, idle_minutes=settings.draft_idle_minutes,
                                     actor=ctx.actor, clock=runtime.clock, settings=settings)
     reply = _route(ctx, message, word, args)
     return f"{notice}\n\n{reply}" if notice and reply else notice or reply
@@ -156,14 +160,17 @@ def _run(ctx: CommandContext, word: str, args: str) -> str:
         role = staff_texts.ROLE_NAMES.get(ctx.staff.role, ctx.staff.role) if ctx.staff else "—"
         _audit_command(ctx, word, args, "refused")
         return texts.NOT_ALLOWED.format(word=word, needed=texts.ROLE_NEEDED.get(command.role, command.role), role=role)
-    reply = _attempt(ctx, lambda: command.handler(ctx, args))
+    reply = _attempt(ctx, lambda: command.handler(ctx, args), savepoint=not command.reads_only)
     _audit_command(ctx, word, args, "done")
     return reply
 
 
-def _attempt(ctx: CommandContext, action: Callable[[], str]) -> str:
-    """Run `action` in a savepoint: a refusal or a crash leaves nothing half-done."""
+def _attempt(ctx: CommandContext, action: Callable[[], str], *, savepoint: bool = True) -> str:
+    """Run `action` in a savepoint: a refusal or a crash leaves nothing half-done. A command
+    declared `reads_only` has nothing to undo and runs without one."""
     try:
+        if not savepoint:
+            return action()
         with ctx.session.begin_nested():
             return action()
     except Refusal as refusal:  # what a member may do wrong: the reason is the reply, nothing is kept
