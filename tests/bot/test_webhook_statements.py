@@ -96,7 +96,8 @@ def test_a_staff_view_command_costs_at_most_its_stated_number_of_statements(runt
 
 def test_a_staff_message_is_one_transaction_storing_the_message_with_its_sender_in_one_insert(runtime, chat):
     statements = _cost(runtime, chat, READER, "队列")
-    assert [s for s in statements if s.startswith("BEGIN")] == [statements[0]], "\n".join(statements)
+    begins = [s for s in statements if s.startswith("BEGIN")]  # SQLite's; psycopg begins implicitly
+    assert begins in ([], [statements[0]]), "\n".join(statements)
     inbound = [s for s in statements if "inbound_messages" in s]
     assert len([s for s in inbound if s.startswith("INSERT")]) == 1 and "staff_id" in inbound[0]
     assert len([s for s in inbound if s.startswith("UPDATE")]) == 1  # the reply, once
