@@ -85,8 +85,9 @@ def ledger_import(ctx: CliContext, file: Path, account_name: str | None) -> None
 
 @ledger_group.command("delete")
 @click.argument("entry_id", type=int)
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
-def ledger_delete(ctx: CliContext, entry_id: int) -> None:
+def ledger_delete(ctx: CliContext, entry_id: int, account_name: str | None) -> None:
     """把第 ENTRY_ID 行标为已删除（仍留在台账里，不再计数）。"""
     from publisher.db import transaction
     from publisher.services.audit import CLI
@@ -94,7 +95,7 @@ def ledger_delete(ctx: CliContext, entry_id: int) -> None:
 
     runtime = ctx.runtime
     with transaction(runtime.session_factory) as session:
-        entry = _entry(session, entry_id)
+        entry = _entry(ctx, session, account_name, entry_id)
         flag_deleted(session, entry, actor=CLI, clock=runtime.clock)
     click.echo(texts.FLAGGED.format(id=entry_id))
 
@@ -105,9 +106,10 @@ def ledger_delete(ctx: CliContext, entry_id: int) -> None:
 @click.option("--title", help="新的标题。")
 @click.option("--channel", help="新的公开渠道。")
 @click.option("--url", help="新的链接。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def ledger_correct(ctx: CliContext, entry_id: int, topic: str | None, title: str | None, channel: str | None,
-                   url: str | None) -> None:
+                   url: str | None, account_name: str | None) -> None:
     """更正第 ENTRY_ID 行（记入审计）；--topic 也用来确认猜测的话题。"""
     from publisher.db import transaction
     from publisher.services.audit import CLI
@@ -116,7 +118,7 @@ def ledger_correct(ctx: CliContext, entry_id: int, topic: str | None, title: str
     runtime = ctx.runtime
     try:
         with transaction(runtime.session_factory) as session:
-            entry = _entry(session, entry_id)
+            entry = _entry(ctx, session, account_name, entry_id)
             changes = correct_entry(
                 session, entry, actor=CLI, clock=runtime.clock, timezone=runtime.settings.timezone,
                 topic=resolve_topic(session, entry.account_id, topic) if topic else None, title=title,
@@ -154,12 +156,14 @@ def ledger_list(ctx: CliContext, year: int | None, guessed: bool, account_name: 
             click.echo(f"{e.id}\t{e.disclosed_on}\t{e.channel}\t{topic}\t{e.title}{flags}")
 
 
-def _entry(session, entry_id: int):
+def _entry(ctx: CliContext, session, account_name: str | None, entry_id: int):
+    """The row, if it is in the account the command is for (the ids are numbered across accounts)."""
     from publisher.models import LedgerEntry
 
+    account = ctx.account(session, account_name)
     entry = session.get(LedgerEntry, entry_id)
-    if entry is None:
-        raise click.ClickException(texts.ENTRY_NOT_FOUND.format(id=entry_id))
+    if entry is None or entry.account_id != account.id:
+        raise click.ClickException(texts.ENTRY_NOT_FOUND.format(id=entry_id, account=account.name))
     return entry
 
 
@@ -217,14 +221,15 @@ def register_application(ctx, applicant, received, outcome, closed, subject, acc
 @click.option("--outcome", type=LabelledChoice(OUTCOME_LABELS), required=True,
               help="办理结果（键或中文名，例如 予以公开）。")
 @click.option("--closed", type=DAY, required=True, help="办结日期，YYYY-MM-DD。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
-def register_close_application(ctx, record_id, outcome, closed) -> None:
+def register_close_application(ctx, record_id, outcome, closed, account_name) -> None:
     """办结第 RECORD_ID 号申请。"""
     from publisher.models import DisclosureApplication
     from publisher.services.audit import CLI
     from publisher.services.registers import close_application
 
-    _close(ctx, DisclosureApplication, record_id, lambda s, row, rt: close_application(
+    _close(ctx, account_name, DisclosureApplication, record_id, lambda s, row, rt: close_application(
         s, row, outcome=outcome, closed_on=closed.date(), actor=CLI, clock=rt.clock))
 
 
@@ -251,14 +256,15 @@ def register_case(ctx, kind, filed, result, closed, subject, account_name) -> No
 @click.option("--result", type=LabelledChoice(CASE_RESULT_LABELS), required=True,
               help="结果（键或中文名，例如 结果维持）。")
 @click.option("--closed", type=DAY, required=True, help="审结日期，YYYY-MM-DD。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
-def register_close_case(ctx, record_id, result, closed) -> None:
+def register_close_case(ctx, record_id, result, closed, account_name) -> None:
     """登记第 RECORD_ID 号案件的结果。"""
     from publisher.models import AppealCase
     from publisher.services.audit import CLI
     from publisher.services.registers import close_case
 
-    _close(ctx, AppealCase, record_id, lambda s, row, rt: close_case(
+    _close(ctx, account_name, AppealCase, record_id, lambda s, row, rt: close_case(
         s, row, result=result, closed_on=closed.date(), actor=CLI, clock=rt.clock))
 
 
@@ -311,15 +317,16 @@ def _register(ctx: CliContext, account_name: str | None, write) -> None:
     click.echo(texts.REGISTERED.format(id=row.id))
 
 
-def _close(ctx: CliContext, model, record_id: int, write) -> None:
+def _close(ctx: CliContext, account_name: str | None, model, record_id: int, write) -> None:
     from publisher.db import transaction
 
     runtime = ctx.runtime
     try:
         with transaction(runtime.session_factory) as session:
+            account = ctx.account(session, account_name)
             row = session.get(model, record_id)
-            if row is None:
-                raise click.ClickException(texts.RECORD_NOT_FOUND.format(id=record_id))
+            if row is None or row.account_id != account.id:
+                raise click.ClickException(texts.RECORD_NOT_FOUND.format(id=record_id, account=account.name))
             write(session, row, runtime)
     except Refusal as exc:
         raise click.ClickException(str(exc)) from None
