@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import insert
 
 from publisher.models import LedgerEntry
-from stats.report import build_report
+from stats.report.build import build_report
 from stats.report.render import render
 
 YEAR = 2024

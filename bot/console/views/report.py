@@ -7,7 +7,7 @@ from flask import Response, abort, g, render_template, request
 
 from bot.console import blueprint
 from bot.console.web import db, runtime
-from stats.report import build_report
+from stats.report.build import build_report
 from stats.report.consistency import violations
 from stats.report.cover_letter import LetterError
 from stats.report.layout import (
