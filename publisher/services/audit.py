@@ -42,12 +42,12 @@ def record(
     at: datetime,
     post_id: int | None = None,
     detail: dict[str, Any] | None = None,
-) -> None:
-    """Append an entry in the session's transaction. What the session still holds is flushed
-    first, so that entries keep the order in which things happened."""
+) -> int:
+    """Append an entry in the session's transaction; its id. What the session still holds is
+    flushed first, so that entries keep the order in which things happened."""
     session.flush()
-    session.connection().execute(_APPEND, {
+    return session.connection().execute(_APPEND, {
         "account_id": account_id, "at": at, "actor": actor.label, "staff_id": actor.staff_id,
         "inbound_message_id": actor.inbound_message_id, "action": action, "post_id": post_id,
         "detail": detail or {},
-    })
+    }).inserted_primary_key[0]
