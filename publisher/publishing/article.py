@@ -82,6 +82,19 @@ def record(session: Session, pending: Upload, uploaded) -> None:
     session.execute(update(PostImage).where(PostImage.id == pending.image_id).values(**values))
 
 
+def record_all(session: Session, uploaded: list[tuple[Upload, object]]) -> None:
+    """`record` of many uploads in one executemany a kind (a bundle's pictures)."""
+    table = PostImage.__table__
+    thumbs = [{"image_id": p.image_id, "media_id": r.media_id, "url": r.url} for p, r in uploaded if p.kind == "thumb"]
+    bodies = [{"image_id": p.image_id, "url": r} for p, r in uploaded if p.kind != "thumb"]
+    if thumbs:
+        session.execute(update(table).where(table.c.id == bindparam("image_id"))
+                        .values(thumb_media_id=bindparam("media_id"), thumb_url=bindparam("url")), thumbs)
+    if bodies:
+        session.execute(update(table).where(table.c.id == bindparam("image_id"))
+                        .values(body_url=bindparam("url")), bodies)
+
+
 def content(session: Session, post_id: int, footer: ReviewFooter | None = None) -> str:
     """The article's HTML, its pictures at their uploaded URLs, ending with `footer`."""
     blocks = session.scalars(select(PostBlock).where(PostBlock.post_id == post_id).order_by(PostBlock.position))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from publisher.background.tasks import enqueue
 from publisher.core.clock import Clock
-from publisher.lifecycle import Event, transition
+from publisher.lifecycle import Event, transition, transition_all
 from publisher.models import WECHAT_CHANNEL, Approval, LedgerEntry, Post, PublishBundle, Topic
 from publisher.services.audit import SYSTEM
 from publisher.services.ledger import NewEntry, add_entries
@@ -59,11 +59,12 @@ def complete_published(
     posts = bundle_posts(session, bundle)
     topics = _topics(session, posts)
     told = _told_each(session, posts)
+    transition_all(session, [(post, {"bundle_id": bundle.id, "idx": idx, "url": urls.get(idx)})
+                             for idx, post in enumerate(posts, start=1)],
+                   Event.PUBLISH_SUCCEEDED, actor=SYSTEM, clock=clock)
     entries, notices = [], []
     for idx, post in enumerate(posts, start=1):
         url = urls.get(idx)
-        transition(session, post, Event.PUBLISH_SUCCEEDED, actor=SYSTEM, clock=clock,
-                   detail={"bundle_id": bundle.id, "idx": idx, "url": url})
         post.published_at, post.article_url, post.failure_reason = published_at, url, None
         entries.append(NewEntry(
             account_id=post.account_id, channel=WECHAT_CHANNEL, topic=topics.get(post.topic_id) or texts.UNTITLED_TOPIC,

@@ -228,7 +228,7 @@ def _prepare_and_submit(work: BundleWork, gateway: Gateway, jobs: list[article.U
     # The uploads are kept in the unit that asks for the draft: no WeChat call lies between
     # the two, so one commit holds both.
     with work.unit() as (session, bundle):
-        _record_uploads(session, uploaded)
+        article.record_all(session, uploaded)
         media_id = bundle.draft_media_id
         if media_id is None:
             articles = article.publish_articles(session, outcome.bundle_posts(session, bundle), work.runtime.settings)
@@ -549,10 +549,7 @@ def _keep_uploads(work: BundleWork, uploaded: list[tuple[article.Upload, object]
     if not uploaded:
         return
     with work.unit() as (session, _):
-        _record_uploads(session, uploaded)
+        article.record_all(session, uploaded)
     uploaded.clear()
 
 
-def _record_uploads(session: Session, uploaded: list[tuple[article.Upload, object]]) -> None:
-    for pending, result in uploaded:
-        article.record(session, pending, result)

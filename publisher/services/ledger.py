@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from publisher.db import insert_ignoring_duplicates
-from publisher.services.audit import Actor, record
+from publisher.services.audit import Actor, Line, record, record_all
 from publisher.core.clock import Clock
 from publisher.core.years import year_refusal
 from publisher.config_files import Channel
@@ -161,14 +161,13 @@ def add_entries(session: Session, entries: Sequence[NewEntry], *, actor: Actor, 
     added = session.execute(insert_ignoring_duplicates(session, table).values(rows)
                             .returning(table.c.id, table.c.account_id, table.c.external_key)).all()
     by_key = {(row["account_id"], row["external_key"]): row for row in rows}
-    for entry_id, account_id, key in added:
+    lines = []
+    for entry_id, account_id, key in sorted(added):
         row = by_key[(account_id, key)]
-        record(
-            session, account_id=account_id, actor=actor, action="ledger.add", at=clock.now(), post_id=row["post_id"],
-            detail={"entry_id": entry_id, "channel": row["channel"], "topic": row["topic"], "title": row["title"],
-                    "disclosed_on": row["disclosed_on"].isoformat(), "source": row["source"],
-                    "topic_guessed": False},
-        )
+        lines.append(Line(account_id, "ledger.add", row["post_id"], {
+            "entry_id": entry_id, "channel": row["channel"], "topic": row["topic"], "title": row["title"],
+            "disclosed_on": row["disclosed_on"].isoformat(), "source": row["source"], "topic_guessed": False}))
+    record_all(session, lines, actor=actor, at=clock.now())
     return len(added)
 
 
