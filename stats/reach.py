@@ -149,7 +149,8 @@ class YearArticles:
     account_id: int
     year: int
 
-    def __iter__(self) -> Iterator[ArticleRow]:
+    def statement(self):
+        """One row per article: its day, title, url, key, bundle mode and summed figures."""
         start, end = year_range(self.year)
         figures = (select(ReachFigure.ledger_entry_id.label("entry_id"),
                           func.sum(ReachFigure.reads).label("reads"),
@@ -158,7 +159,7 @@ class YearArticles:
                           func.max(ReachFigure.day).label("through"))
                    .where(ReachFigure.endpoint == SUMMARY, ReachFigure.ledger_entry_id.is_not(None))
                    .group_by(ReachFigure.ledger_entry_id).subquery())
-        statement = (
+        return (
             select(LedgerEntry.disclosed_on, LedgerEntry.title, LedgerEntry.url, LedgerEntry.external_key,
                    PublishBundle.mode, figures.c.reads, figures.c.read_users, figures.c.shares,
                    figures.c.through)
@@ -170,8 +171,10 @@ class YearArticles:
                    LedgerEntry.disclosed_on < end)
             .order_by(LedgerEntry.disclosed_on, LedgerEntry.id)
         )
+
+    def __iter__(self) -> Iterator[ArticleRow]:
         with reading_connection(self.session.get_bind()) as connection:
-            rows = connection.execute(statement.execution_options(yield_per=ARTICLE_BATCH))
+            rows = connection.execute(self.statement().execution_options(yield_per=ARTICLE_BATCH))
             for day, title, url, key, mode, reads, users, shares, through in rows:
                 if reads is not None:
                     reach = ArticleReach(MEASURED, int(reads), int(users), int(shares), through)
