@@ -84,7 +84,7 @@ def child(kind: str, url: str) -> None:
 
     import stats.report.render_docx  # noqa: F401
     import stats.report.render_xlsx  # noqa: F401
-    from stats.report import build_report
+    from stats.report.build import build_report
     from stats.report.render import render, write
 
     settings = settings_from_mapping({}, {})  # the committed config/ files, read before the timing

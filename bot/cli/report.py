@@ -12,7 +12,7 @@ from bot.cli.context import CliContext, pass_cli
 from publisher.core.years import year_refusal
 from publisher.texts import cli as texts
 from publisher.texts import report as report_texts
-from stats.report.render import FORMATS
+from stats.report.render import FORMATS  # a dict of module names: imports no renderer
 
 
 @click.command("report")
@@ -34,7 +34,7 @@ def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, accou
                    county: bool, doc_number: str | None, filed_on: str | None, addressee: str | None,
                    office_code: str | None) -> None:
     """生成 YEAR 年的政府信息公开工作年度报告（首页为上报函）。"""
-    from stats.report import build_report
+    from stats.report.build import build_report
     from stats.report.consistency import violations
     from stats.report.cover_letter import LetterError
     from stats.report.render import render
@@ -114,7 +114,7 @@ def _refuse(message: str) -> NoReturn:
 
 
 def _county_report(ctx: CliContext, year: int, fmt: str, out: Path | None) -> None:
-    from stats.county import build_county_rollup
+    from stats.county.build import build_county_rollup
     from stats.county.render import FORMATS as COUNTY_FORMATS
     from stats.county.render import render as render_county
 

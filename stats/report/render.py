@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from importlib import import_module
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from .build import Report
+if TYPE_CHECKING:  # the types only: importing them loads SQLAlchemy
+    from .build import Report
 
 FORMATS = {
     "json": ("stats.report.render_json", "render_json"),

@@ -12,7 +12,7 @@ from sqlalchemy import event, insert, update
 
 from publisher.models import WECHAT_CHANNEL, LedgerEntry
 from publisher.texts import reach as reach_texts
-from stats.report import build_report
+from stats.report.build import build_report
 from stats.report.render import render
 from tests.conftest import POSTGRES_URL
 

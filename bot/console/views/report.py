@@ -10,7 +10,7 @@ from werkzeug.wsgi import wrap_file
 
 from bot.console import blueprint
 from bot.console.web import db, runtime
-from stats.report import build_report
+from stats.report.build import build_report
 from stats.report.consistency import violations
 from stats.report.cover_letter import LetterError
 from stats.report.layout import (
