@@ -6,7 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # Tests run on every core (pytest-xdist): each worker has its own databases and free ports.
+# loadgroup: tests marked xdist_group run on one worker, so that a server a module's tests share
+# (tests/e2e/test_serve.py) starts once; the others are spread as they come.
 PYTEST_WORKERS ?= auto
+PYTEST_DIST ?= loadgroup
 
 .PHONY: install run test test-postgres test-reliability reliability-report bench bench-quick report-pages clean
 
@@ -24,7 +27,7 @@ run: install
 	$(BIN)/govpost serve --host $(HOST) --port $(PORT)
 
 test: install
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST)
 
 # The database tests again, against the PostgreSQL server of this machine (and CI's).
 test-postgres: install

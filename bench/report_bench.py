@@ -31,7 +31,7 @@ from publisher.migrate import upgrade  # noqa: E402
 from publisher.models import WECHAT_CHANNEL, Account, LedgerEntry, Topic  # noqa: E402
 from publisher.settings import settings_from_mapping  # noqa: E402
 from stats.queries import AGGREGATE, aggregate_params  # noqa: E402
-from stats.report import build_report  # noqa: E402
+from stats.report.build import build_report  # noqa: E402
 from stats.report.render_json import render_json  # noqa: E402
 
 FIRST_YEAR = 2015

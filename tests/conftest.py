@@ -10,11 +10,14 @@ import os
 import shutil
 import uuid
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, text
+from werkzeug.security import generate_password_hash
 
+from publisher.services import console_users, staff
 from publisher.services.accounts import sync_accounts
 from publisher.core.clock import FixedClock
 from publisher.db import database_url as database_url_for_engine
@@ -34,6 +37,20 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+
+
+# A cheap scrypt (n=256) for the logins tests make: werkzeug's default costs 0.1-0.2 s of CPU per
+# hash and per check, about a minute of the suite. A hash names its own cost, so checks get cheap
+# too. Tests marked `real_password_hashing`, and every `govpost` process the e2e tests start,
+# hash at the shipped cost.
+CHEAP_PASSWORD_HASH = partial(generate_password_hash, method="scrypt:256:8:1")
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(request, monkeypatch):
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        for module in (staff, console_users):
+            monkeypatch.setattr(module, "generate_password_hash", CHEAP_PASSWORD_HASH)
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,7 @@ from publisher.services import review
 from publisher.services.accounts import account_by_name
 from publisher.services.audit import CLI
 from publisher.services.console_users import create_login
-from publisher.services.registers import add_application
+from publisher.services.registers import add_application, add_case
 from publisher.services.staff import invite, invite_key
 from publisher.wechat import DownloadedMedia, Rejected, parse_message
 from tests.bot.conftest import COVER
@@ -75,14 +75,19 @@ def _seed(session, runtime, name: str, marker: str) -> dict:
     session.add(InboundMessage(account_id=account.id, dedup_key=f"{name}:citizen", from_openid=f"o{name}citizen",
                                msg_type="text", received_at=now, raw=(
                                    f"<xml><Content><![CDATA[留言{marker}]]></Content></xml>")))
-    session.add(LedgerEntry(account_id=account.id, channel="三务公开栏", topic="乡村振兴", title=TITLE,
-                            url=f"https://example.org/{name}{marker}", published_at=now, disclosed_on=now.date(),
-                            source="manual", created_at=now))
+    entry = LedgerEntry(account_id=account.id, channel="三务公开栏", topic="乡村振兴", title=TITLE,
+                        url=f"https://example.org/{name}{marker}", published_at=now, disclosed_on=now.date(),
+                        source="manual", created_at=now)
+    session.add(entry)
     application = add_application(session, account_id=account.id, applicant_type="natural",
                                   received_on=date(2024, 2, 1), subject=f"低保名单{marker}", actor=CLI,
                                   clock=runtime.clock)
+    case = add_case(session, account_id=account.id, kind="reconsideration", filed_on=date(2024, 2, 1),
+                    subject=f"低保名单{marker}", actor=CLI, clock=runtime.clock)
     code = invite(session, account, "赵六", "editor", clock=runtime.clock, actor=CLI, key=invite_key(runtime.settings))
-    return {"account": account.id, "staff": staff, "application": application.id, "code": code.code}
+    session.flush()
+    return {"account": account.id, "staff": staff, "application": application.id, "case": case.id,
+            "entry": entry.id, "code": code.code}
 
 
 @pytest.fixture
@@ -200,6 +205,14 @@ CLI_ARGS = {
     "register opening": ["2024", "in_force:regulation", "3"], "register list": ["--year", "2024"],
     "report": ["2024", "--format", "json"], "inspect": ["--quarter", "2024Q1", "--format", "json"],
 }
+# Commands given a row's id, here one of west's: with `--account east` they must find nothing.
+CLI_GIVEN_A_ROW = {
+    "ledger delete": lambda west: [str(west["entry"])],
+    "ledger correct": lambda west: [str(west["entry"]), "--title", "改错了"],
+    "register close-application": lambda west: [str(west["application"]), "--outcome", "not_held",
+                                                "--closed", "2024-03-20"],
+    "register close-case": lambda west: [str(west["case"]), "--result", "upheld", "--closed", "2024-03-20"],
+}
 # Commands that talk to a WeChat server or to a running govpost: their account's own credentials
 # and URL are what they use (tests/bot/test_say.py, test_cli_reach.py, the history import's tests).
 CLI_NEEDS_A_SERVER = {"say", "import-history", "reach pull", "ledger import"}
@@ -217,7 +230,7 @@ def cli_commands(group: click.Group, prefix: str = ""):
 def test_every_cli_command_with_account_east_shows_and_changes_nothing_of_west(runtime, towns, database_url,
                                                                                  tmp_path):
     east, west = towns
-    assert set(cli_commands(cli)) == set(CLI_ARGS) | CLI_NEEDS_A_SERVER
+    assert set(cli_commands(cli)) == set(CLI_ARGS) | set(CLI_GIVEN_A_ROW) | CLI_NEEDS_A_SERVER
     config = tmp_path / "govpost.toml"
     config.write_text(f'database_url = "{database_url}"\nsecret_key = "test-secret-key"\n' + "".join(
         f'[[accounts]]\nname = "{a["name"]}"\ndisplay_name = "{a["display_name"]}"\n' for a in ACCOUNTS),
@@ -227,6 +240,10 @@ def test_every_cli_command_with_account_east_shows_and_changes_nothing_of_west(r
     for path, args in CLI_ARGS.items():
         result = CliRunner().invoke(cli, [*path.split(), *args, "--account", "east"], env=env)
         assert result.exit_code == 0, (path, result.output)
+        assert_no_west(result.output, f"govpost {path}")
+    for path, args in CLI_GIVEN_A_ROW.items():
+        result = CliRunner().invoke(cli, [*path.split(), *args(west), "--account", "east"], env=env)
+        assert result.exit_code == 1, (path, result.output)
         assert_no_west(result.output, f"govpost {path}")
     assert rows_of(runtime, west) == west_before
 

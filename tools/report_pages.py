@@ -51,7 +51,7 @@ def example_docx(folder: Path) -> Path:
     from publisher.services.ledger import add_entry
     from publisher.settings import settings_from_mapping
     from publisher.core.clock import FixedClock
-    from stats.report import build_report
+    from stats.report.build import build_report
     from stats.report.cover_letter import LetterOptions
     from stats.report.render import render
     from tests.stats.conftest import EXAMPLE_BOARD, EXAMPLE_WECHAT

@@ -1,14 +1,13 @@
 """`govpost account`: the accounts of the deployment, from govpost.toml and the database
-(the merge rule: publisher/services/account_registry.py)."""
+(the merge rule: publisher/services/account_registry.py).
+
+The database layer is imported in each command, so that `govpost --help` loads none of it."""
+import os
+
 import click
-from sqlalchemy import select
 
 from bot.cli.context import CliContext, pass_cli
-from publisher.services.account_registry import managed_account_settings
 from publisher.account_secrets import SECRET_FIELDS, env_names, load_secret_file, missing_secrets, secret_sources
-from publisher.services.accounts import seed_topics
-from publisher.db import transaction
-from publisher.models import Account
 from publisher.texts import accounts as texts
 from publisher.texts import publishing as publishing_texts
 
@@ -26,6 +25,11 @@ def _slots_text(account) -> str:
 @pass_cli
 def account_list(ctx: CliContext) -> None:
     """列出账号: 在哪里配置、发布方式和发布时段。"""
+    from sqlalchemy import select
+
+    from publisher.db import transaction
+    from publisher.models import Account
+
     runtime = ctx.runtime
     configured = {a.name for a in ctx.settings.accounts}
     with transaction(runtime.session_factory) as session:
@@ -56,6 +60,13 @@ def account_list(ctx: CliContext) -> None:
 def account_add(ctx: CliContext, name, display_name, appid, mode, slots, account_type, message_mode, author,
                 review_footer) -> None:
     """把账号添加到数据库。密钥仍放在环境变量或 secret_file 里。"""
+    from sqlalchemy import select
+
+    from publisher.db import transaction
+    from publisher.models import Account
+    from publisher.services.account_registry import managed_account_settings
+    from publisher.services.accounts import seed_topics
+
     runtime = ctx.runtime
     if ctx.settings.account(name) is not None:
         raise click.ClickException(texts.IN_CONFIG_FILE.format(name=name))
@@ -96,6 +107,11 @@ def account_add(ctx: CliContext, name, display_name, appid, mode, slots, account
 @pass_cli
 def account_show(ctx: CliContext, name) -> None:
     """显示一个账号: 它的设置和每个密钥的来源（不显示密钥本身）。"""
+    from sqlalchemy import select
+
+    from publisher.db import transaction
+    from publisher.models import Account
+
     runtime = ctx.runtime
     with transaction(runtime.session_factory) as session:
         row = session.scalar(select(Account).where(Account.name == name))
@@ -134,8 +150,6 @@ def _mode(mode: str) -> str:
 
 
 def _environment() -> dict[str, str]:
-    import os
-
     return {k: v for k, v in os.environ.items() if v}
 
 
@@ -144,6 +158,11 @@ def _environment() -> dict[str, str]:
 @pass_cli
 def account_disable(ctx: CliContext, name) -> None:
     """停用用 `account add` 添加的账号（稿件和台账保留）。"""
+    from sqlalchemy import select
+
+    from publisher.db import transaction
+    from publisher.models import Account
+
     runtime = ctx.runtime
     if ctx.settings.account(name) is not None:
         raise click.ClickException(texts.IN_CONFIG_FILE.format(name=name))

@@ -5,15 +5,19 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.logs import log_in_timezone
-from publisher.migrate import is_current
-from publisher.runtime import Runtime
-from publisher.services.accounts import AccountContext, account_context
-from publisher.settings import Settings, SettingsError, load_settings
 from publisher.texts import cli as texts
+
+# What a command needs is imported when it first asks (the properties below): `govpost --help`
+# and a mistyped option load no database layer, and answer in a fraction of a second.
+if TYPE_CHECKING:
+    from publisher.runtime import Runtime
+    from publisher.services.accounts import AccountContext
+    from publisher.settings import Settings, SettingsError
 
 
 class CliContext:
@@ -22,6 +26,8 @@ class CliContext:
 
     @cached_property
     def settings(self) -> Settings:
+        from publisher.settings import SettingsError, load_settings
+
         try:
             settings = load_settings(self.config_path)
         except SettingsError as exc:
@@ -33,6 +39,8 @@ class CliContext:
     def runtime(self) -> Runtime:
         """The runtime on a database at the newest schema; anything else is refused with the
         command that fixes it, instead of a traceback from the first query."""
+        from publisher.migrate import is_current
+
         runtime = self.unchecked_runtime
         if not is_current(runtime.engine):
             url = runtime.engine.url.render_as_string(hide_password=True)
@@ -43,12 +51,17 @@ class CliContext:
     def unchecked_runtime(self) -> Runtime:
         """For `db upgrade`, the one command meant for a database not yet at the newest schema.
         Its settings include the accounts added with `govpost account add`."""
+        from publisher.runtime import Runtime
+        from publisher.settings import SettingsError
+
         try:
             return Runtime.build(self.settings)
         except SettingsError as exc:  # a managed account whose secrets have gone
             _refuse(exc)
 
     def account(self, session, name: str | None) -> AccountContext:
+        from publisher.services.accounts import account_context
+
         name = name or self.settings.default_account.name
         account = account_context(session, self.settings, name)
         if account is None:

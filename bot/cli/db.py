@@ -1,9 +1,6 @@
 import click
 
 from bot.cli.context import CliContext, pass_cli
-from publisher.db import transaction
-from publisher.migrate import upgrade
-from publisher.services.accounts import sync_accounts
 from publisher.texts import cli as texts
 
 
@@ -16,6 +13,10 @@ def db_group() -> None:
 @pass_cli
 def db_upgrade(ctx: CliContext) -> None:
     """建立数据库或升级到最新结构，并同步账号和话题。"""
+    from publisher.db import transaction
+    from publisher.migrate import upgrade
+    from publisher.services.accounts import sync_accounts
+
     runtime = ctx.unchecked_runtime
     upgrade(runtime.engine)
     with transaction(runtime.session_factory) as session:

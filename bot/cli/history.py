@@ -6,7 +6,6 @@ from datetime import datetime
 import click
 
 from bot.cli.context import CliContext, pass_cli, progress_bar
-from publisher.services.audit import CLI
 from publisher.texts import ledger as texts
 
 
@@ -16,7 +15,7 @@ from publisher.texts import ledger as texts
 @pass_cli
 def import_history_command(ctx: CliContext, since: datetime | None, account_name: str | None) -> None:
     """把公众号上已发布的文章（freepublish/batchget）导入台账；可以重复运行。"""
-    # Imported here: wechatpy would slow every other command's start.
+    from publisher.services.audit import CLI
     from publisher.services.import_history import import_history
 
     runtime = ctx.runtime

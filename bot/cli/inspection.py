@@ -6,8 +6,7 @@ from pathlib import Path
 import click
 
 from bot.cli.context import CliContext, pass_cli
-
-FORMATS = ("json", "xlsx")  # stats.county.render_inspection.FORMATS, kept here so --help imports nothing heavy
+from stats.county.render_inspection import FORMATS
 
 
 @click.command("inspect")

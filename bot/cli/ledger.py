@@ -1,4 +1,6 @@
-"""`govpost ledger add|import|delete|correct|list` and `govpost register …` (report sections 二–四)."""
+"""`govpost ledger add|import|delete|correct|list` and `govpost register …` (report sections 二–四).
+
+The services and the tables are imported in each command, so that `govpost --help` loads none of them."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -6,21 +8,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from bot.cli.choices import LabelledChoice
 from bot.cli.context import CliContext, pass_cli
-from publisher.services.audit import CLI
-from publisher.db import transaction
-from publisher.errors import Refusal
-from publisher.services.ledger import (add_entry, correct_entry, flag_deleted, require_disclosure_year, resolve_channel,
-                                      resolve_topic)
-from publisher.models import AppealCase, DisclosureApplication, LedgerEntry
-from publisher.services.registers import (
-    ACTION_LABELS, APPLICANT_LABELS, CASE_KIND_LABELS, CASE_RESULT_LABELS, KIND_LABELS,
-    OPENING_LABELS, OUTCOME_LABELS,
-    add_application, add_article20, add_case, close_application, close_case, register_lines, set_opening,
+from publisher.core.registers import (
+    ACTION_LABELS, APPLICANT_LABELS, CASE_KIND_LABELS, CASE_RESULT_LABELS, KIND_LABELS, OPENING_LABELS, OUTCOME_LABELS,
 )
+from publisher.errors import Refusal
 from publisher.texts import ledger as texts
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -44,6 +38,10 @@ def ledger_group() -> None:
 def ledger_add(ctx: CliContext, day: datetime, at_time: datetime, channel: str, topic: str, title: str,
                url: str | None, account_name: str | None) -> None:
     """添加一行（在 govpost 之外公开的信息）。"""
+    from publisher.db import transaction
+    from publisher.services.audit import CLI
+    from publisher.services.ledger import add_entry, require_disclosure_year, resolve_channel, resolve_topic
+
     runtime = ctx.runtime
     tz = runtime.settings.timezone
     try:
@@ -67,7 +65,9 @@ def ledger_add(ctx: CliContext, day: datetime, at_time: datetime, channel: str, 
 @pass_cli
 def ledger_import(ctx: CliContext, file: Path, account_name: str | None) -> None:
     """导入 FILE（.csv 或 .xlsx，列为 日期、渠道、话题、标题、链接）；要么全部导入，要么一行不导。"""
-    from publisher.services.ledger_import import import_file  # openpyxl: only for this command
+    from publisher.db import transaction
+    from publisher.services.audit import CLI
+    from publisher.services.ledger_import import import_file
 
     runtime = ctx.runtime
     try:
@@ -85,12 +85,17 @@ def ledger_import(ctx: CliContext, file: Path, account_name: str | None) -> None
 
 @ledger_group.command("delete")
 @click.argument("entry_id", type=int)
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
-def ledger_delete(ctx: CliContext, entry_id: int) -> None:
+def ledger_delete(ctx: CliContext, entry_id: int, account_name: str | None) -> None:
     """把第 ENTRY_ID 行标为已删除（仍留在台账里，不再计数）。"""
+    from publisher.db import transaction
+    from publisher.services.audit import CLI
+    from publisher.services.ledger import flag_deleted
+
     runtime = ctx.runtime
     with transaction(runtime.session_factory) as session:
-        entry = _entry(session, entry_id)
+        entry = _entry(ctx, session, account_name, entry_id)
         flag_deleted(session, entry, actor=CLI, clock=runtime.clock)
     click.echo(texts.FLAGGED.format(id=entry_id))
 
@@ -101,14 +106,19 @@ def ledger_delete(ctx: CliContext, entry_id: int) -> None:
 @click.option("--title", help="新的标题。")
 @click.option("--channel", help="新的公开渠道。")
 @click.option("--url", help="新的链接。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
 def ledger_correct(ctx: CliContext, entry_id: int, topic: str | None, title: str | None, channel: str | None,
-                   url: str | None) -> None:
+                   url: str | None, account_name: str | None) -> None:
     """更正第 ENTRY_ID 行（记入审计）；--topic 也用来确认猜测的话题。"""
+    from publisher.db import transaction
+    from publisher.services.audit import CLI
+    from publisher.services.ledger import correct_entry, resolve_channel, resolve_topic
+
     runtime = ctx.runtime
     try:
         with transaction(runtime.session_factory) as session:
-            entry = _entry(session, entry_id)
+            entry = _entry(ctx, session, account_name, entry_id)
             changes = correct_entry(
                 session, entry, actor=CLI, clock=runtime.clock, timezone=runtime.settings.timezone,
                 topic=resolve_topic(session, entry.account_id, topic) if topic else None, title=title,
@@ -128,6 +138,10 @@ def ledger_correct(ctx: CliContext, entry_id: int, topic: str | None, title: str
 @pass_cli
 def ledger_list(ctx: CliContext, year: int | None, guessed: bool, account_name: str | None) -> None:
     """逐行列出: 编号、日期、渠道、话题（猜测的带 ?）、标题，已删除的注明。"""
+    from sqlalchemy import select
+    
+    from publisher.models import LedgerEntry
+
     runtime = ctx.runtime
     with runtime.session_factory() as session:
         account = ctx.account(session, account_name)
@@ -142,10 +156,14 @@ def ledger_list(ctx: CliContext, year: int | None, guessed: bool, account_name: 
             click.echo(f"{e.id}\t{e.disclosed_on}\t{e.channel}\t{topic}\t{e.title}{flags}")
 
 
-def _entry(session, entry_id: int) -> LedgerEntry:
+def _entry(ctx: CliContext, session, account_name: str | None, entry_id: int):
+    """The row, if it is in the account the command is for (the ids are numbered across accounts)."""
+    from publisher.models import LedgerEntry
+
+    account = ctx.account(session, account_name)
     entry = session.get(LedgerEntry, entry_id)
-    if entry is None:
-        raise click.ClickException(texts.ENTRY_NOT_FOUND.format(id=entry_id))
+    if entry is None or entry.account_id != account.id:
+        raise click.ClickException(texts.ENTRY_NOT_FOUND.format(id=entry_id, account=account.name))
     return entry
 
 
@@ -168,6 +186,9 @@ def register_group() -> None:
 @pass_cli
 def register_article20(ctx, kind, action, day, quantity, amount, title, account_name) -> None:
     """登记一项第二十条事项，例如 `行政规范性文件 制发`、`行政处罚 处理决定 --quantity 3`、`行政事业性收费 收费 --amount 1.2`。"""
+    from publisher.services.audit import CLI
+    from publisher.services.registers import add_article20
+
     try:
         amount_wan = Decimal(amount) if amount is not None else None
     except InvalidOperation:
@@ -187,6 +208,9 @@ def register_article20(ctx, kind, action, day, quantity, amount, title, account_
 @pass_cli
 def register_application(ctx, applicant, received, outcome, closed, subject, account_name) -> None:
     """登记一件政府信息公开申请；办结时加 --outcome 和 --closed。"""
+    from publisher.services.audit import CLI
+    from publisher.services.registers import add_application
+
     _register(ctx, account_name, lambda s, a, rt: add_application(
         s, account_id=a.id, applicant_type=applicant, received_on=received.date(), subject=subject,
         outcome=outcome, closed_on=closed.date() if closed else None, actor=CLI, clock=rt.clock))
@@ -197,10 +221,15 @@ def register_application(ctx, applicant, received, outcome, closed, subject, acc
 @click.option("--outcome", type=LabelledChoice(OUTCOME_LABELS), required=True,
               help="办理结果（键或中文名，例如 予以公开）。")
 @click.option("--closed", type=DAY, required=True, help="办结日期，YYYY-MM-DD。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
-def register_close_application(ctx, record_id, outcome, closed) -> None:
+def register_close_application(ctx, record_id, outcome, closed, account_name) -> None:
     """办结第 RECORD_ID 号申请。"""
-    _close(ctx, DisclosureApplication, record_id, lambda s, row, rt: close_application(
+    from publisher.models import DisclosureApplication
+    from publisher.services.audit import CLI
+    from publisher.services.registers import close_application
+
+    _close(ctx, account_name, DisclosureApplication, record_id, lambda s, row, rt: close_application(
         s, row, outcome=outcome, closed_on=closed.date(), actor=CLI, clock=rt.clock))
 
 
@@ -214,6 +243,9 @@ def register_close_application(ctx, record_id, outcome, closed) -> None:
 @pass_cli
 def register_case(ctx, kind, filed, result, closed, subject, account_name) -> None:
     """登记一件行政复议或行政诉讼案件；审结时加 --result 和 --closed。"""
+    from publisher.services.audit import CLI
+    from publisher.services.registers import add_case
+
     _register(ctx, account_name, lambda s, a, rt: add_case(
         s, account_id=a.id, kind=kind, filed_on=filed.date(), subject=subject, result=result,
         closed_on=closed.date() if closed else None, actor=CLI, clock=rt.clock))
@@ -224,10 +256,15 @@ def register_case(ctx, kind, filed, result, closed, subject, account_name) -> No
 @click.option("--result", type=LabelledChoice(CASE_RESULT_LABELS), required=True,
               help="结果（键或中文名，例如 结果维持）。")
 @click.option("--closed", type=DAY, required=True, help="审结日期，YYYY-MM-DD。")
+@click.option("--account", "account_name", help="账号名（默认: 第一个）。")
 @pass_cli
-def register_close_case(ctx, record_id, result, closed) -> None:
+def register_close_case(ctx, record_id, result, closed, account_name) -> None:
     """登记第 RECORD_ID 号案件的结果。"""
-    _close(ctx, AppealCase, record_id, lambda s, row, rt: close_case(
+    from publisher.models import AppealCase
+    from publisher.services.audit import CLI
+    from publisher.services.registers import close_case
+
+    _close(ctx, account_name, AppealCase, record_id, lambda s, row, rt: close_case(
         s, row, result=result, closed_on=closed.date(), actor=CLI, clock=rt.clock))
 
 
@@ -239,6 +276,10 @@ def register_close_case(ctx, record_id, result, closed) -> None:
 @pass_cli
 def register_opening(ctx, year, key, value, account_name) -> None:
     """登记 YEAR 年 1 月 1 日的期初数（使用 govpost 以前的: 现行有效件数、上年结转的申请）。"""
+    from publisher.db import transaction
+    from publisher.services.audit import CLI
+    from publisher.services.registers import set_opening
+
     runtime = ctx.runtime
     try:
         with transaction(runtime.session_factory) as session:
@@ -256,6 +297,8 @@ def register_opening(ctx, year, key, value, account_name) -> None:
 @pass_cli
 def register_list(ctx: CliContext, year: int | None, account_name: str | None) -> None:
     """列出三个登记簿和期初数，每行一条，用制表符分隔，带编号。"""
+    from publisher.services.registers import register_lines
+
     with ctx.runtime.session_factory() as session:
         account = ctx.account(session, account_name)
         for line in register_lines(session, account_id=account.id, year=year):
@@ -263,6 +306,8 @@ def register_list(ctx: CliContext, year: int | None, account_name: str | None) -
 
 
 def _register(ctx: CliContext, account_name: str | None, write) -> None:
+    from publisher.db import transaction
+
     runtime = ctx.runtime
     try:
         with transaction(runtime.session_factory) as session:
@@ -272,13 +317,16 @@ def _register(ctx: CliContext, account_name: str | None, write) -> None:
     click.echo(texts.REGISTERED.format(id=row.id))
 
 
-def _close(ctx: CliContext, model, record_id: int, write) -> None:
+def _close(ctx: CliContext, account_name: str | None, model, record_id: int, write) -> None:
+    from publisher.db import transaction
+
     runtime = ctx.runtime
     try:
         with transaction(runtime.session_factory) as session:
+            account = ctx.account(session, account_name)
             row = session.get(model, record_id)
-            if row is None:
-                raise click.ClickException(texts.RECORD_NOT_FOUND.format(id=record_id))
+            if row is None or row.account_id != account.id:
+                raise click.ClickException(texts.RECORD_NOT_FOUND.format(id=record_id, account=account.name))
             write(session, row, runtime)
     except Refusal as exc:
         raise click.ClickException(str(exc)) from None

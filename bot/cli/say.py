@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from bot.cli.context import CliContext, pass_cli
 from bot.cli.failures import Failure
-from publisher.models import Staff
 from publisher.texts import cli as cli_texts
+
 
 @click.command("say")
 @click.argument("text", nargs=-1)
@@ -26,8 +25,10 @@ from publisher.texts import cli as cli_texts
 def say(cli: CliContext, text, name, openid, mode, url, account_name, image) -> None:
     """以员工 NAME 的身份把 TEXT 发给 webhook，并显示回复，例如
     `govpost say --as 张三 投稿 #乡村振兴 合作社分红大会召开`。"""
-    # Imported here: the sandbox and requests would slow every other command's start.
+    from sqlalchemy import select
+
     from bot.sandbox_chat import ChatFailed, default_mode, openid_for, say as say_to_webhook, upload_picture
+    from publisher.models import Staff
 
     settings = cli.settings
     account = settings.account(account_name) if account_name else settings.default_account

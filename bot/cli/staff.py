@@ -1,12 +1,8 @@
 import click
 
 from bot.cli.context import CliContext, pass_cli
-from publisher.services.audit import CLI
-from publisher.db import transaction
+from publisher.core.roles import ROLES
 from publisher.errors import Refusal
-from publisher.models import ROLES
-from publisher.services.console_users import create_login
-from publisher.services.staff import deactivate, invite, invite_key, list_staff, unbind
 from publisher.texts import staff as texts
 
 
@@ -22,6 +18,10 @@ def staff_group() -> None:
 @pass_cli
 def staff_invite(ctx: CliContext, name: str, role: str, account_name: str | None) -> None:
     """邀请 NAME；最后一行是一次性绑定码。"""
+    from publisher.db import transaction
+    from publisher.services.audit import CLI
+    from publisher.services.staff import invite, invite_key
+
     runtime = ctx.runtime
     try:
         with transaction(runtime.session_factory) as session:
@@ -43,6 +43,9 @@ def staff_invite(ctx: CliContext, name: str, role: str, account_name: str | None
 @pass_cli
 def staff_list(ctx: CliContext, account_name: str | None) -> None:
     """列出员工，以及是否已绑定微信。"""
+    from publisher.db import transaction
+    from publisher.services.staff import list_staff
+
     runtime = ctx.runtime
     with transaction(runtime.session_factory) as session:
         account = ctx.account(session, account_name)
@@ -58,6 +61,8 @@ def staff_list(ctx: CliContext, account_name: str | None) -> None:
 @pass_cli
 def staff_unbind(ctx: CliContext, name: str, account_name: str | None) -> None:
     """解除 NAME（或 `staff list` 显示的编号）与微信的绑定，以便重新邀请。"""
+    from publisher.services.staff import unbind
+
     _change(ctx, unbind, name, account_name, texts.UNBOUND)
 
 
@@ -67,10 +72,15 @@ def staff_unbind(ctx: CliContext, name: str, account_name: str | None) -> None:
 @pass_cli
 def staff_deactivate(ctx: CliContext, name: str, account_name: str | None) -> None:
     """停用 NAME（或编号）: 解除绑定、绑定码作废，记录中保留为已停用。"""
+    from publisher.services.staff import deactivate
+
     _change(ctx, deactivate, name, account_name, texts.DEACTIVATED)
 
 
 def _change(ctx: CliContext, change, name: str, account_name: str | None, done: str) -> None:
+    from publisher.db import transaction
+    from publisher.services.audit import CLI
+
     runtime = ctx.runtime
     try:
         with transaction(runtime.session_factory) as session:
@@ -93,6 +103,9 @@ def admin_group() -> None:
 @pass_cli
 def admin_create(ctx: CliContext, username: str, password: str, account_name: str | None) -> None:
     """创建控制台登录 USERNAME。"""
+    from publisher.db import transaction
+    from publisher.services.console_users import create_login
+
     runtime = ctx.runtime
     try:
         with transaction(runtime.session_factory) as session:

@@ -1,4 +1,6 @@
 """The tables. Import from here: `from publisher.models import Post`."""
+from publisher.core.roles import REVIEWER_ROLES, ROLES, Role
+
 from .account import Account
 from .audit import AuditEntry, AuditLogIsAppendOnly
 from .base import Base, UTCDateTime
@@ -12,7 +14,7 @@ from .publishing import PublishQuota, SchedulerHeartbeat
 from .reach import ReachFigure, ReachPull
 from .replay import WebhookReplay
 from .registers import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
-from .staff import REVIEWER_ROLES, ROLES, AdminUser, ConsoleLoginFailure, InviteCode, Role, Staff
+from .staff import AdminUser, ConsoleLoginFailure, InviteCode, Staff
 from .task import Task
 from .token import WeChatToken
 from .topic import Topic

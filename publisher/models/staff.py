@@ -1,22 +1,11 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
-
-
-class Role(str, enum.Enum):
-    EDITOR = "editor"
-    REVIEWER = "reviewer"
-    ADMIN = "admin"
-
-
-ROLES = tuple(role.value for role in Role)  # every role, as the CLI and the console offer them
-REVIEWER_ROLES = (Role.REVIEWER.value, Role.ADMIN.value)  # who may approve, return and act for an author
 
 
 class Staff(Base):

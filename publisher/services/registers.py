@@ -5,7 +5,6 @@ format's rows and columns, keyed in English; their labels are in `publisher.text
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -14,36 +13,14 @@ from sqlalchemy.orm import Session
 
 from publisher.services.audit import Actor, record
 from publisher.core.clock import Clock
+from publisher.core.registers import (
+    ACTION_LABELS, ACTIONS_BY_KIND, APPLICANT_LABELS, APPLICANT_TYPES, CASE_KIND_LABELS, CASE_KINDS, CASE_RESULT_LABELS,
+    CASE_RESULTS, KIND_LABELS, OPENING_KEYS, OPENING_LABELS, OUTCOME_LABELS, OUTCOMES,
+)
 from publisher.errors import Refusal
 from publisher.models import AppealCase, Article20Entry, AuditEntry, DisclosureApplication, RegisterOpening
 from publisher.texts import ledger as texts
-from publisher.texts import report as labels
 
-ACTIONS_BY_KIND = {
-    "regulation": ("issued", "repealed"),
-    "normative": ("issued", "repealed"),
-    "licensing": ("decided",),
-    "penalty": ("decided",),
-    "enforcement": ("decided",),
-    "fee": ("charged",),
-}
-APPLICANT_TYPES = tuple(k for k in labels.APPLICANT_COLUMNS if k != "total")
-OUTCOMES = tuple(key for _, rows in labels.OUTCOME_GROUPS for key, _ in rows)
-CASE_KINDS = tuple(labels.CASE_KINDS)
-CASE_RESULTS = ("upheld", "corrected", "other")
-OPENING_KEYS = ("in_force:regulation", "in_force:normative") + tuple(f"carried_in:{t}" for t in APPLICANT_TYPES)
-# Each key's Chinese label, as `register list` shows it and as it may be typed instead of the key.
-KIND_LABELS = dict(labels.ARTICLE20_KINDS)
-ACTION_LABELS = dict(texts.ARTICLE20_ACTIONS)
-APPLICANT_LABELS = {key: labels.APPLICANT_COLUMNS[key] for key in APPLICANT_TYPES}
-# "（一）予以公开" and "1.属于国家秘密" are row labels; the outcome is the words after the
-# number, without a row's remark in brackets.
-OUTCOME_LABELS = {key: re.sub(r"^(（.）|\d+\.)|（[^）]*）$", "", label)
-                  for _, rows in labels.OUTCOME_GROUPS for key, label in rows}
-CASE_KIND_LABELS = dict(labels.CASE_KINDS)
-CASE_RESULT_LABELS = {key: labels.CASE_RESULTS[key] for key in CASE_RESULTS}
-OPENING_LABELS = {key: texts.OPENING_NAMES[group] + "·" + {**KIND_LABELS, **APPLICANT_LABELS}[item]
-                  for key in OPENING_KEYS for group, item in [key.split(":")]}
 MAX_AMOUNT_WAN = Decimal(10) ** 10  # the column holds 14 digits, 4 after the point
 MAX_TEXT = 200  # titles and subjects: the columns' length
 # Each kind's audit actions start so: "register.case", "register.case_closed", "register.case_edited".

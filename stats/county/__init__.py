@@ -1,4 +1,4 @@
-"""The county roll-up: every account's report counts side by side, and the county totals."""
-from .build import CountyRollup, TownshipRow, build_county_rollup
+"""The county roll-up (build.py): every account's report counts side by side, and the county totals;
+the quarterly check (inspection.py).
 
-__all__ = ["CountyRollup", "TownshipRow", "build_county_rollup"]
+Nothing is imported here, so that `govpost --help` can name the formats without loading SQLAlchemy."""

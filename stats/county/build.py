@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from publisher.models import WECHAT_CHANNEL, LedgerEntry
 from publisher.services.accounts import AccountContext
 from publisher.settings import Settings
-from stats.report import build_report
+from stats.report.build import build_report
 from stats.report.consistency import violations
 
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import io
 import json
+from typing import TYPE_CHECKING
 
 from publisher.texts import county as texts
 
-from .build import CountyRollup, TownshipRow
+if TYPE_CHECKING:  # the types only: importing them loads SQLAlchemy
+    from .build import CountyRollup, TownshipRow
 
 FORMATS = ("json", "xlsx", "docx")
 

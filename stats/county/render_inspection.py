@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import io
 import json
+from typing import TYPE_CHECKING
 
 from publisher.texts import inspection as texts
 
-from .inspection import AccountInspection, CountyInspection
+if TYPE_CHECKING:  # the types only: importing them loads SQLAlchemy
+    from .inspection import AccountInspection, CountyInspection
 
 FORMATS = ("json", "xlsx")
 

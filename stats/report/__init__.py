@@ -1,4 +1,4 @@
-"""The annual report (政府信息公开工作年度报告): built once, rendered as JSON, Markdown, DOCX, XLSX."""
-from .build import Report, build_report
+"""The annual report (政府信息公开工作年度报告): built once (build.py), rendered as JSON, Markdown, DOCX, XLSX.
 
-__all__ = ["Report", "build_report"]
+Nothing is imported here, so that `govpost --help` can name the formats (render.FORMATS) without
+loading SQLAlchemy."""

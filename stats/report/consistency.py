@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from publisher.services.registers import APPLICANT_TYPES, OUTCOMES
+from publisher.core.registers import APPLICANT_TYPES, OUTCOMES
 from publisher.texts import report as texts
 
 from .tables import APPLICATION_COLUMNS, CASE_COLUMNS, Tables

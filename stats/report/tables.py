@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from publisher.models import AppealCase, Article20Entry, DisclosureApplication, RegisterOpening
-from publisher.services.registers import APPLICANT_TYPES, CASE_KINDS, CASE_RESULTS, OUTCOMES
+from publisher.core.registers import APPLICANT_TYPES, CASE_KINDS, CASE_RESULTS, OUTCOMES
 
 APPLICATION_COLUMNS = APPLICANT_TYPES + ("total",)
 CASE_COLUMNS = CASE_RESULTS + ("pending", "total")

@@ -108,7 +108,8 @@ def serving(database_url: str, accounts: list[dict]):
 
     app = create_app(runtime)
     server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits for it, once per test (the default is half a second).
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     stop = start_task_runner(runtime, interval=0.05)
     try:

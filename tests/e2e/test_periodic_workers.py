@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -46,20 +45,16 @@ def test_three_workers_send_each_days_stale_reminder_once(tmp_path, database_url
             session.add(Staff(account_id=account.id, name="编辑", role="editor", openid=f"o-{account.name}",
                               active=True, created_at=now, bound_at=now))
     env = {**os.environ, "GOVPOST_CONFIG": str(config)}
-    workers = [subprocess.Popen([GOVPOST, "worker", "--interval", "1"], env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True) for _ in range(3)]
+    workers, logs = start_workers(tmp_path, env)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with runtime.session_factory() as session:
-                if session.scalar(select(PeriodicRun.job)):
-                    break
-            time.sleep(0.2)
-        time.sleep(3)  # the other two workers' catch-up runs come within their first second
+        def decided():
+            with runtime.session_factory() as session:  # the winner's claim commits with its notices
+                claimed = session.scalar(select(PeriodicRun.job)) is not None
+            return claimed and [log().count("periodic job stale-reminder") for log in logs] == [1, 1, 1]
+
+        wait_until(decided, timeout=60, interval=0.1)
     finally:
-        for worker in workers:
-            worker.terminate()
-        logs = [worker.communicate(timeout=30)[0] for worker in workers]
+        logs = stop_workers(workers, logs)
 
     ran = [log.count("periodic job stale-reminder") for log in logs]
     assert ran == [1, 1, 1], logs
@@ -89,18 +84,15 @@ def test_three_workers_pull_each_days_reach_figures_once(tmp_path, database_url,
             one_pull = {a.appid: len(plan(session, a.id, until - timedelta(days=DAILY_DAYS - 1), until))
                         for a in sync_accounts(session, settings, runtime.clock)}
         env = {**os.environ, "GOVPOST_CONFIG": str(config)}
-        workers = [subprocess.Popen([GOVPOST, "worker", "--interval", "1"], env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True) for _ in range(3)]
+        workers, logs = start_workers(tmp_path, env)
         try:
             asked = lambda: Counter(q["appid"] for q in sandbox.state()["datacube_queries"])  # noqa: E731
-            # Every call of one pull, half a second apart (reach.PAUSE_SECONDS), then a few
-            # seconds more in which a second pull would have started.
-            wait_until(lambda: asked() == one_pull, timeout=90, interval=0.5)
-            time.sleep(3)
+            # Every call of one pull, half a second apart (reach.PAUSE_SECONDS), and every
+            # worker's word on today's pull: once all three have decided, none starts another.
+            decided = lambda: [log().count(f"periodic job reach-pull for {today}:") for log in logs]  # noqa: E731
+            wait_until(lambda: asked() == one_pull and decided() == [1, 1, 1], timeout=90, interval=0.2)
         finally:
-            for worker in workers:
-                worker.terminate()
-            logs = [worker.communicate(timeout=30)[0] for worker in workers]
+            logs = stop_workers(workers, logs)
         assert asked() == one_pull, logs
         assert len(one_pull) == 2 and all(n > 0 for n in one_pull.values())
         assert sum(log.count(f"periodic job reach-pull for {today}: run by ") for log in logs) == 1, logs
@@ -110,6 +102,26 @@ def test_three_workers_pull_each_days_reach_figures_once(tmp_path, database_url,
         assert [r.period for r in runs] == [today]
     finally:
         sandbox.close()
+
+
+def start_workers(tmp_path: Path, env: dict) -> tuple[list[subprocess.Popen], list]:
+    """Three `govpost worker` processes, each logging to a file the test can read while they
+    run; returns them and, per worker, a function reading its log so far."""
+    paths = [tmp_path / f"worker-{n}.log" for n in range(3)]
+    workers = []
+    for path in paths:
+        with path.open("w", encoding="utf-8") as log:
+            workers.append(subprocess.Popen([GOVPOST, "worker", "--interval", "1"], env=env, stdout=log,
+                                            stderr=subprocess.STDOUT))
+    return workers, [lambda path=path: path.read_text(encoding="utf-8") for path in paths]
+
+
+def stop_workers(workers: list[subprocess.Popen], logs: list) -> list[str]:
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.wait(timeout=30)
+    return [log() for log in logs]
 
 
 def _two_accounts(path: Path, database_url: str, *, api_base: str | None) -> Path:

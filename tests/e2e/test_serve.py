@@ -12,7 +12,7 @@ import requests
 
 from tests.support import wait_for_http
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e-serve")]
 GOVPOST = str(Path(sys.executable).with_name("govpost"))
 
 
@@ -27,8 +27,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def served(tmp_path):
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One server for the module's tests (a start and a stop cost seconds each): they read it,
+    or add what no other test looks at. In one xdist group, so that one worker starts it."""
+    tmp_path = tmp_path_factory.mktemp("served")
     env = {**os.environ, "GOVPOST_DATABASE_URL": f"sqlite:///{tmp_path / 'govpost.db'}", "GOVPOST_CONFIG": ""}
     for name in ("WECHAT_APPID", "WECHAT_SECRET", "GOVPOST_WECHAT_API_BASE", "GOVPOST_REDIS_URL"):
         env.pop(name, None)
@@ -65,14 +68,15 @@ def test_the_served_sandbox_is_one_wechat_whichever_worker_answers(served):
     # A picture a member sends is uploaded to the sandbox and fetched by govpost later, maybe
     # through another connection: every request must see the same sandbox state.
     url, _ = served
-    appid = requests.get(f"{url}/sandbox/state", timeout=5).json()["accounts"][0]["appid"]
+    before = requests.get(f"{url}/sandbox/state", timeout=5).json()
+    appid, held = before["accounts"][0]["appid"], before["materials"].get("temp", 0)
     picture = (Path(__file__).resolve().parents[2] / "config" / "covers" / "default.jpg").read_bytes()
     for n in range(6):
         uploaded = requests.post(f"{url}/sandbox/user_media", params={"appid": appid, "filename": f"p{n}.jpg"},
                                  data=picture, timeout=5)
         assert uploaded.status_code == 200, uploaded.text
     seen = [requests.get(f"{url}/sandbox/state", timeout=5).json()["materials"].get("temp", 0) for _ in range(8)]
-    assert seen == [6] * 8
+    assert seen == [held + 6] * 8
 
 
 def test_the_served_sandbox_pushes_events_to_this_servers_webhook(served):

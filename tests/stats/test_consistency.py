@@ -13,7 +13,7 @@ from bot.cli import cli
 from publisher.db import transaction
 from publisher.services.audit import CLI
 from publisher.services.registers import add_application, add_article20, add_case, set_opening
-from stats.report import build_report
+from stats.report.build import build_report
 from stats.report.consistency import check_tables, violations
 from stats.report.tables import Registers, build_tables
 

@@ -17,9 +17,9 @@ from publisher.services.accounts import account_context, sync_accounts
 from publisher.services.audit import CLI
 from publisher.services.ledger import add_entry
 from publisher.texts import county as texts
-from stats.county import build_county_rollup
+from stats.county.build import build_county_rollup
 from stats.county.render import render_json, render_xlsx, rollup_dict
-from stats.report import build_report
+from stats.report.build import build_report
 from stats.report.consistency import violations
 from stats.report.render_json import report_dict
 from tests.conftest import BEIJING, make_settings

@@ -20,7 +20,7 @@ from publisher.db import transaction
 from publisher.services.audit import CLI
 from publisher.services.registers import add_article20, add_case
 from publisher.texts import report as texts
-from stats.report import build_report
+from stats.report.build import build_report
 from stats.report.cover_letter import LetterOptions
 from stats.report.filing_checks import (
     blank_cell_warnings, fee_warnings, section_five_warnings, text_figure_warnings,

@@ -14,7 +14,7 @@ from docx.enum.section import WD_SECTION
 
 from bot.cli import cli
 from publisher.texts import report as texts
-from stats.report import build_report
+from stats.report.build import build_report
 from stats.report.cover_letter import LetterError, LetterOptions
 from stats.report.render import render
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from stats.report import build_report
+from stats.report.build import build_report
 from stats.report.render import render
 
 from .conftest import EXAMPLE_WECHAT

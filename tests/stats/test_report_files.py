@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from bot.cli import cli
 from publisher.core.years import FIRST_YEAR
 from publisher.texts import ledger as ledger_texts
-from stats.report import build_report
+from stats.report.build import build_report
 from stats.report.cover_letter import LetterOptions
 from stats.report.render import render
 from stats.report.render_docx import BAR_AREA_TWIPS

@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from publisher.texts import report as texts
-from stats.report import build_report
+from stats.report.build import build_report
 from stats.report.cover_letter import LetterOptions
 from stats.report.render import render
 from stats.report.render_docx import BAR_AREA_TWIPS, TEXT_WIDTH_PT, TITLE_SIZE, text_width

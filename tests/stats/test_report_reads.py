@@ -13,7 +13,7 @@ from publisher.models import WECHAT_CHANNEL, PublishBundle
 from publisher.services.reach import pull_every_account
 from publisher.sandbox.datacube import _figures
 from publisher.texts import reach as texts
-from stats.report import build_report
+from stats.report.build import build_report
 from stats.report.render import render
 from stats.reach import section_one_figures
 from tests.publishing_support import at_morning, both_clocks_at, no_wait, published_mass_post

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from publisher.db import transaction
 from publisher.services.audit import CLI
 from publisher.services.registers import add_article20, set_opening
-from stats.report import build_report
+from stats.report.build import build_report
 from stats.report.render import render
 
 

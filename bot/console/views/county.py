@@ -12,7 +12,7 @@ from publisher.background.scheduler import staleness
 from publisher.services.accounts import account_contexts
 from publisher.texts import console as texts
 from publisher.texts import county as county_texts
-from stats.county import build_county_rollup
+from stats.county.build import build_county_rollup
 from stats.county.render import FORMATS, channel_grid, render, topic_grid
 
 MEDIA_TYPES = {"json": "application/json",

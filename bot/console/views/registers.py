@@ -11,9 +11,9 @@ from bot.console import blueprint
 from bot.console.web import act, db, owned, runtime
 from publisher.services.console_users import actor_of
 from publisher.models import AppealCase, DisclosureApplication
+from publisher.core.registers import ACTIONS_BY_KIND, APPLICANT_TYPES, CASE_KINDS, CASE_RESULTS, OUTCOMES
 from publisher.services.registers import (
-    ACTIONS_BY_KIND, APPLICANT_TYPES, CASE_KINDS, CASE_RESULTS, OUTCOMES, RegisterError, add_application,
-    add_article20, add_case, close_application, close_case, register_lines,
+    RegisterError, add_application, add_article20, add_case, close_application, close_case, register_lines,
 )
 from publisher.texts import console as texts
 from publisher.texts import ledger as ledger_texts

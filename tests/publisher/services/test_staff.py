@@ -3,6 +3,7 @@ import hmac
 
 import pytest
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from publisher.models import AuditEntry, InviteCode, Staff
 from publisher.services.audit import CLI, SYSTEM
@@ -231,6 +232,16 @@ def test_admin_password_is_hashed_and_checked(session_factory, clock):
     with session_factory() as session:
         assert check_admin_password(session, "wang", "correct horse") is not None
         assert check_admin_password(session, "wang", "wrong") is None
+
+
+@pytest.mark.real_password_hashing
+def test_admin_password_is_hashed_at_werkzeugs_full_default_cost(session_factory, clock):
+    with session_factory.begin() as session:
+        stored = create_admin(session, "wang", "correct horse", clock=clock).password_hash
+    default_method = generate_password_hash("anything").split("$", 1)[0]
+    assert stored.split("$", 1)[0] == default_method
+    with session_factory() as session:
+        assert check_admin_password(session, "wang", "correct horse") is not None
 
 
 def test_short_admin_password_is_refused(session_factory, clock):
