@@ -12,14 +12,14 @@ in the same unit of work, so a status never changes without its record.
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, Sequence
 
 from sqlalchemy.orm import Session
 
 from publisher.core.clock import Clock
 from publisher.errors import Refusal
 from publisher.models import Post
-from publisher.services.audit import Actor, record
+from publisher.services.audit import Actor, Line, record, record_all
 from publisher.texts import lifecycle as texts
 
 
@@ -134,3 +134,25 @@ def transition(
         detail={"from": old, "to": new.value, **(detail or {})},
     )
     return new
+
+
+def transition_all(
+    session: Session,
+    moves: Sequence[tuple[Post, dict[str, Any] | None]],
+    event: Event,
+    *,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """`transition` of many posts by one event (a bundle's), each with its detail: every move
+    is checked before any is made, so an illegal one raises IllegalTransition and changes
+    nothing, and the audit rows go in one statement."""
+    news = [next_status(post.status, event, post.id) for post, _ in moves]
+    now = clock.now()
+    record_all(session, [Line(post.account_id, f"post.{event.value}", post.id,
+                              {"from": post.status, "to": new.value, **(detail or {})})
+                         for (post, detail), new in zip(moves, news)], actor=actor, at=now)
+    # Changed after the insert, whose autoflush would otherwise write each post once for
+    # the move and once more for what the caller changes next.
+    for (post, _), new in zip(moves, news):
+        post.status, post.updated_at = new.value, now

@@ -149,29 +149,37 @@ class YearArticles:
     account_id: int
     year: int
 
-    def __iter__(self) -> Iterator[ArticleRow]:
+    def statement(self):
+        """One row per article: its day, title, url, key, bundle mode and summed figures."""
         start, end = year_range(self.year)
+        articles = (LedgerEntry.account_id == self.account_id, LedgerEntry.channel == WECHAT_CHANNEL,
+                    LedgerEntry.deleted_at.is_(None), LedgerEntry.disclosed_on >= start,
+                    LedgerEntry.disclosed_on < end)
+        # The account's figures from the year's first day on (an article is read on its day
+        # and after): unrestricted, the database would sum every account's figures of every
+        # year before joining them.
         figures = (select(ReachFigure.ledger_entry_id.label("entry_id"),
                           func.sum(ReachFigure.reads).label("reads"),
                           func.sum(ReachFigure.read_users).label("read_users"),
                           func.sum(ReachFigure.shares).label("shares"),
                           func.max(ReachFigure.day).label("through"))
-                   .where(ReachFigure.endpoint == SUMMARY, ReachFigure.ledger_entry_id.is_not(None))
+                   .where(ReachFigure.account_id == self.account_id, ReachFigure.day >= start,
+                          ReachFigure.endpoint == SUMMARY, ReachFigure.ledger_entry_id.is_not(None))
                    .group_by(ReachFigure.ledger_entry_id).subquery())
-        statement = (
+        return (
             select(LedgerEntry.disclosed_on, LedgerEntry.title, LedgerEntry.url, LedgerEntry.external_key,
                    PublishBundle.mode, figures.c.reads, figures.c.read_users, figures.c.shares,
                    figures.c.through)
             .outerjoin(figures, figures.c.entry_id == LedgerEntry.id)
             .outerjoin(Post, Post.id == LedgerEntry.post_id)
             .outerjoin(PublishBundle, PublishBundle.id == Post.bundle_id)
-            .where(LedgerEntry.account_id == self.account_id, LedgerEntry.channel == WECHAT_CHANNEL,
-                   LedgerEntry.deleted_at.is_(None), LedgerEntry.disclosed_on >= start,
-                   LedgerEntry.disclosed_on < end)
+            .where(*articles)
             .order_by(LedgerEntry.disclosed_on, LedgerEntry.id)
         )
+
+    def __iter__(self) -> Iterator[ArticleRow]:
         with reading_connection(self.session.get_bind()) as connection:
-            rows = connection.execute(statement.execution_options(yield_per=ARTICLE_BATCH))
+            rows = connection.execute(self.statement().execution_options(yield_per=ARTICLE_BATCH))
             for day, title, url, key, mode, reads, users, shares, through in rows:
                 if reads is not None:
                     reach = ArticleReach(MEASURED, int(reads), int(users), int(shares), through)

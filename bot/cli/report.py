@@ -1,6 +1,7 @@
 """`govpost report YEAR`: the annual report in the national format, from the ledger and registers."""
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -53,14 +54,14 @@ def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, accou
                                   with_entries=fmt == "xlsx")
         except LetterError as exc:
             _refuse(str(exc))
-        data = render(report, fmt)  # in the session: the XLSX streams the ledger rows from it
-    if out is None:
-        if fmt in ("docx", "xlsx"):
-            raise click.UsageError(texts.OUT_NEEDED)
-        click.echo(data.decode("utf-8"), nl=False)
-    else:
-        out.write_bytes(data)
-        click.echo(f"{out}", err=True)
+        # In the session: the XLSX streams the ledger rows from it.
+        if out is None:
+            if fmt in ("docx", "xlsx"):
+                raise click.UsageError(texts.OUT_NEEDED)
+            click.echo(render(report, fmt).decode("utf-8"), nl=False)
+        else:
+            _write_whole(out, report, fmt)
+            click.echo(f"{out}", err=True)
     found = violations(report.checks)
     for line in found:
         click.echo(line, err=True)
@@ -68,6 +69,25 @@ def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, accou
         click.echo(report_texts.CLI_WARNING_LINE.format(message=line), err=True)
     if strict and found:
         raise SystemExit(1)
+
+
+def _write_whole(out: Path, report, fmt: str) -> None:
+    """The file is written beside `out` and renamed onto it once complete: a render that fails
+    half-way (the XLSX is written as its rows stream) leaves no truncated report behind."""
+    from stats.report.render import write
+
+    partial = out.with_name(f".{out.name}.part")
+    try:
+        with partial.open("wb") as file:
+            write(report, fmt, file)
+        os.replace(partial, out)
+    except OSError as exc:
+        if exc.filename != str(partial):
+            raise
+        # Staff asked for `out`: a missing directory or a full disk is said of that name.
+        raise OSError(exc.errno, exc.strerror, str(out)) from exc
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _letter_options(doc_number: str | None, filed_on: str | None, addressee: str | None, office_code: str | None):

@@ -16,7 +16,9 @@ class LedgerEntry(Base):
     __tablename__ = "ledger_entries"
     __table_args__ = (
         UniqueConstraint("account_id", "external_key"),
-        Index("ix_ledger_account_day", "account_id", "disclosed_on"),
+        # The year's counts (stats.queries.AGGREGATE) read this index alone, grouped in its order.
+        Index("ix_ledger_account_day_counts", "account_id", "disclosed_on", "channel", "topic", "topic_guessed",
+              "deleted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

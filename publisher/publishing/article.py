@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, defer
 
 from publisher.core.content import Block, ReviewFooter, render_article
@@ -82,6 +82,19 @@ def record(session: Session, pending: Upload, uploaded) -> None:
     session.execute(update(PostImage).where(PostImage.id == pending.image_id).values(**values))
 
 
+def record_all(session: Session, uploaded: list[tuple[Upload, object]]) -> None:
+    """`record` of many uploads in one executemany a kind (a bundle's pictures)."""
+    table = PostImage.__table__
+    thumbs = [{"image_id": p.image_id, "media_id": r.media_id, "url": r.url} for p, r in uploaded if p.kind == "thumb"]
+    bodies = [{"image_id": p.image_id, "url": r} for p, r in uploaded if p.kind != "thumb"]
+    if thumbs:
+        session.execute(update(table).where(table.c.id == bindparam("image_id"))
+                        .values(thumb_media_id=bindparam("media_id"), thumb_url=bindparam("url")), thumbs)
+    if bodies:
+        session.execute(update(table).where(table.c.id == bindparam("image_id"))
+                        .values(body_url=bindparam("url")), bodies)
+
+
 def content(session: Session, post_id: int, footer: ReviewFooter | None = None) -> str:
     """The article's HTML, its pictures at their uploaded URLs, ending with `footer`."""
     blocks = session.scalars(select(PostBlock).where(PostBlock.post_id == post_id).order_by(PostBlock.position))
@@ -94,32 +107,55 @@ def content(session: Session, post_id: int, footer: ReviewFooter | None = None) 
 def draft_article(session: Session, post: Post, settings: Settings) -> DraftArticle:
     """The article as draft/add takes it, once `pending_uploads` is empty: the account's
     author line (or the post's own) and the 三级审查 footer (publisher/services/byline.py)."""
-    return _draft_article(session, post, settings)[0]
+    return _draft_articles(session, [post], settings)[0][0]
 
 
 def publish_articles(session: Session, posts: list[Post], settings: Settings) -> list[DraftArticle]:
     """The bundle's articles for the publish, each post keeping the footer it goes out with
     (`published_footer`, which the quarterly inspection reads)."""
-    articles = []
-    for post in posts:
-        built, footer = _draft_article(session, post, settings)
-        # A plain UPDATE, not the ORM's: it must not bump the post's version, or a 撤回 read
+    built = _draft_articles(session, posts, settings)
+    if posts:
+        # Plain UPDATEs, not the ORM's: they must not bump the posts' version, or a 撤回 read
         # a moment before would fail on a change nobody made to what it withdraws.
-        session.execute(update(Post).where(Post.id == post.id).values(
-            published_footer=footer.as_dict() if footer is not None else None)
-            .execution_options(synchronize_session=False))
-        articles.append(built)
-    return articles
+        table = Post.__table__
+        session.execute(
+            update(table).where(table.c.id == bindparam("post_id")).values(published_footer=bindparam("footer")),
+            [{"post_id": post.id, "footer": footer.as_dict() if footer is not None else None}
+             for post, (_, footer) in zip(posts, built)],
+        )
+    return [draft for draft, _ in built]
 
 
-def _draft_article(session: Session, post: Post, settings: Settings) -> tuple[DraftArticle, ReviewFooter | None]:
-    first = cover(session, post.id)
-    account = byline.account_settings(session, post, settings)
-    footer = byline.footer(session, post, settings, account)
-    return DraftArticle(
-        title=post.title,
-        content=content(session, post.id, footer),
-        thumb_media_id=first.thumb_media_id if first is not None else "",
-        author=byline.article_author(post, account),
-        digest=post.digest or "",
-    ), footer
+def _draft_articles(session: Session, posts: list[Post],
+                    settings: Settings) -> list[tuple[DraftArticle, ReviewFooter | None]]:
+    """The posts' articles and footers with one query each for their pictures, blocks,
+    accounts and approvals, whatever the number of posts: per post those queries were most
+    of a publish's statements."""
+    post_ids = [post.id for post in posts]
+    images: dict[int, list] = {post_id: [] for post_id in post_ids}
+    for image in session.execute(
+        select(PostImage.id, PostImage.post_id, PostImage.is_cover, PostImage.thumb_media_id, PostImage.body_url)
+        .where(PostImage.post_id.in_(post_ids))
+    ):
+        images[image.post_id].append(image)
+    blocks: dict[int, list[Block]] = {post_id: [] for post_id in post_ids}
+    for block in session.execute(
+        select(PostBlock.post_id, PostBlock.kind, PostBlock.text, PostBlock.image_id)
+        .where(PostBlock.post_id.in_(post_ids)).order_by(PostBlock.post_id, PostBlock.position)
+    ):
+        blocks[block.post_id].append(Block(block.kind, block.text, block.image_id))
+    accounts = byline.accounts_settings(session, posts, settings)
+    footers = byline.footers(session, posts, settings, accounts)
+    built = []
+    for post in posts:
+        first = min(images[post.id], key=lambda i: (not i.is_cover, i.id), default=None)
+        urls = {image.id: image.body_url for image in images[post.id]}
+        footer = footers[post.id]
+        built.append((DraftArticle(
+            title=post.title,
+            content=render_article(blocks[post.id], urls.get, footer),
+            thumb_media_id=first.thumb_media_id if first is not None else "",
+            author=byline.article_author(post, accounts[post.account_id]),
+            digest=post.digest or "",
+        ), footer))
+    return built

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from publisher.background.tasks import enqueue
 from publisher.core.clock import Clock
-from publisher.lifecycle import Event, transition
+from publisher.lifecycle import Event, transition, transition_all
 from publisher.models import WECHAT_CHANNEL, Approval, LedgerEntry, Post, PublishBundle, Topic
 from publisher.services.audit import SYSTEM
-from publisher.services.ledger import add_entry
-from publisher.services.notify import notify_staff
+from publisher.services.ledger import NewEntry, add_entries
+from publisher.services.notify import Notice, notify_each, notify_staff
 from publisher.texts import publishing as texts
 
 from .queue import moved_notice_key
@@ -39,11 +39,6 @@ def _told(post: Post, session: Session) -> list[int]:
     return [i for i in (post.author_id, *reviewers) if i is not None]
 
 
-def _topic(session: Session, post: Post) -> str:
-    name = session.scalar(select(Topic.name).where(Topic.id == post.topic_id)) if post.topic_id else None
-    return name or texts.UNTITLED_TOPIC
-
-
 def ledger_key(bundle: PublishBundle, idx: int) -> str:
     if bundle.article_id:
         return f"wechat:{bundle.article_id}:{idx}"
@@ -54,27 +49,49 @@ def complete_published(
     session: Session, bundle: PublishBundle, *, article_id: str | None, urls: dict[int, str],
     published_at: datetime, clock: Clock, timezone: ZoneInfo,
 ) -> None:
-    """The bundle went out: posts published, one ledger row per article, authors told."""
+    """The bundle went out: posts published, one ledger row per article, authors told. The
+    look-ups, the ledger rows and the notices take one statement each for the whole bundle."""
     if bundle.status == BundleStatus.PUBLISHED:
         _fill_missing_urls(session, bundle, urls)
         return
     bundle.article_id = bundle.article_id or article_id
     move(bundle, BundleEvent.PUBLISHED, clock.now())
-    for idx, post in enumerate(bundle_posts(session, bundle), start=1):
+    posts = bundle_posts(session, bundle)
+    topics = _topics(session, posts)
+    told = _told_each(session, posts)
+    transition_all(session, [(post, {"bundle_id": bundle.id, "idx": idx, "url": urls.get(idx)})
+                             for idx, post in enumerate(posts, start=1)],
+                   Event.PUBLISH_SUCCEEDED, actor=SYSTEM, clock=clock)
+    entries, notices = [], []
+    for idx, post in enumerate(posts, start=1):
         url = urls.get(idx)
-        transition(session, post, Event.PUBLISH_SUCCEEDED, actor=SYSTEM, clock=clock,
-                   detail={"bundle_id": bundle.id, "idx": idx, "url": url})
         post.published_at, post.article_url, post.failure_reason = published_at, url, None
-        add_entry(
-            session, account_id=post.account_id, channel=WECHAT_CHANNEL, topic=_topic(session, post),
+        entries.append(NewEntry(
+            account_id=post.account_id, channel=WECHAT_CHANNEL, topic=topics.get(post.topic_id) or texts.UNTITLED_TOPIC,
             title=post.title, published_at=published_at, url=url, post_id=post.id, source="publish",
-            external_key=ledger_key(bundle, idx), actor=SYSTEM, clock=clock, timezone=timezone,
-        )
+            external_key=ledger_key(bundle, idx),
+        ))
         text = (texts.PUBLISHED_NOTICE.format(title=post.title, url=url) if url
                 else texts.PUBLISHED_NOTICE_NO_URL.format(title=post.title))
-        notify_staff(session, account_id=post.account_id, staff_ids=_told(post, session), text=text,
-                     now=clock.now(), dedup_key=f"published:{post.id}")
+        notices.append(Notice(told[post.id], text, f"published:{post.id}"))
+    add_entries(session, entries, actor=SYSTEM, clock=clock, timezone=timezone)
+    notify_each(session, account_id=bundle.account_id, notices=notices, now=clock.now())
     log.info("bundle %s published (article_id %s)", bundle.id, bundle.article_id)
+
+
+def _topics(session: Session, posts: list[Post]) -> dict[int, str]:
+    ids = {post.topic_id for post in posts if post.topic_id}
+    return dict(session.execute(select(Topic.id, Topic.name).where(Topic.id.in_(ids))).all()) if ids else {}
+
+
+def _told_each(session: Session, posts: list[Post]) -> dict[int, tuple[int, ...]]:
+    """`_told` of each post, in one query."""
+    reviewers: dict[int, list[int]] = {post.id: [] for post in posts}
+    for post_id, reviewer_id in session.execute(
+        select(Approval.post_id, Approval.reviewer_id).where(Approval.post_id.in_(reviewers))
+    ):
+        reviewers[post_id].append(reviewer_id)
+    return {post.id: tuple(i for i in (post.author_id, *reviewers[post.id]) if i is not None) for post in posts}
 
 
 def _fill_missing_urls(session: Session, bundle: PublishBundle, urls: dict[int, str]) -> None:

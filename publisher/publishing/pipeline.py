@@ -75,12 +75,23 @@ MASS_REPEAT_SPACING = timedelta(seconds=61)
 CLOCK_SKEW = timedelta(minutes=5)
 
 
+@dataclass(frozen=True)
+class Sent:
+    """What a submit or mass send recorded, for the poll that follows it in the same run."""
+
+    mode: str
+    publish_id: str | None
+    msg_id: int | None
+    at: datetime | None
+
+
 @dataclass
 class BundleWork:
     runtime: Runtime
     bundle_id: int
     worker: str
-    account: AccountContext
+    account: AccountContext | None  # read by the run's first unit
+    sent: Sent | None = None
 
     @property
     def clock(self):
@@ -116,20 +127,22 @@ class _Unit:
             raise ClaimLost(f"bundle {bundle.id} is now held by {bundle.claimed_by}")
         now = self.work.clock.now()
         bundle.claim_expires_at, bundle.updated_at = now + LEASE, now
+        self.bundle = bundle
         return self.session, bundle
 
     def __exit__(self, *exc):
+        if exc[0] is None and self.bundle.status in FINAL_VALUES:
+            # The step that ends the bundle lets go of it in its own commit: a transaction
+            # fewer than the runner's release, which then has nothing left to do.
+            self.bundle.claimed_by = self.bundle.claim_expires_at = None
         return self.ctx.__exit__(*exc)
 
 
 def advance_bundle(runtime: Runtime, bundle_id: int, worker: str) -> str | None:
     """Take a claimed bundle as far as it can go now; returns its status afterwards (None if
     another worker took it over meanwhile)."""
-    with runtime.session_factory() as session:
-        row = session.get(Account, session.get(PublishBundle, bundle_id).account_id)
-        account = AccountContext.of(row, runtime.settings)
     try:
-        return _advance(BundleWork(runtime, bundle_id, worker, account))
+        return _advance(BundleWork(runtime, bundle_id, worker, None))
     except ClaimLost as lost:
         log.warning("stopped working on bundle %s: %s", bundle_id, lost)
         return None
@@ -137,12 +150,22 @@ def advance_bundle(runtime: Runtime, bundle_id: int, worker: str) -> str | None:
 
 def _advance(work: BundleWork) -> str:
     runtime = work.runtime
+    # One unit reads all a pending bundle's work needs (its account, its posts, the pictures
+    # WeChat does not hold yet): it only reads, so nothing a crash could lose is in it.
+    jobs: list[article.Upload] = []
     with work.unit() as (session, bundle):
+        work.account = AccountContext.of(session.get(Account, bundle.account_id), runtime.settings)
         status = bundle.status
+        if status == "pending":
+            post_ids = [p.id for p in outcome.bundle_posts(session, bundle)]
+            if not post_ids:
+                move(bundle, BundleEvent.CANCELLED, work.clock.now())
+                return "cancelled"
+            jobs = article.pending_uploads(session, post_ids)
     gateway = runtime.gateway(work.account.name)
     try:
         if status == "pending":
-            status = _prepare_and_submit(work, gateway)
+            status = _prepare_and_submit(work, gateway, jobs)
         if status == "submitting":
             status = _reconcile(work, gateway)
         if status == "submitted":
@@ -198,17 +221,14 @@ def set_aside(runtime: Runtime, bundle_id: int, worker: str, error: Exception) -
         log.exception("bundle %s: could not record the error on it", bundle_id)
 
 
-def _prepare_and_submit(work: BundleWork, gateway: Gateway) -> str:
-    with work.unit() as (session, bundle):
-        posts = outcome.bundle_posts(session, bundle)
-        if not posts:
-            move(bundle, BundleEvent.CANCELLED, work.clock.now())
-            return "cancelled"
-        post_ids = [p.id for p in posts]
+def _prepare_and_submit(work: BundleWork, gateway: Gateway, jobs: list[article.Upload]) -> str:
     crash_point("after_claim")
-    _upload_images(work, gateway, post_ids)
+    uploaded = _upload_images(work, gateway, jobs)
     crash_point("after_upload")
+    # The uploads are kept in the unit that asks for the draft: no WeChat call lies between
+    # the two, so one commit holds both.
     with work.unit() as (session, bundle):
+        article.record_all(session, uploaded)
         media_id = bundle.draft_media_id
         if media_id is None:
             articles = article.publish_articles(session, outcome.bundle_posts(session, bundle), work.runtime.settings)
@@ -224,6 +244,8 @@ def _prepare_and_submit(work: BundleWork, gateway: Gateway) -> str:
             # Nothing was published; a draft it may have made is removed before the next add.
             raise TransientError(exc.errcode, exc.errmsg) from None
         crash_point("draft_unrecorded")
+        # Its own commit, before the "submitting" mark: a worker that dies between the two
+        # resumes with a plain submit of this draft, not with an hour of reconciling.
         with work.unit() as (session, bundle):
             bundle.draft_media_id, bundle.draft_requested_at = media_id, None
         log.info("bundle %s: draft %s created", work.bundle_id, media_id)
@@ -250,14 +272,14 @@ def _submit(work: BundleWork, gateway: Gateway) -> str:
                 msg_id, msg_data_id = duplicate.msg_id, None
             with work.unit() as (session, bundle):
                 bundle.msg_id, bundle.msg_data_id = msg_id, msg_data_id or bundle.msg_data_id
-                _submitted(bundle, work.clock.now())
+                _submitted(work, bundle)
                 quota.record_mass_send(session, bundle.account_id, work.account.settings.account_type,
                                        work.clock.now(), work.tz)
         else:
             publish_id = gateway.submit_publish(media_id)
             with work.unit() as (session, bundle):
                 bundle.publish_id = publish_id
-                _submitted(bundle, work.clock.now())
+                _submitted(work, bundle)
     except OutcomeUnknown as exc:
         log.warning("bundle %s: no answer to the %s (errcode %s); reconciling", work.bundle_id,
                     "mass send" if mode == "mass" else "submit", exc.errcode)
@@ -289,10 +311,12 @@ def _submit(work: BundleWork, gateway: Gateway) -> str:
     return "submitted"
 
 
-def _submitted(bundle: PublishBundle, now: datetime) -> None:
+def _submitted(work: BundleWork, bundle: PublishBundle) -> None:
+    now = work.clock.now()
     move(bundle, BundleEvent.SUBMITTED, now)
     bundle.attempts, bundle.next_attempt_at = 0, now
     bundle.last_error = bundle.last_errcode = None
+    work.sent = Sent(bundle.mode, bundle.publish_id, bundle.msg_id, bundle.submitting_since)
 
 
 def _reconcile(work: BundleWork, gateway: Gateway) -> str:
@@ -375,9 +399,11 @@ def _remove_unrecorded_drafts(work: BundleWork, gateway: Gateway, articles: list
 
 
 def _poll(work: BundleWork, gateway: Gateway) -> str:
-    with work.unit() as (session, bundle):
-        mode, publish_id, msg_id = bundle.mode, bundle.publish_id, bundle.msg_id
-        sent_at = bundle.submitting_since
+    sent = work.sent
+    if sent is None:  # submitted by an earlier run
+        with work.unit() as (session, bundle):
+            sent = Sent(bundle.mode, bundle.publish_id, bundle.msg_id, bundle.submitting_since)
+    mode, publish_id, msg_id, sent_at = sent.mode, sent.publish_id, sent.msg_id, sent.at
     now = work.clock.now()
     if mode == "mass":
         state = gateway.mass_status(msg_id)
@@ -496,15 +522,15 @@ def _fail(work: BundleWork, reason: str, errcode: int | None) -> str:
 # -- images ------------------------------------------------------------------------------
 
 
-def _upload_images(work: BundleWork, gateway: Gateway, post_ids: list[int]) -> None:
-    """Upload the bundle's pictures not uploaded yet, and keep the results in one unit at the
-    end (also when an upload fails half-way), or sooner when the uploads have taken a third
-    of the lease, which that unit renews. A pipeline killed before the unit uploads those
-    pictures again when it resumes: harmless, a picture is not a publication (the draft and
-    the publish, which are, keep their own unit each). Two units per picture (a commit, a row
-    lock and a lease renewal each) were more than half of a publish's time."""
-    with work.unit() as (session, _):
-        jobs = article.pending_uploads(session, post_ids)
+def _upload_images(work: BundleWork, gateway: Gateway,
+                   jobs: list[article.Upload]) -> list[tuple[article.Upload, object]]:
+    """Upload the bundle's pictures not uploaded yet; the answers are for the caller's next
+    unit to keep (the draft's). They are kept in a unit of their own when an upload fails
+    half-way, or sooner when the uploads have taken a third of the lease, which that unit
+    renews. A pipeline killed before they are kept uploads those pictures again when it
+    resumes: harmless, a picture is not a publication (the draft and the publish, which are,
+    keep their own unit each). Two units per picture (a commit, a row lock and a lease
+    renewal each) were more than half of a publish's time."""
     uploaded: list[tuple[article.Upload, object]] = []
     kept_at = work.clock.now()
     try:
@@ -513,14 +539,17 @@ def _upload_images(work: BundleWork, gateway: Gateway, post_ids: list[int]) -> N
             if work.clock.now() - kept_at >= LEASE / 3:
                 _keep_uploads(work, uploaded)
                 kept_at = work.clock.now()
-    finally:
+    except BaseException:
         _keep_uploads(work, uploaded)
+        raise
+    return uploaded
 
 
 def _keep_uploads(work: BundleWork, uploaded: list[tuple[article.Upload, object]]) -> None:
     if not uploaded:
         return
     with work.unit() as (session, _):
-        for pending, result in uploaded:
-            article.record(session, pending, result)
+        article.record_all(session, uploaded)
     uploaded.clear()
+
+

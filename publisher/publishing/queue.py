@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from publisher.core.clock import Clock
 from publisher.core.planning import AccountPlan, PlannedBundle, QueuedPost, due_bundles, make_plan
 from publisher.core.timeparse import format_beijing
-from publisher.lifecycle import Event, Status, transition
+from publisher.lifecycle import Event, Status, transition_all
 from publisher.models import Post, PublishBundle
 from publisher.services.accounts import AccountContext
 from publisher.services.audit import SYSTEM
@@ -141,11 +141,10 @@ def materialize_due(session: Session, account: AccountContext, settings: Setting
         session.add(bundle)
         session.flush()
         bundle.client_msg_id = client_msg_id(account, bundle)
+        transition_all(session, [(posts[post_id], {"bundle_id": bundle.id}) for post_id in planned.post_ids],
+                       Event.START_PUBLISHING, actor=SYSTEM, clock=clock)
         for position, post_id in enumerate(planned.post_ids, start=1):
-            post = posts[post_id]
-            transition(session, post, Event.START_PUBLISHING, actor=SYSTEM, clock=clock,
-                       detail={"bundle_id": bundle.id})
-            post.bundle_id, post.bundle_position = bundle.id, position
+            posts[post_id].bundle_id, posts[post_id].bundle_position = bundle.id, position
         created.append(bundle.id)
         log.info("bundle %s: %d post(s) for %s", bundle.id, len(planned.post_ids), planned.at.isoformat())
     for planned in plan:

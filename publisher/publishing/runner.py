@@ -14,6 +14,7 @@ from publisher.services.accounts import account_context
 from . import claim
 from .pipeline import advance_bundle, set_aside
 from .queue import materialize_due
+from .states import FINAL_VALUES
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +52,18 @@ def run_publishing_pass(runtime: Runtime, worker: str | None = None) -> int:
         passed.add(bundle_id)
         # Each bundle on its own: one that raises something unexpected (a bug, a corrupt row,
         # an answer WeChat never gave before) is set aside with backoff, and the rest go on.
+        status = None
         try:
-            advance_bundle(runtime, bundle_id, worker)
+            status = advance_bundle(runtime, bundle_id, worker)
             advanced += 1
         except Exception as exc:
             log.exception("bundle %s: unexpected %s (errcode %s) while publishing; set aside", bundle_id,
                           type(exc).__name__, getattr(exc, "errcode", None))
             set_aside(runtime, bundle_id, worker, exc)
         finally:
-            try:
-                claim.release(runtime.session_factory, bundle_id, worker)
-            except Exception:
-                log.exception("bundle %s: could not release the claim; it lapses with the lease", bundle_id)
+            if status not in FINAL_VALUES:  # an ended bundle was let go by the step that ended it
+                try:
+                    claim.release(runtime.session_factory, bundle_id, worker)
+                except Exception:
+                    log.exception("bundle %s: could not release the claim; it lapses with the lease", bundle_id)
     return advanced

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Sequence
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -51,3 +51,26 @@ def record(
         "inbound_message_id": actor.inbound_message_id, "action": action, "post_id": post_id,
         "detail": detail or {},
     }).inserted_primary_key[0]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row for `record_all`."""
+
+    account_id: int
+    action: str
+    post_id: int | None = None
+    detail: dict[str, Any] | None = None
+
+
+def record_all(session: Session, lines: Sequence[Line], *, actor: Actor, at: datetime) -> None:
+    """Many rows by one actor at one moment in one executemany (a bundle's posts). The ORM
+    inserts rows whose ids the database makes one statement each on SQLite, since it cannot
+    match the ids RETURNING gives to the rows; nothing here needs the new ids back."""
+    if lines:
+        session.execute(_APPEND, [
+            {"account_id": line.account_id, "at": at, "actor": actor.label, "staff_id": actor.staff_id,
+             "inbound_message_id": actor.inbound_message_id, "action": line.action, "post_id": line.post_id,
+             "detail": line.detail or {}}
+            for line in lines
+        ])

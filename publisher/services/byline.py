@@ -10,6 +10,8 @@ that what anyone previews is what goes out.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,6 +41,14 @@ def account_settings(session: Session, post: Post, settings: Settings) -> Accoun
     return settings.account(session.get(Account, post.account_id).name)
 
 
+def accounts_settings(session: Session, posts: Iterable[Post],
+                      settings: Settings) -> dict[int, AccountSettings | None]:
+    """`account_settings` of each of the posts' accounts, by account id, in one query."""
+    ids = {post.account_id for post in posts}
+    names = session.execute(select(Account.id, Account.name).where(Account.id.in_(ids))) if ids else []
+    return {account_id: settings.account(name) for account_id, name in names}
+
+
 def article_author(post: Post, account: AccountSettings | None) -> str:
     if post.byline:
         return post.byline
@@ -47,14 +57,29 @@ def article_author(post: Post, account: AccountSettings | None) -> str:
 
 def footer(session: Session, post: Post, settings: Settings, account: AccountSettings | None) -> ReviewFooter | None:
     """The footer the article ends with now, or None when the account does without."""
-    if account is not None and not account.review_footer:
-        return None
-    approvals = session.execute(
-        select(Staff.name).join(Approval, Approval.reviewer_id == Staff.id)
-        .where(Approval.post_id == post.id, Approval.submitted_at == post.submitted_at)
-        .order_by(Approval.level)).scalars().all() if post.submitted_at is not None else []
-    return ReviewFooter.of(post.author_name or "", approvals, settings.review_levels,
-                           settled=post.status in _SETTLED)
+    return footers(session, [post], settings, {post.account_id: account})[post.id]
+
+
+def footers(session: Session, posts: Iterable[Post], settings: Settings,
+            accounts: Mapping[int, AccountSettings | None]) -> dict[int, ReviewFooter | None]:
+    """`footer` of each post, by post id, with one query for all their approvals."""
+    posts = list(posts)
+    wanted = [post for post in posts
+              if not (accounts[post.account_id] is not None and not accounts[post.account_id].review_footer)]
+    approvers: dict[int, list[str]] = {post.id: [] for post in wanted}
+    rounds = {post.id: post.submitted_at for post in wanted if post.submitted_at is not None}
+    if rounds:
+        for post_id, submitted_at, name in session.execute(
+            select(Approval.post_id, Approval.submitted_at, Staff.name).join(Staff, Approval.reviewer_id == Staff.id)
+            .where(Approval.post_id.in_(rounds)).order_by(Approval.post_id, Approval.level)
+        ):
+            if submitted_at == rounds[post_id]:
+                approvers[post_id].append(name)
+    built: dict[int, ReviewFooter | None] = {post.id: None for post in posts}
+    for post in wanted:
+        built[post.id] = ReviewFooter.of(post.author_name or "", approvers[post.id], settings.review_levels,
+                                         settled=post.status in _SETTLED)
+    return built
 
 
 def set_byline(session: Session, *, staff: Staff, post: Post, byline: str, actor: Actor, clock: Clock,

@@ -8,13 +8,15 @@ row is written so that counting a year is a plain date range.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from publisher.services.audit import Actor, record
+from publisher.db import insert_ignoring_duplicates
+from publisher.services.audit import Actor, Line, record, record_all
 from publisher.core.clock import Clock
 from publisher.core.years import year_refusal
 from publisher.config_files import Channel
@@ -23,8 +25,8 @@ from publisher.models import WECHAT_CHANNEL, LedgerEntry, Topic
 from publisher.texts import ledger as texts
 
 __all__ = [
-    "WECHAT_CHANNEL", "Channel", "LedgerError", "add_entry", "correct_entry", "flag_deleted",
-    "local_day", "resolve_channel", "resolve_topic",
+    "WECHAT_CHANNEL", "Channel", "LedgerError", "NewEntry", "add_entries", "add_entry", "correct_entry",
+    "flag_deleted", "local_day", "resolve_channel", "resolve_topic",
 ]
 
 
@@ -118,6 +120,55 @@ def add_entry(
                 "disclosed_on": entry.disclosed_on.isoformat(), "source": source, "topic_guessed": topic_guessed},
     )
     return entry
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """One disclosed item for `add_entries`: an item WeChat published, known by its key."""
+
+    account_id: int
+    channel: str
+    topic: str
+    title: str
+    published_at: datetime
+    external_key: str
+    source: str
+    url: str | None = None
+    post_id: int | None = None
+
+
+def add_entries(session: Session, entries: Sequence[NewEntry], *, actor: Actor, clock: Clock,
+                timezone: ZoneInfo) -> int:
+    """`add_entry` for many items at once (a bundle's articles): one INSERT … ON CONFLICT DO
+    NOTHING on (account, key) instead of an "already there?" probe and an insert each, so an
+    item already in the ledger is still never counted twice. Each new row is audited as
+    `add_entry` audits it. Returns how many rows are new."""
+    rows = []
+    for entry in entries:
+        title = entry.title.strip()
+        if not title or len(title) > 200:
+            raise LedgerError(texts.TITLE_REQUIRED)
+        rows.append({
+            "account_id": entry.account_id, "channel": entry.channel, "topic": entry.topic, "topic_guessed": False,
+            "title": title, "published_at": entry.published_at.astimezone(UTC),
+            "disclosed_on": local_day(entry.published_at, timezone), "url": entry.url or None,
+            "post_id": entry.post_id, "source": entry.source, "external_key": entry.external_key,
+            "created_by": actor.label, "created_at": clock.now(),
+        })
+    if not rows:
+        return 0
+    table = LedgerEntry.__table__
+    added = session.execute(insert_ignoring_duplicates(session, table).values(rows)
+                            .returning(table.c.id, table.c.account_id, table.c.external_key)).all()
+    by_key = {(row["account_id"], row["external_key"]): row for row in rows}
+    lines = []
+    for entry_id, account_id, key in sorted(added):
+        row = by_key[(account_id, key)]
+        lines.append(Line(account_id, "ledger.add", row["post_id"], {
+            "entry_id": entry_id, "channel": row["channel"], "topic": row["topic"], "title": row["title"],
+            "disclosed_on": row["disclosed_on"].isoformat(), "source": row["source"], "topic_guessed": False}))
+    record_all(session, lines, actor=actor, at=clock.now())
+    return len(added)
 
 
 def flag_deleted(session: Session, entry: LedgerEntry, *, actor: Actor, clock: Clock) -> LedgerEntry:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from publisher.background.tasks import TaskContext, enqueue
+from publisher.db import insert_ignoring_duplicates
 from publisher.models import InboundMessage, Staff, Task
 from publisher.wechat import CustomerWindowClosed
 
@@ -76,6 +78,36 @@ def notify_staff(
                    dedup_key=f"notify:{dedup_key}:{member.id}" if dedup_key else None)
         for member in members
     )
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One text for some members, once-only per member by its `dedup_key`."""
+
+    staff_ids: tuple[int, ...]
+    text: str
+    dedup_key: str
+
+
+def notify_each(session: Session, *, account_id: int, notices: Sequence[Notice], now: datetime) -> int:
+    """`notify_staff` for many notices at once (a bundle's posts): one query for the members
+    and one INSERT … ON CONFLICT DO NOTHING for all the tasks, whatever their number. Returns
+    how many were queued."""
+    ids = {staff_id for notice in notices for staff_id in notice.staff_ids}
+    if not ids:
+        return 0
+    openids = dict(session.execute(
+        select(Staff.id, Staff.openid).where(Staff.id.in_(ids), Staff.openid.is_not(None), Staff.active.is_(True))
+    ).all())
+    rows = [
+        {"account_id": account_id, "kind": "send_text", "payload": {"openid": openids[staff_id], "text": notice.text},
+         "recipient": openids[staff_id], "status": "pending", "run_after": now, "attempts": 0,
+         "dedup_key": f"notify:{notice.dedup_key}:{staff_id}", "created_at": now}
+        for notice in notices for staff_id in sorted(set(notice.staff_ids)) if staff_id in openids
+    ]
+    if not rows:
+        return 0
+    return session.execute(insert_ignoring_duplicates(session, Task.__table__).values(rows)).rowcount
 
 
 def send_text(ctx: TaskContext, payload: dict[str, Any]) -> None:

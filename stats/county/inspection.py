@@ -146,12 +146,11 @@ def inspect_county(session: Session, accounts: list[AccountContext], quarter: Qu
 def _inspect_account(session: Session, account: AccountContext, quarter: Quarter, through: date, *,
                      settings: Settings, now: datetime, tz: ZoneInfo) -> AccountInspection:
     gap_days, reply_days = settings.stale_days_urgent, settings.inspection_reply_days
-    entries = session.scalars(
-        select(LedgerEntry).where(
-            LedgerEntry.account_id == account.id, LedgerEntry.channel == WECHAT_CHANNEL,
-            LedgerEntry.deleted_at.is_(None),
-            LedgerEntry.disclosed_on >= quarter.first_day, LedgerEntry.disclosed_on <= through)
-        .order_by(LedgerEntry.disclosed_on, LedgerEntry.id)).all()
+    articles = (LedgerEntry.account_id == account.id, LedgerEntry.channel == WECHAT_CHANNEL,
+                LedgerEntry.deleted_at.is_(None),
+                LedgerEntry.disclosed_on >= quarter.first_day, LedgerEntry.disclosed_on <= through)
+    entries = session.scalars(select(LedgerEntry).where(*articles)
+                              .order_by(LedgerEntry.disclosed_on, LedgerEntry.id)).all()
     gap, gap_from, gap_until = longest_gap([e.disclosed_on for e in entries], quarter.first_day, through)
 
     since = datetime.combine(quarter.first_day, time(), tzinfo=tz)
@@ -162,7 +161,10 @@ def _inspect_account(session: Session, account: AccountContext, quarter: Quarter
 
     details: list[ArticleFinding] = []
     counts: Counter[str] = Counter()
-    posts = _posts_of(session, entries)
+    # Joined on the same rows, not an IN list of their post ids: that list grows with the
+    # quarter, and SQLite refuses a statement of more than 250,000 variables.
+    posts = {p.id: p for p in session.scalars(
+        select(Post).join(LedgerEntry, LedgerEntry.post_id == Post.id).where(*articles))}
     for entry in entries:
         post = posts.get(entry.post_id)
         if post is None:
@@ -203,11 +205,6 @@ def longest_gap(days: list[date], first: date, last: date) -> tuple[int, date, d
             best = (run, edge + timedelta(days=1), day - timedelta(days=1))
         edge = day
     return best
-
-
-def _posts_of(session: Session, entries: list[LedgerEntry]) -> dict[int, Post]:
-    ids = [e.post_id for e in entries if e.post_id is not None]
-    return {p.id: p for p in session.scalars(select(Post).where(Post.id.in_(ids)))} if ids else {}
 
 
 def _check_article(session: Session, entry: LedgerEntry, post: Post, settings: Settings,

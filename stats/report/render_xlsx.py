@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -36,6 +37,12 @@ BOLD = Font(bold=True)
 
 
 def render_xlsx(report: Report) -> bytes:
+    out = io.BytesIO()
+    write_xlsx(report, out)
+    return out.getvalue()
+
+
+def write_xlsx(report: Report, out: BinaryIO) -> None:
     book = Workbook(write_only=True)
     _summary(book.create_sheet(texts.SUMMARY_SHEET), report)
     _article20(_Grid(book.create_sheet(texts.TABLE_SHEETS["proactive"])), report)
@@ -43,9 +50,7 @@ def render_xlsx(report: Report) -> bytes:
     _appeals(_Grid(book.create_sheet(texts.TABLE_SHEETS["appeals"])), report)
     _ledger(book.create_sheet(texts.LEDGER_SHEET), report.entries)
     reads_sheet(book.create_sheet(reach_texts.SHEET_READS), report)
-    out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
 
 
 class _Grid:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from sqlalchemy import event
 
 from bot.cli import cli
 from publisher.db import transaction
@@ -21,6 +23,7 @@ from publisher.services.ledger import add_entry
 from publisher.texts import inspection as texts
 from stats.county.inspection import BadQuarter, Quarter, inspect_county, longest_gap, parse_quarter
 from stats.county.render_inspection import render, summary_grid
+from tests.conftest import POSTGRES_URL
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 Q1 = Quarter(2025, 1)  # 2025-01-01 .. 2025-03-31, 90 days
@@ -203,6 +206,18 @@ def test_a_deleted_article_does_not_count(runtime, seed, account):
             entry.deleted_at = AFTER_Q1
 
     assert only(runtime).veto
+
+
+@pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite's limit on a statement's variables")
+def test_a_quarter_is_checked_whatever_the_number_of_its_articles(runtime, seed, db_engine):
+    weekly(seed)
+    # SQLite refuses a statement of more variables than its limit (250,000 here): with the
+    # limit lowered below the quarter's 13 articles, no query may list them one by one.
+    event.listen(db_engine, "connect", lambda connection, _: connection.setlimit(
+        sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 8))
+    db_engine.dispose()
+    result = only(runtime)
+    assert result.articles == 13 and result.articles_not_checkable == 0 and not result.reasons
 
 
 # Citizens' messages

@@ -3,7 +3,10 @@ warnings first, then the cover letter and the report, and the four files, built 
 `stats.report` exactly as `govpost report` builds them (with the template's letter values)."""
 from __future__ import annotations
 
+import tempfile
+
 from flask import Response, abort, g, render_template, request
+from werkzeug.wsgi import wrap_file
 
 from bot.console import blueprint
 from bot.console.web import db, runtime
@@ -14,7 +17,7 @@ from stats.report.layout import (
     appeal_result_labels, appeal_values, application_column_labels, application_rows, article20_blocks,
 )
 from stats.report.outline import intro, other_text, overview_paragraphs, problems_paragraphs
-from stats.report.render import FORMATS, render
+from stats.report.render import FORMATS, write
 from publisher.texts import report as report_texts
 
 MEDIA_TYPES = {
@@ -57,5 +60,10 @@ def report_download(fmt: str):
     built = _report(with_entries=fmt == "xlsx")
     media_type, suffix = MEDIA_TYPES[fmt]
     filename = f"{built.account_name}-{built.year}-report.{suffix}"
-    return Response(render(built, fmt), mimetype=media_type,
+    # Through a temporary file, not bytes: a million-row XLSX is 50 MB that would sit in the
+    # worker's memory twice; the file is closed (and so deleted) when the response ends.
+    file = tempfile.TemporaryFile()
+    write(built, fmt, file)
+    file.seek(0)
+    return Response(wrap_file(request.environ, file), mimetype=media_type, direct_passthrough=True,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from publisher.services.audit import CLI
 from publisher.db import transaction
 from publisher.services.ledger import (
-    LedgerError, add_entry, correct_entry, flag_deleted, local_day, resolve_channel,
+    LedgerError, NewEntry, add_entries, add_entry, correct_entry, flag_deleted, local_day, resolve_channel,
 )
 from publisher.models import AuditEntry, LedgerEntry
 from stats.queries import year_counts
@@ -41,6 +41,25 @@ def test_same_external_key_twice_is_one_row(runtime, account):
         again = add(session, runtime, account, external_key="wechat:a1:1", title="改过的标题")
         assert again.id == first.id and again.title == "春耕备耕"
         assert session.scalar(select(LedgerEntry.id).where(LedgerEntry.id != first.id)) is None
+
+
+def test_entries_added_together_skip_keys_already_in_the_ledger_and_audit_only_the_new(runtime, account):
+    def entry(key: str, title: str) -> NewEntry:
+        return NewEntry(account_id=account.id, channel="微信公众号", topic="乡村振兴", title=title,
+                        published_at=datetime(2023, 12, 31, 23, 30, tzinfo=BEIJING), external_key=key,
+                        source="publish")
+
+    with transaction(runtime.session_factory) as session:
+        first = add(session, runtime, account, external_key="wechat:a1:1")
+        added = add_entries(session, [entry("wechat:a1:1", "改过的标题"), entry("wechat:a1:2", "防汛演练")],
+                            actor=CLI, clock=runtime.clock, timezone=runtime.settings.timezone)
+        rows = session.execute(select(LedgerEntry.id, LedgerEntry.title).order_by(LedgerEntry.id)).all()
+        audited = session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "ledger.add")
+                                  .order_by(AuditEntry.id)).all()
+    assert added == 1
+    assert [title for _, title in rows] == ["春耕备耕", "防汛演练"] and rows[0].id == first.id
+    assert [d["entry_id"] for d in audited] == [first.id, rows[1].id]
+    assert audited[1]["disclosed_on"] == "2023-12-31"
 
 
 def test_deleted_article_stays_flagged_and_is_no_longer_counted(runtime, account):
