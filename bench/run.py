@@ -58,6 +58,7 @@ def main() -> int:
         ok &= step("report files (quick)", [PYTHON, "bench/report_formats_bench.py", "--sizes", "10000", "--rounds", "1"])
     else:
         ok &= step("webhook", [PYTHON, "bench/webhook_bench.py"])
+        ok &= step("webhook CPU per request", [PYTHON, "bench/webhook_cost.py", "--server"])
         ok &= step("worker memory", [PYTHON, "bench/webhook_bench.py", "--memory"])
         ok &= step("webhook with every WeChat call 3 s slow", [PYTHON, "bench/webhook_bench.py", "--slow-sandbox"])
         ok &= step("publishing", [PYTHON, "bench/publishing_bench.py"])

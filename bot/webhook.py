@@ -44,7 +44,7 @@ from publisher.wechat import (
     text_reply,
     verify_signature,
 )
-from publisher.wechat.replay import replay_key
+from publisher.wechat.replay import ReplayedQuery, replay_key
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("webhook", __name__)
@@ -87,12 +87,13 @@ def wechat(account_name: str | None):
     except InvalidMessage as refused:
         log.warning("webhook %s: message refused: %s", account.name, refused)
         abort(400)
-    key = replay_key(account.name, timestamp, nonce, signature)
-    if not _replays().admit(key, message.dedup_key, runtime.clock.now(), replay_retention(window)):
+    replay = dispatch.ReplayCheck(_replays(), replay_key(account.name, timestamp, nonce, signature),
+                                  replay_retention(window))
+    try:
+        reply = dispatch.handle_message(runtime, account.name, message, opened.xml.decode("utf-8"), replay)
+    except ReplayedQuery:
         log.warning("webhook %s: a query already used for another message, refused", account.name)
         abort(403)
-
-    reply = dispatch.handle_message(runtime, account.name, message, opened.xml.decode("utf-8"))
     if not reply:
         return Response("success", mimetype="text/plain")
     created = int(runtime.clock.now().timestamp())

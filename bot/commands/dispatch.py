@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Callable
 
 from sqlalchemy import bindparam, select, update
 
 from bot.commands.registry import CommandContext
 from bot.commands.table import COMMANDS, EVENT_HANDLERS
-from publisher.db import insert_ignoring_duplicates, read_only, transaction
+from publisher.db import insert_ignoring_duplicates, transaction
 from publisher.errors import Refusal
 from publisher.models import Account, InboundMessage, Staff
+from publisher.models.chat import DraftSession
 from publisher.runtime import Runtime
 from publisher.services import dialogue
 from publisher.services.accounts import AccountContext
@@ -21,6 +24,7 @@ from publisher.services.audit import Actor, record
 from publisher.texts import chat as texts
 from publisher.texts import staff as staff_texts
 from publisher.wechat import InboundMessage as Message
+from publisher.wechat.replay import ReplayCache
 
 log = logging.getLogger(__name__)
 
@@ -32,84 +36,88 @@ _CONTENT = re.compile(r"<Content>.*?</Content>", re.DOTALL)
 SUBSCRIBE = "subscribe"
 
 
-def handle_message(runtime: Runtime, account_name: str, message: Message, raw: str) -> str | None:
-    """The reply to `message` (None: nothing to say). A retried message gets the first reply."""
-    with read_only(runtime.session_factory)() as session:
-        account_id, staff_id = session.connection().execute(
-            _SENDER, {"account": account_name, "openid": message.from_openid}).one()
-    if staff_id is None and message.msg_type != "event" and _split(message.content or "")[0] != BIND_WORD:
-        return _answer_citizen(runtime, account_id, message, raw)
+def handle_message(runtime: Runtime, account_name: str, message: Message, raw: str,
+                   replay: ReplayCheck | None = None) -> str | None:
+    """The reply to `message` (None: nothing to say). A retried message gets the first reply.
+
+    One write transaction, so one commit: the webhook query's replay record (`replay`; raises
+    ReplayedQuery, and nothing is kept, when the query came with another message), the stored
+    message, and for a member's message the command's work and the reply."""
+    now = runtime.clock.now()
+    maybe_citizen = message.msg_type != "event" and _split(message.content or "")[0] != BIND_WORD
+    citizen_reply = runtime.settings.citizen_auto_reply or None
     with transaction(runtime.session_factory) as session:
-        # The webhook resolved the name from its URL, _SENDER the row's id: joined here, once.
-        account = AccountContext(account_id, account_name, runtime.settings.account(account_name))
-        now = runtime.clock.now()
-        # By primary key: the member's row before the message's, so that the message is stored
-        # with its sender in one INSERT.
-        staff = session.get(Staff, staff_id) if staff_id is not None else None
         connection = session.connection()
-        inbound_id = connection.execute(
-            _store_statement(connection, returning=True),
-            _inbound_row(account_id, message, raw, now, staff_id=staff.id if staff else None)).scalar()
-        if inbound_id is None:  # a retry: the first delivery's row is there
-            return _stored_reply(connection, account_id, message)
-        reply = _respond(session, runtime, account, staff, message, inbound_id)
+        if replay is not None:
+            replay.cache.require(replay.key, message.dedup_key, now, replay.retention, connection)
+        # One INSERT finds the sender too (an active member's id, or NULL). It stores the row
+        # answered as a citizen's; a member's message gets its own answer by _MARK_HANDLED.
+        stored = connection.execute(_store_statement(connection), _inbound_row(
+            account_name, message, raw, now, reply=(citizen_reply or "") if maybe_citizen else None)).first()
+        if stored is None:  # a retry: the first delivery's row is there
+            return _stored_reply(connection, account_name, message)
+        inbound_id, account_id, staff_id = stored
+        if staff_id is None and maybe_citizen:
+            return citizen_reply
+        # The webhook resolved the name from its URL, the INSERT the row's id: joined here, once.
+        account = AccountContext(account_id, account_name, runtime.settings.account(account_name))
+        staff, draft = session.execute(_MEMBER, {"staff_id": staff_id}).one() if staff_id is not None else (None, None)
+        reply = _respond(session, runtime, account, staff, draft, message, inbound_id)
         session.flush()  # the reply's own rows first: the row's update below is plain SQL
         connection.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": reply or "", "answered_at": now})
         return reply
 
 
+@dataclass(frozen=True)
+class ReplayCheck:
+    """The webhook query of a message, checked against the replay cache in the message's own
+    transaction (publisher.wechat.replay)."""
+    cache: ReplayCache
+    key: str
+    retention: timedelta
+
+
 _ACCOUNTS, _STAFF, _INBOUND = Account.__table__, Staff.__table__, InboundMessage.__table__
 # The webhook's own statements, built once and run as plain SQL on the session's connection:
 # building and compiling them through the ORM on every message was most of a citizen's cost.
-_SENDER = select(
-    _ACCOUNTS.c.id,
-    select(_STAFF.c.id).where(_STAFF.c.account_id == _ACCOUNTS.c.id, _STAFF.c.openid == bindparam("openid"),
-                              _STAFF.c.active.is_(True)).scalar_subquery(),
-).where(_ACCOUNTS.c.name == bindparam("account"))
-_STORED_REPLY = select(_INBOUND.c.reply).where(_INBOUND.c.account_id == bindparam("account_id"),
+_ACCOUNT_ID = select(_ACCOUNTS.c.id).where(_ACCOUNTS.c.name == bindparam("account")).scalar_subquery()
+# Looked up in the same statement as the message is stored, never remembered: a member
+# removed a moment ago is a citizen from their next message on.
+_SENDER_ID = (select(_STAFF.c.id).where(_STAFF.c.account_id == _ACCOUNT_ID, _STAFF.c.openid == bindparam("openid"),
+                                        _STAFF.c.active.is_(True)).scalar_subquery())
+_STORED_REPLY = select(_INBOUND.c.reply).where(_INBOUND.c.account_id == _ACCOUNT_ID,
                                                _INBOUND.c.dedup_key == bindparam("dedup_key"))
+# The member and their open draft (TIMEOUT is checked before every message) in one query.
+_MEMBER = (select(Staff, DraftSession).outerjoin(DraftSession, DraftSession.staff_id == Staff.id)
+           .where(Staff.id == bindparam("staff_id")))
 _MARK_HANDLED = (update(_INBOUND).where(_INBOUND.c.id == bindparam("message_id"))
                  .values(reply=bindparam("answer"), handled_at=bindparam("answered_at")))
-_STORE: dict[tuple[str, bool], object] = {}
+_STORE: dict[str, object] = {}
 
 
-def _store_statement(connection, *, returning: bool):
-    """INSERT … ON CONFLICT DO NOTHING of an inbound message (RETURNING its id when asked),
-    one per dialect, built on first use."""
-    key = (connection.dialect.name, returning)
-    if key not in _STORE:
-        statement = insert_ignoring_duplicates(connection, _INBOUND)
-        _STORE[key] = statement.returning(_INBOUND.c.id) if returning else statement
-    return _STORE[key]
+def _store_statement(connection):
+    """INSERT … ON CONFLICT DO NOTHING RETURNING (id, account, sender) of an inbound message,
+    one per dialect, built on first use. No row back: the message was stored before."""
+    name = connection.dialect.name
+    if name not in _STORE:
+        _STORE[name] = (insert_ignoring_duplicates(connection, _INBOUND)
+                        .values(account_id=_ACCOUNT_ID, staff_id=_SENDER_ID)
+                        .returning(_INBOUND.c.id, _INBOUND.c.account_id, _INBOUND.c.staff_id))
+    return _STORE[name]
 
 
-def _inbound_row(account_id: int, message: Message, raw: str, now, *, staff_id: int | None = None,
-                 reply: str | None = None) -> dict:
-    return {"account_id": account_id, "dedup_key": message.dedup_key, "from_openid": message.from_openid,
-            "msg_type": message.msg_type, "raw": _masked(message, raw), "received_at": now, "staff_id": staff_id,
-            "reply": reply, "handled_at": now if reply is not None else None}
+def _inbound_row(account_name: str, message: Message, raw: str, now, *, reply: str | None) -> dict:
+    return {"account": account_name, "openid": message.from_openid, "dedup_key": message.dedup_key,
+            "from_openid": message.from_openid, "msg_type": message.msg_type, "raw": _masked(message, raw),
+            "received_at": now, "reply": reply, "handled_at": now if reply is not None else None}
 
 
-def _stored_reply(connection, account_id: int, message: Message) -> str | None:
-    first = connection.execute(_STORED_REPLY, {"account_id": account_id, "dedup_key": message.dedup_key}).scalar()
+def _stored_reply(connection, account_name: str, message: Message) -> str | None:
+    first = connection.execute(_STORED_REPLY, {"account": account_name, "dedup_key": message.dedup_key}).scalar()
     return first or None
 
 
-def _answer_citizen(runtime: Runtime, account_id: int, message: Message, raw: str) -> str | None:
-    """A citizen's message changes nothing but its own row: the write is one statement, and
-    a retry (the row is there) gets the answer stored the first time."""
-    reply = runtime.settings.citizen_auto_reply or None
-    now = runtime.clock.now()
-    with transaction(runtime.session_factory) as session:
-        connection = session.connection()
-        stored = connection.execute(_store_statement(connection, returning=False),
-                                    _inbound_row(account_id, message, raw, now, reply=reply or ""))
-        if stored.rowcount == 1:
-            return reply
-        return _stored_reply(connection, account_id, message)
-
-
-def _respond(session, runtime, account, staff, message: Message, inbound_id: int) -> str | None:
+def _respond(session, runtime, account, staff, draft, message: Message, inbound_id: int) -> str | None:
     if message.msg_type == "event":
         handler = EVENT_HANDLERS.get(message.event or "")
         if handler is not None:
@@ -131,7 +139,7 @@ def _respond(session, runtime, account, staff, message: Message, inbound_id: int
         return runtime.settings.citizen_auto_reply or None
 
     settings = runtime.settings
-    notice = dialogue.close_if_idle(session, staff_id=staff.id, idle_minutes=settings.draft_idle_minutes,
+    notice = dialogue.close_if_idle(session, current=draft, idle_minutes=settings.draft_idle_minutes,
                                     actor=ctx.actor, clock=runtime.clock, settings=settings)
     reply = _route(ctx, message, word, args)
     return f"{notice}\n\n{reply}" if notice and reply else notice or reply
@@ -152,14 +160,17 @@ def _run(ctx: CommandContext, word: str, args: str) -> str:
         role = staff_texts.ROLE_NAMES.get(ctx.staff.role, ctx.staff.role) if ctx.staff else "—"
         _audit_command(ctx, word, args, "refused")
         return texts.NOT_ALLOWED.format(word=word, needed=texts.ROLE_NEEDED.get(command.role, command.role), role=role)
-    reply = _attempt(ctx, lambda: command.handler(ctx, args))
+    reply = _attempt(ctx, lambda: command.handler(ctx, args), savepoint=not command.reads_only)
     _audit_command(ctx, word, args, "done")
     return reply
 
 
-def _attempt(ctx: CommandContext, action: Callable[[], str]) -> str:
-    """Run `action` in a savepoint: a refusal or a crash leaves nothing half-done."""
+def _attempt(ctx: CommandContext, action: Callable[[], str], *, savepoint: bool = True) -> str:
+    """Run `action` in a savepoint: a refusal or a crash leaves nothing half-done. A command
+    declared `reads_only` has nothing to undo and runs without one."""
     try:
+        if not savepoint:
+            return action()
         with ctx.session.begin_nested():
             return action()
     except Refusal as refusal:  # what a member may do wrong: the reason is the reply, nothing is kept

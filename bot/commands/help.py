@@ -5,7 +5,7 @@ from publisher.texts import chat as texts
 from publisher.texts import staff as staff_texts
 
 
-@command("帮助", role="anyone")
+@command("帮助", role="anyone", reads_only=True)
 def show_help(ctx: CommandContext, args: str) -> str:
     """您可以使用的命令"""
     if ctx.staff is None:

@@ -17,7 +17,7 @@ from stats import reach
 HISTORY_LINES = 10
 
 
-@command("查看", role="staff", usage="查看 <号>")
+@command("查看", role="staff", usage="查看 <号>", reads_only=True)
 def view(ctx: CommandContext, args: str) -> str:
     """稿件的标题、话题、状态、时间、检查结果和经过"""
     post, _ = post_arg(ctx, "查看", args)

@@ -16,7 +16,7 @@ def _author_or_reviewer(ctx: CommandContext, post: Post) -> bool:
     return post.author_id == ctx.staff.id or ctx.staff.role in REVIEWER_ROLES
 
 
-@command("队列", role="staff", usage="队列")
+@command("队列", role="staff", usage="队列", reads_only=True)
 def show_queue(ctx: CommandContext, args: str) -> str:
     """接下来按时段发布的文章"""
     settings = ctx.runtime.settings

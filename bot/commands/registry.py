@@ -51,6 +51,9 @@ class Command:
     role: str
     usage: str
     handler: Handler = field(repr=False)
+    # Only reads: the dispatcher runs it without a savepoint (tests/bot/test_webhook_statements.py
+    # holds each such command to SELECTs).
+    reads_only: bool = False
 
     @property
     def help_line(self) -> str:
@@ -64,13 +67,14 @@ class Command:
         return staff is not None and staff.role in allowed
 
 
-def command(word: str, *, role: str, usage: str | None = None) -> Callable[[Handler], Handler]:
-    """Declare `handler`'s word, role and usage; it is routed once it is in a table (`table`)."""
+def command(word: str, *, role: str, usage: str | None = None, reads_only: bool = False) -> Callable[[Handler], Handler]:
+    """Declare `handler`'s word, role and usage (and that it only reads); it is routed once it
+    is in a table (`table`)."""
     if role not in ROLES_ALLOWED:
         raise ValueError(f"unknown role {role!r}")
 
     def declare(handler: Handler) -> Handler:
-        handler.command = Command(word, role, usage or word, handler)
+        handler.command = Command(word, role, usage or word, handler, reads_only)
         return handler
 
     return declare

@@ -99,7 +99,7 @@ def close_idle_draft(ctx: TaskContext, payload: dict[str, Any]) -> None:
         enqueue(ctx.session, account_id=current.account_id, kind="close_idle_draft", payload=payload,
                 run_after=current.last_message_at + idle)
         return
-    notice = dialogue.close_if_idle(ctx.session, staff_id=current.staff_id, idle_minutes=settings.draft_idle_minutes,
+    notice = dialogue.close_if_idle(ctx.session, current=current, idle_minutes=settings.draft_idle_minutes,
                                     actor=SYSTEM, clock=_FixedNow(ctx.now), settings=settings)
     if notice is not None:
         member = ctx.session.get(Staff, current.staff_id)

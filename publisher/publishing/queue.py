@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from publisher.core.clock import Clock
@@ -25,14 +25,17 @@ from .states import ACTIVE_VALUES
 log = logging.getLogger(__name__)
 
 
+# 队列 and the scheduler's tick run these for every account: built once, as building and
+# keying a statement each time cost more than running it.
+_QUEUED = select(Post).where(Post.account_id == bindparam("account_id"), Post.status == Status.APPROVED.value,
+                             Post.bundle_id.is_(None))
+_IN_PROGRESS = select(PublishBundle).where(PublishBundle.account_id == bindparam("account_id"),
+                                           PublishBundle.status.in_(ACTIVE_VALUES))
+_BUNDLE_SIZE = select(func.count()).where(Post.bundle_id == bindparam("bundle_id"))
+
+
 def queued_posts(session: Session, account_id: int) -> list[Post]:
-    return list(
-        session.scalars(
-            select(Post).where(
-                Post.account_id == account_id, Post.status == Status.APPROVED.value, Post.bundle_id.is_(None)
-            )
-        )
-    )
+    return list(session.scalars(_QUEUED, {"account_id": account_id}))
 
 
 def account_plan(session: Session, account: AccountContext, settings: Settings) -> AccountPlan:
@@ -88,13 +91,11 @@ class QueueOverview:
 def queue_overview(session: Session, account: AccountContext, settings: Settings, now: datetime) -> QueueOverview:
     """队列: the bundles under way, then the plan slot by slot, exactly as the scheduler will follow it."""
     plan, posts = current_plan(session, account, settings, now)
-    in_progress = session.scalars(select(PublishBundle).where(
-        PublishBundle.account_id == account.id, PublishBundle.status.in_(ACTIVE_VALUES)))
+    in_progress = session.scalars(_IN_PROGRESS, {"account_id": account.id}).all()
     return QueueOverview(
         mode=account.settings.mode,
         in_progress=tuple(
-            (bundle.id, session.scalar(select(func.count()).where(Post.bundle_id == bundle.id)) or 0)
-            for bundle in in_progress
+            (bundle.id, session.scalar(_BUNDLE_SIZE, {"bundle_id": bundle.id}) or 0) for bundle in in_progress
         ),
         slots=tuple(
             QueueSlot(planned.at, tuple(

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from publisher.core.planning import MASS_ALLOWANCE, quota_period
@@ -22,9 +22,13 @@ def _row(session: Session, account_id: int, period: str, now: datetime) -> Publi
     return row
 
 
+# Read by every plan (队列, each scheduler tick): built once.
+_OF_ACCOUNT = select(PublishQuota).where(PublishQuota.account_id == bindparam("account_id"))
+
+
 def usage(session: Session, account_id: int) -> tuple[dict[str, int], frozenset[date]]:
     """(mass sends by period, blocked 北京时间 days) for the planner."""
-    rows = session.scalars(select(PublishQuota).where(PublishQuota.account_id == account_id)).all()
+    rows = session.scalars(_OF_ACCOUNT, {"account_id": account_id}).all()
     sends = {r.period: r.mass_sends for r in rows if r.mass_sends}
     blocked = frozenset(date.fromisoformat(r.period) for r in rows if r.blocked and len(r.period) == 10)
     return sends, blocked

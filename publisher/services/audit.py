@@ -28,6 +28,11 @@ SYSTEM = Actor("system")
 CLI = Actor("cli")
 
 
+# Built once: every chat command writes one row, and an ORM object per row (its unit-of-work
+# flush) cost a webhook message more than the INSERT itself.
+_APPEND = insert(AuditEntry.__table__)
+
+
 def record(
     session: Session,
     *,
@@ -37,19 +42,15 @@ def record(
     at: datetime,
     post_id: int | None = None,
     detail: dict[str, Any] | None = None,
-) -> AuditEntry:
-    entry = AuditEntry(
-        account_id=account_id,
-        at=at,
-        actor=actor.label,
-        staff_id=actor.staff_id,
-        inbound_message_id=actor.inbound_message_id,
-        action=action,
-        post_id=post_id,
-        detail=detail or {},
-    )
-    session.add(entry)
-    return entry
+) -> int:
+    """Append an entry in the session's transaction; its id. What the session still holds is
+    flushed first, so that entries keep the order in which things happened."""
+    session.flush()
+    return session.connection().execute(_APPEND, {
+        "account_id": account_id, "at": at, "actor": actor.label, "staff_id": actor.staff_id,
+        "inbound_message_id": actor.inbound_message_id, "action": action, "post_id": post_id,
+        "detail": detail or {},
+    }).inserted_primary_key[0]
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def record_all(session: Session, lines: Sequence[Line], *, actor: Actor, at: dat
     inserts rows whose ids the database makes one statement each on SQLite, since it cannot
     match the ids RETURNING gives to the rows; nothing here needs the new ids back."""
     if lines:
-        session.execute(insert(AuditEntry.__table__), [
+        session.execute(_APPEND, [
             {"account_id": line.account_id, "at": at, "actor": actor.label, "staff_id": actor.staff_id,
              "inbound_message_id": actor.inbound_message_id, "action": line.action, "post_id": line.post_id,
              "detail": line.detail or {}}

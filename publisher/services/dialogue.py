@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from publisher.core.clock import Clock
 from publisher.models import Staff
+from publisher.models.chat import DraftSession
 from publisher.services import drafting
 from publisher.services.audit import Actor
 from publisher.settings import Settings
@@ -107,11 +108,12 @@ def answer(turn: Turn) -> str:
     return steps.get(turn.msg_type, steps[ANY])(turn)
 
 
-def close_if_idle(session: Session, *, staff_id: int, idle_minutes: int, actor: Actor, clock: Clock,
-                  settings: Settings) -> str | None:
-    """TIMEOUT: save and close the member's open draft if nothing came for `idle_minutes`, and
-    return the notice that tells the member so; None if there is nothing to close."""
-    closed = drafting.close_if_idle(session, staff_id=staff_id, idle=timedelta(minutes=idle_minutes), actor=actor,
+def close_if_idle(session: Session, *, current: DraftSession | None, idle_minutes: int, actor: Actor,
+                  clock: Clock, settings: Settings) -> str | None:
+    """TIMEOUT: save and close the member's open draft (`current`; None: none is open) if
+    nothing came for `idle_minutes`, and return the notice that tells the member so; None if
+    there is nothing to close."""
+    closed = drafting.close_if_idle(session, current=current, idle=timedelta(minutes=idle_minutes), actor=actor,
                                     clock=clock, settings=settings)
     if closed is None:
         return None

@@ -280,10 +280,10 @@ def has_review_history(session: Session, post: Post) -> bool:
 
 
 def close_if_idle(
-    session: Session, *, staff_id: int, idle: timedelta, actor: Actor, clock: Clock, settings: Settings
+    session: Session, *, current: DraftSession | None, idle: timedelta, actor: Actor, clock: Clock, settings: Settings
 ) -> Closed | None:
-    """Save and close the member's open draft if nothing came for `idle`; None otherwise."""
-    current = open_draft_of(session, staff_id)
+    """Save and close the member's open draft (`current`, as `open_draft_of` or the caller's own
+    query found it) if nothing came for `idle`; None otherwise."""
     now = clock.now()
     if current is None or current.last_message_at + idle > now:
         return None

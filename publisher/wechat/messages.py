@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from wechatpy import parse_message as wechatpy_parse_message
 from wechatpy.crypto import WeChatCrypto
+from wechatpy.messages import MESSAGE_TYPES, UnknownMessage
 from wechatpy.events import BaseEvent, MassSendJobFinishEvent
 from wechatpy.fields import BaseField
 from wechatpy.replies import TextReply
@@ -250,9 +251,16 @@ def encrypt_reply(account: AccountSettings, xml: str, nonce: str, timestamp: str
 def parse_message(xml: str | bytes) -> InboundMessage:
     """A pushed message or event as plain values."""
     raw = xml.encode("utf-8") if isinstance(xml, str) else xml
-    _check_shape(_parse_xml(raw))  # DTDs, entities, malformed XML, wrong shapes: before wechatpy
+    root = _parse_xml(raw)
+    _check_shape(root)  # DTDs, entities, malformed XML, wrong shapes: before wechatpy
     try:
-        message = wechatpy_parse_message(raw.decode("utf-8"))
+        # A message's class goes by its MsgType alone, so the tree parsed above serves; events
+        # (and device messages) take wechatpy's own parse, which rewrites some of their fields.
+        kind = str(root["MsgType"]).lower()
+        if kind == "event" or kind.startswith("device_"):
+            message = wechatpy_parse_message(raw.decode("utf-8"))
+        else:
+            message = MESSAGE_TYPES.get(kind, UnknownMessage)(root)
         return _inbound(message)
     except InvalidMessage:
         raise

@@ -7,8 +7,10 @@ pass the timestamp check; the same query again is admitted only for the same mes
 retry, which then gets the stored answer), and refused for any other.
 
 Kept in the database, or in Redis when configured, so that every process of a deployment
-shares it. The hot path is one insert on the primary key (Redis: one SET NX with a TTL);
-expired rows are deleted by the scheduler's tick, on the expiry index, never by the webhook.
+shares it. The hot path is one insert on the primary key (Redis: one SET NX with a TTL), made
+in the webhook message's own transaction when the caller hands over its connection, so that
+a message costs one commit; expired rows are deleted by the scheduler's tick, on the expiry
+index, never by the webhook.
 """
 from __future__ import annotations
 
@@ -16,10 +18,10 @@ import hashlib
 from datetime import datetime, timedelta
 
 from redis.exceptions import RedisError
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from publisher.db import insert_ignoring_duplicates
 from publisher.models import WebhookReplay
 
 # With `webhook.timestamp_window = 0` nothing bounds how old a replayed query may be; a day
@@ -39,15 +41,35 @@ def replay_key(account_name: str, timestamp: str, nonce: str, signature: str) ->
     return hashlib.sha256("\n".join((account_name, timestamp, nonce, signature)).encode("utf-8")).hexdigest()
 
 
-# Every accepted message runs it: built once, run as plain SQL (not through the ORM).
-_ADMIT = insert(WebhookReplay.__table__)
+_REPLAYS = WebhookReplay.__table__
+# Every accepted message runs them: built once (per dialect), run as plain SQL, not through the ORM.
+_ADMIT: dict[str, object] = {}
+_SEEN = select(_REPLAYS.c.dedup_key).where(_REPLAYS.c.key == bindparam("query_key"),
+                                          _REPLAYS.c.expires_at > bindparam("now"))
+# Expired but not yet pruned: the key is free again, as it would be in Redis. The conditional
+# update lets one of several such requests take it.
+_RETAKE = (update(_REPLAYS).where(_REPLAYS.c.key == bindparam("query_key"), _REPLAYS.c.expires_at <= bindparam("now"))
+           .values(dedup_key=bindparam("new_dedup_key"), expires_at=bindparam("new_expires_at")))
+
+
+class ReplayedQuery(Exception):
+    """The webhook query was already used for another message."""
 
 
 class ReplayCache:
-    def admit(self, key: str, dedup_key: str, now: datetime, retention: timedelta) -> bool:
+    def admit(self, key: str, dedup_key: str, now: datetime, retention: timedelta,
+              connection: Connection | None = None) -> bool:
         """Whether the request with this query key may carry the message `dedup_key`: a key
-        not seen yet (it is recorded), or seen with the same message."""
+        not seen yet (it is recorded), or seen with the same message. With `connection`, a
+        database record is written in that connection's transaction (and kept only if it
+        commits); without, in a transaction of its own."""
         raise NotImplementedError
+
+    def require(self, key: str, dedup_key: str, now: datetime, retention: timedelta,
+                connection: Connection | None = None) -> None:
+        """`admit`, raising ReplayedQuery when it refuses."""
+        if not self.admit(key, dedup_key, now, retention, connection):
+            raise ReplayedQuery(key)
 
     def prune(self, now: datetime) -> int:
         """Forget the expired keys; returns how many."""
@@ -58,27 +80,20 @@ class DatabaseReplayCache(ReplayCache):
     def __init__(self, session_factory: sessionmaker[Session]):
         self.session_factory = session_factory
 
-    def admit(self, key: str, dedup_key: str, now: datetime, retention: timedelta) -> bool:
-        expires_at = now + retention
-        try:
+    def admit(self, key: str, dedup_key: str, now: datetime, retention: timedelta,
+              connection: Connection | None = None) -> bool:
+        if connection is None:
             with self.session_factory.begin() as session:
-                session.connection().execute(_ADMIT, {"key": key, "dedup_key": dedup_key, "expires_at": expires_at})
+                return self.admit(key, dedup_key, now, retention, session.connection())
+        expires_at = now + retention
+        row = {"key": key, "dedup_key": dedup_key, "expires_at": expires_at, "query_key": key, "now": now,
+               "new_dedup_key": dedup_key, "new_expires_at": expires_at}
+        if connection.execute(_admit_statement(connection), row).rowcount == 1:
             return True
-        except IntegrityError:
-            pass
-        with self.session_factory.begin() as session:
-            seen = session.scalar(select(WebhookReplay.dedup_key).where(WebhookReplay.key == key,
-                                                                        WebhookReplay.expires_at > now))
-            if seen is not None:
-                return seen == dedup_key
-            # Expired but not yet pruned: the key is free again, as it would be in Redis. The
-            # conditional update lets one of several such requests take it.
-            taken = session.execute(
-                update(WebhookReplay)
-                .where(WebhookReplay.key == key, WebhookReplay.expires_at <= now)
-                .values(dedup_key=dedup_key, expires_at=expires_at)
-            )
-            return taken.rowcount == 1
+        seen = connection.execute(_SEEN, row).scalar()
+        if seen is not None:
+            return seen == dedup_key
+        return connection.execute(_RETAKE, row).rowcount == 1
 
     def prune(self, now: datetime) -> int:
         return prune_replays(self.session_factory, now)
@@ -91,7 +106,8 @@ class RedisReplayCache(ReplayCache):
         self.redis = redis_client
         self.key_prefix = key_prefix
 
-    def admit(self, key: str, dedup_key: str, now: datetime, retention: timedelta) -> bool:
+    def admit(self, key: str, dedup_key: str, now: datetime, retention: timedelta,
+              connection: Connection | None = None) -> bool:
         name = self.key_prefix + key
         if self.redis.set(name, dedup_key, nx=True, ex=max(1, int(retention.total_seconds()))):
             return True
@@ -114,7 +130,8 @@ class RedisWithDatabaseFallbackReplayCache(ReplayCache):
         self.redis_cache = RedisReplayCache(link.client)
         self.database_cache = DatabaseReplayCache(session_factory)
 
-    def admit(self, key: str, dedup_key: str, now: datetime, retention: timedelta) -> bool:
+    def admit(self, key: str, dedup_key: str, now: datetime, retention: timedelta,
+              connection: Connection | None = None) -> bool:
         if self.link.usable:
             try:
                 admitted = self.redis_cache.admit(key, dedup_key, now, retention)
@@ -123,7 +140,16 @@ class RedisWithDatabaseFallbackReplayCache(ReplayCache):
             else:
                 self.link.answered()
                 return admitted
-        return self.database_cache.admit(key, dedup_key, now, retention)
+        return self.database_cache.admit(key, dedup_key, now, retention, connection)
+
+
+def _admit_statement(connection: Connection):
+    """INSERT … ON CONFLICT DO NOTHING: a key already there is no error that would end the
+    caller's transaction (PostgreSQL aborts a transaction on a failed INSERT)."""
+    name = connection.dialect.name
+    if name not in _ADMIT:
+        _ADMIT[name] = insert_ignoring_duplicates(connection, _REPLAYS)
+    return _ADMIT[name]
 
 
 def prune_replays(session_factory: sessionmaker[Session], now: datetime) -> int:

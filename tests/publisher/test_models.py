@@ -47,11 +47,11 @@ def test_inbound_dedup_key_is_unique_per_account(session_factory, account, clock
 
 def test_audit_entries_cannot_be_changed_or_deleted(session_factory, account, clock):
     with session_factory.begin() as session:
-        entry = record(session, account_id=account.id, actor=SYSTEM, action="x", at=clock.now())
+        entry_id = record(session, account_id=account.id, actor=SYSTEM, action="x", at=clock.now())
     with pytest.raises(AuditLogIsAppendOnly), session_factory.begin() as session:
-        session.get(AuditEntry, entry.id).action = "y"
+        session.get(AuditEntry, entry_id).action = "y"
     with pytest.raises(AuditLogIsAppendOnly), session_factory.begin() as session:
-        session.delete(session.get(AuditEntry, entry.id))
+        session.delete(session.get(AuditEntry, entry_id))
 
 
 def test_two_writers_of_the_same_post_version_cannot_both_win(session_factory, account, clock):

@@ -71,7 +71,8 @@ def test_timeout_closes_an_idle_draft_once_and_says_so(runtime, account):
                                    clock=clock)
 
         def close():
-            return dialogue.close_if_idle(session, staff_id=member.id, idle_minutes=minutes,
+            return dialogue.close_if_idle(session, current=drafting.open_draft_of(session, member.id),
+                                          idle_minutes=minutes,
                                           actor=Actor.staff(member.id), clock=clock,
                                           settings=runtime.settings)
 
