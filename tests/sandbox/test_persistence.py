@@ -61,10 +61,11 @@ def test_building_the_app_on_a_saved_job_in_progress_starts_no_thread(make_sandb
     client = before.client()
     client.freepublish.submit(publish_draft(client, "防汛演练"))
     before.live.close()
-    threads = threading.active_count()
+    # Compared as sets, not counts: a thread of an earlier test may end meanwhile.
+    running = set(threading.enumerate())
 
     app = create_app(accounts, state_file=store, publish_delay=0)
 
-    assert threading.active_count() == threads
+    assert set(threading.enumerate()) - running == set()
     assert app.test_client().get("/sandbox/state").get_json()["publish_jobs"][0]["publish_status"] in (0, 1)
     app.extensions["sandbox"].reset()
