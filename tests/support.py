@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import datetime
 from datetime import time as clock_time
 from datetime import timedelta, timezone
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import event, select
 from werkzeug.serving import make_server
 
 from publisher.background.jobs import run_due_tasks
@@ -174,3 +175,18 @@ def ask_at_once(store, fetch, callers: int = 8) -> list[str]:
         thread.join(timeout=30)
     assert not errors
     return results
+
+
+@contextmanager
+def counting(engine):
+    """Every SQL statement the engine sends while the block runs (BEGIN, SAVEPOINT and RELEASE count)."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

@@ -5,10 +5,8 @@ the path costs now; BEGIN, SAVEPOINT and RELEASE count as statements too."""
 from __future__ import annotations
 
 import itertools
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from bot.commands.table import COMMANDS
 from publisher.db import transaction
@@ -16,6 +14,7 @@ from publisher.sandbox import build_text_message, sign
 from publisher.services.accounts import account_by_name
 from publisher.services.audit import CLI
 from publisher.services.staff import bind, deactivate, invite, invite_key
+from tests.support import counting
 
 AUTHOR, READER, CITIZEN = "oAuthor00000000000000000001", "oReader00000000000000000001", "oCitizen0000000000000000001"
 _serial = itertools.count(1)
@@ -54,20 +53,6 @@ def chat(runtime, client):
     for text in ("投稿 #乡村振兴 合作社分红大会召开", "今天上午，村合作社召开分红大会，全体社员参加。", "完成"):
         say(AUTHOR, text)
     return say
-
-
-@contextmanager
-def counting(engine):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _cost(runtime, say, openid: str, text: str, *, answer: str = "") -> list[str]:

@@ -8,35 +8,21 @@ with a cover and a picture in its body: bundling, claim, uploads, draft, submit,
 the outcome (posts, ledger rows, audit rows, the author's notices) and the release."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from publisher.models import AuditEntry, LedgerEntry, Post, Task
 from publisher.publishing.runner import run_publishing_pass
 from tests.conftest import BEIJING
 from tests.publishing_support import add_staff, queue_post
+from tests.support import counting
 
 POSTS = 8
 # Before (main at 56f1b4b): 219 statements in 21 transactions (BEGIN) for one such bundle, the
 # first token fetch of the account (6 transactions) included.
 STATEMENT_LIMIT = 77
 TRANSACTION_LIMIT = 15
-
-
-@contextmanager
-def counting(engine):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _publish_one_bundle(runtime, clock, posts: int) -> list[str]:
