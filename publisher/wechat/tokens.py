@@ -191,8 +191,9 @@ class DatabaseTokenStore(TokenStore):
             # to this caller; an existing one is left alone (ON CONFLICT DO NOTHING).
             created = session.execute(
                 insert_ignoring_duplicates(session, WeChatToken).values(appid=appid, fetch_count=0, **lease)
-            )
-            return created.rowcount == 1, None
+                .returning(WeChatToken.appid)
+            ).first()
+            return created is not None, None
 
     def _release(self, appid: str, owner: str, kept: _Cached | None = None) -> None:
         """Let the lease go, writing the fetched token in the same statement."""
