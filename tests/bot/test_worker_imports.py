@@ -9,7 +9,7 @@ import sys
 from publisher.migrate import is_current
 from publisher.db import make_engine
 
-RARE = ["alembic", "mako", "openpyxl", "docx", "matplotlib"]
+RARE = ["alembic", "mako", "openpyxl", "docx", "matplotlib", "redis"]  # redis: only when configured
 
 PROBE = """
 import sys
