@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Iterator
 
-from redis.exceptions import RedisError
 from sqlalchemy import case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -276,6 +275,8 @@ class RedisTokenStore(TokenStore):
             if held.kept is not None:
                 self._write(appid, held.kept.access_token, held.kept.expires_at)
         finally:
+            from redis.exceptions import RedisError
+
             try:
                 lock.release()
             except RedisError as exc:  # lease ran out (LockError) or Redis went away: it lapses by itself
@@ -299,6 +300,8 @@ class RedisWithDatabaseFallback(TokenStore):
         self.database_store = DatabaseTokenStore(session_factory, clock=clock)
 
     def _via_redis(self, call, fallback):
+        from redis.exceptions import RedisError  # here: without Redis configured, no process loads redis
+
         if not self.link.usable:
             return fallback()
         try:
