@@ -14,7 +14,10 @@ from __future__ import annotations
 import enum
 from typing import Any, Sequence
 
+from sqlalchemy import case, literal, tuple_, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from publisher.core.clock import Clock
 from publisher.errors import Refusal
@@ -143,16 +146,54 @@ def transition_all(
     *,
     actor: Actor,
     clock: Clock,
+    changes: Sequence[dict[str, Any]] | None = None,
 ) -> None:
-    """`transition` of many posts by one event (a bundle's), each with its detail: every move
-    is checked before any is made, so an illegal one raises IllegalTransition and changes
-    nothing, and the audit rows go in one statement."""
+    """`transition` of many posts by one event (a bundle's), each with its detail and the
+    other columns it changes with the move (`changes`, one dict per move): every move is
+    checked before any is made, so an illegal one raises IllegalTransition and changes
+    nothing. The audit rows go in one statement, and the posts in one UPDATE that still
+    checks each post's version: a post changed meanwhile (撤回, another worker's bundling)
+    raises StaleDataError, as the ORM's own versioned UPDATE per post did."""
     news = [next_status(post.status, event, post.id) for post, _ in moves]
     now = clock.now()
     record_all(session, [Line(post.account_id, f"post.{event.value}", post.id,
                               {"from": post.status, "to": new.value, **(detail or {})})
                          for (post, detail), new in zip(moves, news)], actor=actor, at=now)
-    # Changed after the insert, whose autoflush would otherwise write each post once for
-    # the move and once more for what the caller changes next.
-    for (post, _), new in zip(moves, news):
-        post.status, post.updated_at = new.value, now
+    posts = [post for post, _ in moves]
+    if not posts:
+        return
+    rows = [{"status": new.value, "updated_at": now, **(more or {})}
+            for new, more in zip(news, changes or [None] * len(posts))]
+    _update_versioned(session, posts, rows)
+
+
+def _update_versioned(session: Session, posts: Sequence[Post], rows: Sequence[dict[str, Any]]) -> None:
+    """Write `rows[i]` to `posts[i]` in one statement, only where the row still has the version
+    this session read, and leave the objects as if the ORM had flushed them."""
+    session.flush()  # what the caller changed before is written first, and counted in the version
+    versions = [(post.id, post.version) for post in posts]
+    values: dict[str, Any] = {key: _per_post(key, [(post.id, row[key]) for post, row in zip(posts, rows)])
+                              for key in rows[0]}
+    result = session.execute(
+        update(Post)
+        .where(tuple_(Post.id, Post.version).in_(versions))
+        .values(version=Post.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != len(posts):
+        raise StaleDataError(
+            f"UPDATE posts expected to match {len(posts)} row(s); {result.rowcount} were matched "
+            "(a post was changed since it was read)")
+    for post, row in zip(posts, rows):
+        for key, value in row.items():
+            set_committed_value(post, key, value)
+        set_committed_value(post, "version", post.version + 1)
+
+
+def _per_post(key: str, pairs: list[tuple[int, Any]]):
+    """The value a column takes: one for all posts, or each post's own by its id."""
+    column = Post.__table__.c[key]
+    first = pairs[0][1]
+    if all(value == first for _, value in pairs):
+        return literal(first, column.type)
+    return case({post_id: literal(value, column.type) for post_id, value in pairs}, value=Post.id)

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,9 +40,11 @@ def _claimable(now: datetime):
 
 
 def claim_next(session_factory: sessionmaker[Session], worker: str, now: datetime, *,
-               passed: Collection[int] = ()) -> int | None:
+               passed: Collection[int] = (), then: Callable[[Session, int], Any] | None = None):
     """Lease the earliest claimable bundle not in `passed` to `worker`; its id, or None when
-    no bundle is left to take.
+    no bundle is left to take. With `then`, `then(session, bundle_id)` runs in the claim's
+    own transaction (what the worker reads first needs no commit of its own) and the answer
+    is `(bundle_id, what then returned)`.
 
     On PostgreSQL the row is chosen with FOR UPDATE SKIP LOCKED: concurrent workers each get a
     different bundle at once. SQLite's BEGIN IMMEDIATE lets one claimer in at a time.
@@ -65,7 +68,7 @@ def claim_next(session_factory: sessionmaker[Session], worker: str, now: datetim
                 .execution_options(synchronize_session=False)
             )
             if result.rowcount == 1:
-                return bundle_id
+                return bundle_id if then is None else (bundle_id, then(session, bundle_id))
         # Taken by another worker between the read and the update (SQLite, no row lock): the next.
         passed.add(bundle_id)
 

@@ -61,11 +61,12 @@ def complete_published(
     told = _told_each(session, posts)
     transition_all(session, [(post, {"bundle_id": bundle.id, "idx": idx, "url": urls.get(idx)})
                              for idx, post in enumerate(posts, start=1)],
-                   Event.PUBLISH_SUCCEEDED, actor=SYSTEM, clock=clock)
+                   Event.PUBLISH_SUCCEEDED, actor=SYSTEM, clock=clock,
+                   changes=[{"published_at": published_at, "article_url": urls.get(idx), "failure_reason": None}
+                            for idx in range(1, len(posts) + 1)])
     entries, notices = [], []
     for idx, post in enumerate(posts, start=1):
         url = urls.get(idx)
-        post.published_at, post.article_url, post.failure_reason = published_at, url, None
         entries.append(NewEntry(
             account_id=post.account_id, channel=WECHAT_CHANNEL, topic=topics.get(post.topic_id) or texts.UNTITLED_TOPIC,
             title=post.title, published_at=published_at, url=url, post_id=post.id, source="publish",

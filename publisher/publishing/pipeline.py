@@ -90,7 +90,7 @@ class BundleWork:
     runtime: Runtime
     bundle_id: int
     worker: str
-    account: AccountContext | None  # read by the run's first unit
+    account: AccountContext | None  # read with the claim (read_start)
     sent: Sent | None = None
 
     @property
@@ -138,30 +138,54 @@ class _Unit:
         return self.ctx.__exit__(*exc)
 
 
-def advance_bundle(runtime: Runtime, bundle_id: int, worker: str) -> str | None:
-    """Take a claimed bundle as far as it can go now; returns its status afterwards (None if
-    another worker took it over meanwhile)."""
+@dataclass(frozen=True)
+class Start:
+    """What a claimed bundle's work begins from: its account, its status, and for a pending
+    bundle the pictures WeChat does not hold yet; or `failed`, what stopped it being read."""
+
+    account: AccountContext | None = None
+    status: str | None = None
+    jobs: tuple[article.Upload, ...] = ()
+    failed: Exception | None = None
+
+
+def read_start(runtime: Runtime, session: Session, bundle_id: int) -> Start:
+    """Read in the claim's transaction (`claim.claim_next(then=...)`): it only reads, so nothing
+    a crash could lose is in it, and a commit of its own was a transaction more per bundle.
+    A pending bundle left with no posts is cancelled, and let go, in the same commit. Inside a
+    savepoint: a bundle that cannot be read (a corrupt row, a bug) is reported for `set_aside`
+    while its claim stands, instead of ending every pass at the same bundle."""
     try:
-        return _advance(BundleWork(runtime, bundle_id, worker, None))
+        with session.begin_nested():
+            bundle = session.get(PublishBundle, bundle_id)
+            account = AccountContext.of(session.get(Account, bundle.account_id), runtime.settings)
+            if bundle.status != "pending":
+                return Start(account, bundle.status)
+            post_ids = [p.id for p in outcome.bundle_posts(session, bundle)]
+            if not post_ids:
+                move(bundle, BundleEvent.CANCELLED, runtime.clock.now())
+                bundle.claimed_by = bundle.claim_expires_at = None
+                return Start(account, "cancelled")
+            return Start(account, "pending", tuple(article.pending_uploads(session, post_ids)))
+    except Exception as exc:
+        return Start(failed=exc)
+
+
+def advance_bundle(runtime: Runtime, bundle_id: int, worker: str, start: Start) -> str | None:
+    """Take a claimed bundle as far as it can go now, from what `read_start` read; returns its
+    status afterwards (None if another worker took it over meanwhile)."""
+    try:
+        return _advance(BundleWork(runtime, bundle_id, worker, start.account), start)
     except ClaimLost as lost:
         log.warning("stopped working on bundle %s: %s", bundle_id, lost)
         return None
 
 
-def _advance(work: BundleWork) -> str:
+def _advance(work: BundleWork, start: Start) -> str:
     runtime = work.runtime
-    # One unit reads all a pending bundle's work needs (its account, its posts, the pictures
-    # WeChat does not hold yet): it only reads, so nothing a crash could lose is in it.
-    jobs: list[article.Upload] = []
-    with work.unit() as (session, bundle):
-        work.account = AccountContext.of(session.get(Account, bundle.account_id), runtime.settings)
-        status = bundle.status
-        if status == "pending":
-            post_ids = [p.id for p in outcome.bundle_posts(session, bundle)]
-            if not post_ids:
-                move(bundle, BundleEvent.CANCELLED, work.clock.now())
-                return "cancelled"
-            jobs = article.pending_uploads(session, post_ids)
+    status, jobs = start.status, list(start.jobs)
+    if status == "cancelled":
+        return status
     gateway = runtime.gateway(work.account.name)
     try:
         if status == "pending":

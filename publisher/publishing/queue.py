@@ -142,9 +142,9 @@ def materialize_due(session: Session, account: AccountContext, settings: Setting
         session.flush()
         bundle.client_msg_id = client_msg_id(account, bundle)
         transition_all(session, [(posts[post_id], {"bundle_id": bundle.id}) for post_id in planned.post_ids],
-                       Event.START_PUBLISHING, actor=SYSTEM, clock=clock)
-        for position, post_id in enumerate(planned.post_ids, start=1):
-            posts[post_id].bundle_id, posts[post_id].bundle_position = bundle.id, position
+                       Event.START_PUBLISHING, actor=SYSTEM, clock=clock,
+                       changes=[{"bundle_id": bundle.id, "bundle_position": position}
+                                for position in range(1, len(planned.post_ids) + 1)])
         created.append(bundle.id)
         log.info("bundle %s: %d post(s) for %s", bundle.id, len(planned.post_ids), planned.at.isoformat())
     for planned in plan:

@@ -12,7 +12,7 @@ from publisher.runtime import Runtime
 from publisher.services.accounts import account_context
 
 from . import claim
-from .pipeline import advance_bundle, set_aside
+from .pipeline import advance_bundle, read_start, set_aside
 from .queue import materialize_due
 from .states import FINAL_VALUES
 
@@ -43,18 +43,22 @@ def run_publishing_pass(runtime: Runtime, worker: str | None = None) -> int:
     passed: set[int] = set()  # each bundle at most once a pass, whatever state it is left in
     for _ in range(PASS_LIMIT):
         try:
-            bundle_id = claim.claim_next(runtime.session_factory, worker, runtime.clock.now(), passed=passed)
+            claimed = claim.claim_next(runtime.session_factory, worker, runtime.clock.now(), passed=passed,
+                                       then=lambda session, bundle_id: read_start(runtime, session, bundle_id))
         except Exception:
             log.exception("no bundle could be claimed; this pass ends")
             break
-        if bundle_id is None:
+        if claimed is None:
             break
+        bundle_id, start = claimed
         passed.add(bundle_id)
         # Each bundle on its own: one that raises something unexpected (a bug, a corrupt row,
         # an answer WeChat never gave before) is set aside with backoff, and the rest go on.
         status = None
         try:
-            status = advance_bundle(runtime, bundle_id, worker)
+            if start.failed is not None:
+                raise start.failed
+            status = advance_bundle(runtime, bundle_id, worker, start)
             advanced += 1
         except Exception as exc:
             log.exception("bundle %s: unexpected %s (errcode %s) while publishing; set aside", bundle_id,

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Iterator
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.core.clock import Clock, SystemClock
+from publisher.db import insert_ignoring_duplicates
 from publisher.models import WeChatToken
 
 from .errors import TransientError
@@ -53,6 +54,16 @@ class _Cached:
     expires_at: datetime
 
 
+@dataclass
+class _Held:
+    """What the holder of an appid's fetch lock learns and leaves: `found` is a usable token
+    another caller stored (seen while waiting, or on taking the lock), so no fetch is needed;
+    `kept` is the token this holder fetched, which the store writes as it lets the lock go."""
+
+    found: str | None = None
+    kept: _Cached | None = None
+
+
 class TokenStore:
     """Shared get-or-fetch of access tokens. Subclasses provide storage and the lock."""
 
@@ -76,20 +87,20 @@ class TokenStore:
         found = self._fresh(appid, rejected)
         if found:
             return found
-        with self._lock(appid, lambda: self._fresh(appid, rejected)) as found_while_waiting:
-            if found_while_waiting:
-                return found_while_waiting
-            found = self._fresh(appid, rejected)
-            if found:
-                return found
+        with self._lock(appid, rejected, lambda: self._fresh(appid, rejected)) as held:
+            if held.found:
+                return held.found
             token = fetch(False)
             if rejected is not None and token.access_token == rejected:
                 # WeChat still hands out the token it refused. Only a forced refresh replaces it;
                 # forcing is kept for this case because it is limited to 20 a day and revokes the
                 # old token for every process at once.
                 token = fetch(True)
-            self._remember_written(appid, token.access_token, self.clock.now() + timedelta(seconds=token.expires_in))
-            return token.access_token
+            held.kept = _Cached(token.access_token, self.clock.now() + timedelta(seconds=token.expires_in))
+        # Remembered only once the store has it: a token that failed to be written is not
+        # one the other processes could share.
+        self._memory[appid] = held.kept
+        return held.kept.access_token
 
     def _fresh(self, appid: str, rejected: str | None) -> str | None:
         remembered = self._memory.get(appid)
@@ -104,19 +115,16 @@ class TokenStore:
     def _usable(self, cached: _Cached, rejected: str | None) -> bool:
         return cached.access_token != rejected and cached.expires_at - self.clock.now() > EXPIRY_MARGIN
 
-    def _remember_written(self, appid: str, access_token: str, expires_at: datetime) -> None:
-        self._write(appid, access_token, expires_at)
-        self._memory[appid] = _Cached(access_token, expires_at)
-
     def _read(self, appid: str) -> _Cached | None:
         raise NotImplementedError
 
     def _write(self, appid: str, access_token: str, expires_at: datetime) -> None:
         raise NotImplementedError
 
-    def _lock(self, appid: str, check: Callable[[], str | None]):
-        """Context manager holding the appid's fetch lock; yields a token if `check` found one
-        while waiting (the lock is then not taken), else None."""
+    def _lock(self, appid: str, rejected: str | None, check: Callable[[], str | None]):
+        """Context manager holding the appid's fetch lock; yields a `_Held` whose `found` is a
+        token `check` found while waiting (the lock is then not taken) or that the store holds
+        once the lock is taken, and writes the `kept` token before the lock is let go."""
         raise NotImplementedError
 
 
@@ -159,44 +167,70 @@ class DatabaseTokenStore(TokenStore):
         except IntegrityError:
             pass  # another caller inserted it between our read and our insert: that is all we wanted
 
-    def _try_acquire(self, appid: str, owner: str) -> bool:
+    def _try_acquire(self, appid: str, owner: str) -> tuple[bool, _Cached | None]:
+        """Take the lease in one transaction, creating the appid's row with it the first time;
+        whether it was taken, and the token the row holds (another caller may have stored one
+        since this caller last read it)."""
         now = self.clock.now()
+        lease = {"lock_owner": owner, "lock_until": now + LOCK_LEASE}
         with self.session_factory() as session, session.begin():
-            result = session.execute(
+            row = session.execute(
                 update(WeChatToken)
                 .where(
                     WeChatToken.appid == appid,
                     (WeChatToken.lock_until.is_(None)) | (WeChatToken.lock_until < now),
                 )
-                .values(lock_owner=owner, lock_until=now + LOCK_LEASE)
-            )
-            return result.rowcount == 1
+                .values(**lease)
+                .returning(WeChatToken.access_token, WeChatToken.expires_at)
+            ).first()
+            if row is not None:
+                held = _Cached(row.access_token, row.expires_at) if row.access_token and row.expires_at else None
+                return True, held
+            # No row to lease (the appid's first fetch), or it is leased: a new row comes leased
+            # to this caller; an existing one is left alone (ON CONFLICT DO NOTHING).
+            created = session.execute(
+                insert_ignoring_duplicates(session, WeChatToken).values(appid=appid, fetch_count=0, **lease)
+                .returning(WeChatToken.appid)
+            ).first()
+            return created is not None, None
 
-    def _release(self, appid: str, owner: str) -> None:
+    def _release(self, appid: str, owner: str, kept: _Cached | None = None) -> None:
+        """Let the lease go, writing the fetched token in the same statement."""
+        mine = WeChatToken.lock_owner == owner
+        values = {"lock_owner": case((mine, None), else_=WeChatToken.lock_owner),
+                  "lock_until": case((mine, None), else_=WeChatToken.lock_until)}
+        if kept is not None:
+            values.update(access_token=kept.access_token, expires_at=kept.expires_at,
+                          fetch_count=WeChatToken.fetch_count + 1)
         with self.session_factory() as session, session.begin():
-            session.execute(
-                update(WeChatToken)
-                .where(WeChatToken.appid == appid, WeChatToken.lock_owner == owner)
-                .values(lock_owner=None, lock_until=None)
-            )
+            session.execute(update(WeChatToken).where(WeChatToken.appid == appid).values(**values))
 
     @contextmanager
-    def _lock(self, appid: str, check: Callable[[], str | None]) -> Iterator[str | None]:
-        self._ensure_row(appid)
+    def _lock(self, appid: str, rejected: str | None, check: Callable[[], str | None]) -> Iterator[_Held]:
         owner = uuid.uuid4().hex
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        while not self._try_acquire(appid, owner):
+        while True:
+            taken, stored = self._try_acquire(appid, owner)
+            if taken:
+                break
             found = check()
             if found:
-                yield found
+                yield _Held(found=found)
                 return
             if time.monotonic() > deadline:
                 raise TransientError(None, "timed out waiting for another process to fetch the access token")
             time.sleep(self.poll_seconds)
+        held = _Held()
+        if stored is not None:
+            self._memory[appid] = stored
+            if self._usable(stored, rejected):
+                held.found = stored.access_token
         try:
-            yield None
-        finally:
+            yield held
+        except BaseException:
             self._release(appid, owner)
+            raise
+        self._release(appid, owner, held.kept)
 
 
 class RedisTokenStore(TokenStore):
@@ -223,7 +257,7 @@ class RedisTokenStore(TokenStore):
         self.redis.set(self._key(appid), value, ex=ttl)
 
     @contextmanager
-    def _lock(self, appid: str, check: Callable[[], str | None]) -> Iterator[str | None]:
+    def _lock(self, appid: str, rejected: str | None, check: Callable[[], str | None]) -> Iterator[_Held]:
         lock = self.redis.lock(
             self._key(appid) + ":lock",
             timeout=LOCK_LEASE.total_seconds(),
@@ -232,11 +266,14 @@ class RedisTokenStore(TokenStore):
         if not lock.acquire():
             found = check()
             if found:
-                yield found
+                yield _Held(found=found)
                 return
             raise TransientError(None, "timed out waiting for another process to fetch the access token")
         try:
-            yield None
+            held = _Held(found=check())  # stored by the caller that held the lock before
+            yield held
+            if held.kept is not None:
+                self._write(appid, held.kept.access_token, held.kept.expires_at)
         finally:
             from redis.exceptions import RedisError
 
@@ -284,11 +321,15 @@ class RedisWithDatabaseFallback(TokenStore):
         self._via_redis(lambda: self.redis_store._write(appid, access_token, expires_at), lambda: None)
 
     @contextmanager
-    def _lock(self, appid: str, check: Callable[[], str | None]) -> Iterator[str | None]:
+    def _lock(self, appid: str, rejected: str | None, check: Callable[[], str | None]) -> Iterator[_Held]:
         with ExitStack() as stack:
-            found = self._via_redis(lambda: stack.enter_context(self.redis_store._lock(appid, check)),
-                                    lambda: stack.enter_context(self.database_store._lock(appid, check)))
-            yield found
+            inner = self._via_redis(lambda: stack.enter_context(self.redis_store._lock(appid, rejected, check)),
+                                    lambda: stack.enter_context(self.database_store._lock(appid, rejected, check)))
+            held = _Held(found=inner.found)
+            yield held
+            if held.kept is not None:
+                # Into both stores (see the class), before the lock is let go.
+                self._write(appid, held.kept.access_token, held.kept.expires_at)
 
 
 def token_store_for(settings, session_factory: sessionmaker[Session], clock: Clock | None = None) -> TokenStore:

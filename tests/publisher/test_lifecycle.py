@@ -2,9 +2,10 @@ from itertools import product
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from publisher.services.audit import SYSTEM
-from publisher.lifecycle import TRANSITIONS, Event, IllegalTransition, Status, next_status, transition
+from publisher.lifecycle import TRANSITIONS, Event, IllegalTransition, Status, next_status, transition, transition_all
 from publisher.models import AuditEntry, Post
 
 LEGAL = sorted(TRANSITIONS.items(), key=lambda item: (item[0][0].value, item[0][1].value))
@@ -72,3 +73,37 @@ def test_illegal_transition_changes_nothing_and_writes_no_audit(session_factory,
     with session_factory() as session:
         assert session.get(Post, post_id).status == "published"
         assert session.scalars(select(AuditEntry).where(AuditEntry.post_id == post_id)).all() == []
+
+
+def test_transition_all_writes_each_posts_own_values_and_version_in_one_update(session_factory, account, clock):
+    with session_factory.begin() as session:
+        ids = [_post(session, account, clock, status="approved").id for _ in range(3)]
+    with session_factory.begin() as session:
+        posts = [session.get(Post, i) for i in ids]
+        transition_all(session, [(post, None) for post in posts], Event.START_PUBLISHING, actor=SYSTEM, clock=clock,
+                       changes=[{"bundle_position": n} for n in (1, 2, 3)])
+        # The objects read back what was written, so a later change in the same unit flushes
+        # against the new version instead of failing as stale.
+        assert [(p.status, p.bundle_position, p.version) for p in posts] == [("publishing", n, 2) for n in (1, 2, 3)]
+        posts[0].title = "改过的标题"
+    with session_factory() as session:
+        stored = [session.get(Post, i) for i in ids]
+        assert [(p.status, p.bundle_position) for p in stored] == [("publishing", n) for n in (1, 2, 3)]
+        assert [p.version for p in stored] == [3, 2, 2] and stored[0].title == "改过的标题"
+
+
+def test_transition_all_of_a_post_changed_meanwhile_is_stale_and_changes_nothing(session_factory, account, clock):
+    with session_factory.begin() as session:
+        ids = [_post(session, account, clock, status="approved").id for _ in range(2)]
+    bundling = session_factory()
+    posts = [bundling.get(Post, i) for i in ids]
+    bundling.commit()  # the posts stay loaded at version 1, as a bundler's plan read them
+    with session_factory.begin() as session:  # 撤回 of the second post in between
+        transition(session, session.get(Post, ids[1]), Event.WITHDRAW, actor=SYSTEM, clock=clock)
+    with pytest.raises(StaleDataError):
+        transition_all(bundling, [(post, None) for post in posts], Event.START_PUBLISHING, actor=SYSTEM, clock=clock)
+    bundling.rollback()
+    bundling.close()
+    with session_factory() as session:
+        assert [session.get(Post, i).status for i in ids] == ["approved", "draft"]
+        assert session.scalars(select(AuditEntry.action).where(AuditEntry.action == "post.start_publishing")).all() == []

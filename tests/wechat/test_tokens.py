@@ -13,7 +13,7 @@ from publisher.core.clock import FixedClock
 from publisher.db import make_engine, make_session_factory
 from publisher.models import WeChatToken
 from publisher.wechat.tokens import DatabaseTokenStore, FetchedToken, RedisTokenStore
-from tests.support import APPID, T0, CountingFetch, StableFetch, ask_at_once
+from tests.support import APPID, T0, CountingFetch, StableFetch, ask_at_once, counting
 
 def fetch_count(session_factory) -> int:
     with session_factory() as session:
@@ -223,3 +223,27 @@ def test_a_token_another_process_replaced_after_a_refusal_is_read_from_the_store
     assert ours.replace_rejected(APPID, stale, fetch) == newer
     assert ours.get(APPID, fetch) == newer
     assert fetch.calls == [False, False, True]
+
+
+@pytest.mark.db
+def test_an_appids_first_fetch_takes_three_transactions_and_leaves_the_token_stored_and_unlocked(
+        db_store, session_factory, db_engine):
+    # Read, lease (the row made with it), and the token written with the lease let go; it was
+    # six: the row ensured, and the re-read, the write and the release each in their own.
+    with counting(db_engine) as statements:
+        assert db_store.get(APPID, CountingFetch()) == "token-1"
+    assert sum(1 for s in statements if s.startswith("BEGIN")) <= 3, statements
+    with session_factory() as session:
+        row = session.get(WeChatToken, APPID)
+        assert (row.access_token, row.lock_owner, row.lock_until, row.fetch_count) == ("token-1", None, None, 1)
+
+
+@pytest.mark.db
+def test_a_release_leaves_a_lease_another_caller_took_over(db_store, session_factory):
+    db_store.get(APPID, CountingFetch())
+    with session_factory() as session, session.begin():
+        session.execute(update(WeChatToken).where(WeChatToken.appid == APPID)
+                        .values(lock_owner="newer", lock_until=T0 + timedelta(seconds=30)))
+    db_store._release(APPID, "lapsed-owner")
+    with session_factory() as session:
+        assert session.get(WeChatToken, APPID).lock_owner == "newer"

@@ -202,10 +202,10 @@ def test_a_bundle_that_raises_is_set_aside_and_the_next_one_still_publishes_in_t
     good_post = queue_post(runtime, "好批次")
     real_advance = pipeline._advance
 
-    def advance(work):
+    def advance(work, start):
         if work.bundle_id == broken:
             raise RuntimeError("corrupt bundle row")
-        return real_advance(work)
+        return real_advance(work, start)
 
     monkeypatch.setattr(pipeline, "_advance", advance)
 
@@ -230,6 +230,41 @@ def test_a_bundle_that_raises_is_set_aside_and_the_next_one_still_publishes_in_t
     row = post_row(runtime, broken_post)
     assert row.status == "failed" and "内部错误" in row.failure_reason
     assert sandbox_server.published_titles() == ["好批次"]
+
+
+def test_a_bundle_that_cannot_be_read_with_its_claim_is_set_aside_and_the_next_one_still_publishes(
+    make_runtime, sandbox_server, clock, monkeypatch
+):
+    """The first read of a bundle runs in the claim's transaction: one that raises there (a
+    corrupt row, a bug) must not undo the claim's commit and end every pass at that bundle."""
+    from publisher.services.accounts import account_context
+    from publisher.publishing import article
+    from publisher.publishing.queue import materialize_due
+
+    runtime = make_runtime()
+    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
+    broken_post = queue_post(runtime, "坏批次")
+    with transaction(runtime.session_factory) as session:
+        broken, = materialize_due(session, account_context(session, runtime.settings, "default"), runtime.settings, runtime.clock)
+    good_post = queue_post(runtime, "好批次")
+    real_pending_uploads = article.pending_uploads
+
+    def pending_uploads(session, post_ids):
+        if broken_post in post_ids:
+            raise RuntimeError("unreadable picture row")
+        return real_pending_uploads(session, post_ids)
+
+    monkeypatch.setattr(article, "pending_uploads", pending_uploads)
+
+    run_publishing_pass(runtime, "w")
+
+    assert sandbox_server.published_titles() == ["好批次"]
+    assert post_row(runtime, good_post).status == "published"
+    with runtime.session_factory() as session:
+        bad = session.get(PublishBundle, broken)
+        assert bad.status == "pending" and bad.attempts == 1 and bad.claimed_by is None
+        assert "unreadable picture row" in bad.last_error
+        assert bad.next_attempt_at > runtime.clock.now()
 
 
 @pytest.mark.parametrize("mode", ["freepublish", "mass"])
