@@ -398,7 +398,8 @@ def check_post(session: Session, post: Post, settings: Settings, *, blocks: list
 
 def image_state(image: PostImage) -> ImageState:
     """Saved once its bytes are here; failed when the fetch gave up (fetched_at set, no data)."""
-    return ImageState(saved=image.data is not None, failed=image.data is None and image.fetched_at is not None)
+    saved = image.saved  # without loading the bytes (PostImage.data is deferred)
+    return ImageState(saved=saved, failed=not saved and image.fetched_at is not None)
 
 
 # Helpers
