@@ -5,10 +5,12 @@
 
 Loads a ledger of accounts × years × rows (default 100 × 10 × 1000 = 1,000,000 rows) into a
 fresh database (for PostgreSQL a database of its own, dropped afterwards), then times, for one
-account and one year, (a) the aggregate statement of `stats.queries`, as plain SQL text run
-in a new session (connection checkout, transaction, fetch: what any query costs the app), and
-(b) a new session running `build_report` + `render_json`, each the median of several runs
-after a warm-up. Exits 1 if (b) takes more than twice (a).
+account and one year, (a) the aggregate statement of `stats.queries` the report runs (its
+year and the year before, which the county office's year-on-year checks compare), as plain
+SQL text run in a new reading session (connection checkout, transaction, fetch: what any
+query costs the app), and (b) a new reading session, as the console's and the CLI's, running
+`build_report` + `render_json`, each the median of several runs after a warm-up. The target
+is (b) within twice (a); the ratio is printed, never an exit status.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from sqlalchemy import create_engine, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from publisher.db import database_url, make_engine, make_session_factory  # noqa: E402
+from publisher.db import database_url, make_engine, make_session_factory, read_only  # noqa: E402
 from publisher.migrate import upgrade  # noqa: E402
 from publisher.models import WECHAT_CHANNEL, Account, LedgerEntry, Topic  # noqa: E402
 from publisher.settings import settings_from_mapping  # noqa: E402
@@ -64,7 +66,8 @@ def load(engine, accounts: int, years: int, per_year: int) -> None:
                     "created_by": "bench", "created_at": now})
             if len(batch) >= 50_000:
                 _flush(engine, batch)
-        print(f"\r  loaded {a * years * per_year:,} rows", end="", file=sys.stderr, flush=True)
+        if sys.stderr.isatty():  # a progress line, not a thousand lines in a log
+            print(f"\r  loaded {a * years * per_year:,} rows", end="", file=sys.stderr, flush=True)
     _flush(engine, batch)
     print(f"\r  loaded {accounts * years * per_year:,} rows in {time.perf_counter() - started:.0f} s",
           file=sys.stderr)
@@ -95,10 +98,11 @@ def medians_ms(runs: list, repeat: int) -> list[float]:
 
 def measure(url: str, account_id: int, year: int, repeat: int) -> tuple[float, float, int]:
     engine = make_engine(url)
-    compiled = AGGREGATE.params(aggregate_params(account_id, year)).compile(engine, compile_kwargs={"literal_binds": True})
+    compiled = AGGREGATE.params(aggregate_params(account_id, year - 1, year)).compile(
+        engine, compile_kwargs={"literal_binds": True})
     sql = str(compiled)
 
-    factory = make_session_factory(engine)
+    factory = read_only(make_session_factory(engine))
 
     def bare() -> int:
         with factory() as session:
@@ -150,7 +154,7 @@ def main() -> int:
     backend = "PostgreSQL" if args.postgres else "SQLite"
     ratio = report_ms / sql_ms
     print(f"{backend}: {rows:,} ledger rows; one account, one year ({args.per_year} rows)")
-    print(f"  bare aggregate SQL   {sql_ms:8.2f} ms (median of {args.repeat})")
+    print(f"  bare aggregate SQL   {sql_ms:8.2f} ms (median of {args.repeat}; the year and the one before)")
     print(f"  JSON report          {report_ms:8.2f} ms (median of {args.repeat}; {size:,} bytes)")
     print(f"  ratio                {ratio:8.2f}  (target <= 2.00{'' if ratio <= 2 else ': not met'})")
     return 0  # a benchmark reports; a busy machine is no failure (docs/benchmarks.md)

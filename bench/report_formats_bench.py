@@ -71,12 +71,12 @@ def load(url: str, rows: int) -> None:
 
 def child(kind: str, url: str) -> None:
     """One measurement, printed as JSON: seconds and this process's peak RSS."""
-    from publisher.db import make_engine, make_session_factory
+    from publisher.db import make_engine, make_session_factory, read_only
     from publisher.models import Account
     from publisher.settings import settings_from_mapping
 
     engine = make_engine(url)
-    factory = make_session_factory(engine)
+    factory = read_only(make_session_factory(engine))  # as the console and the CLI read a report
     with factory() as session:  # connect and warm the imports outside the timing
         session.get(Account, 1)
     import docx  # noqa: F401
@@ -95,7 +95,9 @@ def child(kind: str, url: str) -> None:
 
         from stats.queries import AGGREGATE, aggregate_params
 
-        sql = str(AGGREGATE.params(aggregate_params(1, YEAR)).compile(engine, compile_kwargs={"literal_binds": True}))
+        # The statement the report runs: its year and the year before (the year-on-year checks).
+        sql = str(AGGREGATE.params(aggregate_params(1, YEAR - 1, YEAR)).compile(
+            engine, compile_kwargs={"literal_binds": True}))
         with factory() as session:
             size = len(session.execute(text(sql)).all())
     elif kind in ("bare-openpyxl", "bare-both-sheets"):

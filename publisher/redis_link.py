@@ -11,10 +11,12 @@ import functools
 import logging
 import threading
 from datetime import datetime, timedelta
-
-from redis.exceptions import RedisError
+from typing import TYPE_CHECKING
 
 from publisher.core.clock import Clock, SystemClock
+
+if TYPE_CHECKING:  # redis is imported when a link is made: without Redis, no process loads it
+    from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 

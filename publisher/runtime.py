@@ -3,13 +3,14 @@ process and handed to the web app, the scheduler and the CLI alike."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.core.clock import Clock, SystemClock
-from publisher.db import make_engine, make_session_factory
+from publisher.db import make_engine, make_session_factory, read_only
 from publisher.settings import AccountSettings, Settings
 
 if TYPE_CHECKING:
@@ -33,6 +34,12 @@ class Runtime:
     # How an account's gateway is made: the wechatpy-backed one, or a test's fake.
     gateway_factory: GatewayFactory = real_gateway
     _gateways: dict[str, Gateway] = field(default_factory=dict, init=False, repr=False)
+
+    @cached_property
+    def read_session_factory(self) -> sessionmaker[Session]:
+        """Sessions for work that only reads (console pages, reports): on SQLite they take no
+        write lock, so a long read never holds the webhook's and the scheduler's writes."""
+        return read_only(self.session_factory)
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> "Runtime":

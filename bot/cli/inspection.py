@@ -30,7 +30,7 @@ def inspect_command(ctx: CliContext, quarter: str, county: bool, account_name: s
     try:
         wanted = parse_quarter(quarter)  # before the database: a typo needs none
         runtime = ctx.runtime
-        with runtime.session_factory() as session:
+        with runtime.read_session_factory() as session:
             names = [account_name] if account_name else [a.name for a in runtime.settings.accounts]
             accounts = [ctx.account(session, name) for name in names]
             result = inspect_county(session, accounts, wanted, settings=runtime.settings, now=runtime.clock.now())

@@ -143,7 +143,7 @@ def ledger_list(ctx: CliContext, year: int | None, guessed: bool, account_name: 
     from publisher.models import LedgerEntry
 
     runtime = ctx.runtime
-    with runtime.session_factory() as session:
+    with runtime.read_session_factory() as session:
         account = ctx.account(session, account_name)
         query = select(LedgerEntry).where(LedgerEntry.account_id == account.id)
         if year is not None:
@@ -299,7 +299,7 @@ def register_list(ctx: CliContext, year: int | None, account_name: str | None) -
     """列出三个登记簿和期初数，每行一条，用制表符分隔，带编号。"""
     from publisher.services.registers import register_lines
 
-    with ctx.runtime.session_factory() as session:
+    with ctx.runtime.read_session_factory() as session:
         account = ctx.account(session, account_name)
         for line in register_lines(session, account_id=account.id, year=year):
             click.echo("\t".join(str(cell) for cell in line))

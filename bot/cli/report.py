@@ -47,7 +47,7 @@ def report_command(ctx: CliContext, year: int, fmt: str, out: Path | None, accou
         _county_report(ctx, year, fmt, out)
         return
     letter = _letter_options(doc_number, filed_on, addressee, office_code)
-    with runtime.session_factory() as session:
+    with runtime.read_session_factory() as session:
         account = ctx.account(session, account_name)
         try:
             report = build_report(session, account, year, settings=runtime.settings, letter=letter,
@@ -121,7 +121,7 @@ def _county_report(ctx: CliContext, year: int, fmt: str, out: Path | None) -> No
     if fmt not in COUNTY_FORMATS:
         raise click.UsageError(texts.COUNTY_FORMATS.format(formats="、".join(COUNTY_FORMATS)))
     runtime = ctx.runtime
-    with runtime.session_factory() as session:
+    with runtime.read_session_factory() as session:
         accounts = [ctx.account(session, a.name) for a in runtime.settings.accounts]
         now = runtime.clock.now()
         rollup = build_county_rollup(session, accounts, year, settings=runtime.settings, now=now,

@@ -24,10 +24,14 @@ def runtime() -> Runtime:
 
 
 def db() -> Session:
-    """The request's session, opened on first use (a view that posts to the webhook must not
-    hold SQLite's write lock while the webhook waits for it)."""
+    """The request's session, opened on first use. A page (GET or HEAD) only reads: its session
+    takes no SQLite write lock, so a report download that takes a minute, or a view that posts
+    to the webhook, never holds the webhook's and the scheduler's writes behind it (they would
+    wait the busy timeout and fail). A form's post writes in a write transaction."""
     if "console_db" not in g:
-        g.console_db = runtime().session_factory()
+        rt = runtime()
+        reads_only = request.method in ("GET", "HEAD")
+        g.console_db = (rt.read_session_factory if reads_only else rt.session_factory)()
     return g.console_db
 
 

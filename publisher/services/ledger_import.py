@@ -21,9 +21,6 @@ from pathlib import Path
 from typing import Any, Iterator
 from zoneinfo import ZoneInfo
 
-from openpyxl import load_workbook
-from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -143,6 +140,8 @@ def _published_at(value: Any, timezone: ZoneInfo) -> datetime:
     if serial is None and _SERIAL.match(str(value).strip()):
         serial = float(value)
     if serial is not None and _SERIAL_RANGE[0] <= serial < _SERIAL_RANGE[1]:
+        from openpyxl.utils.datetime import from_excel
+
         return from_excel(serial).replace(tzinfo=timezone)
     match = _DAY.match(str(value).strip())
     if match:
@@ -187,6 +186,10 @@ def _cell(cells: list[Any], index: int) -> Any:
 
 
 def _read(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    # openpyxl here, not at the top: every web worker imports this module (the console's
+    # import form) and few ever import a file; it would cost each worker 6 MB.
+    from openpyxl.utils.exceptions import InvalidFileException
+
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
@@ -210,6 +213,8 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _read_xlsx(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
     book = load_workbook(path, read_only=True, data_only=True)
     try:
         for line, cells in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from redis.exceptions import RedisError
 from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -132,6 +131,8 @@ class RedisWithDatabaseFallbackReplayCache(ReplayCache):
 
     def admit(self, key: str, dedup_key: str, now: datetime, retention: timedelta,
               connection: Connection | None = None) -> bool:
+        from redis.exceptions import RedisError  # here: without Redis configured, no process loads redis
+
         if self.link.usable:
             try:
                 admitted = self.redis_cache.admit(key, dedup_key, now, retention)

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Iterator
 
-from redis.exceptions import RedisError
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -239,6 +238,8 @@ class RedisTokenStore(TokenStore):
         try:
             yield None
         finally:
+            from redis.exceptions import RedisError
+
             try:
                 lock.release()
             except RedisError as exc:  # lease ran out (LockError) or Redis went away: it lapses by itself
@@ -262,6 +263,8 @@ class RedisWithDatabaseFallback(TokenStore):
         self.database_store = DatabaseTokenStore(session_factory, clock=clock)
 
     def _via_redis(self, call, fallback):
+        from redis.exceptions import RedisError  # here: without Redis configured, no process loads redis
+
         if not self.link.usable:
             return fallback()
         try:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import insert, text
 
 from publisher.models import WECHAT_CHANNEL, LedgerEntry
-from stats.queries import AGGREGATE, aggregate_params, year_counts
+from stats.queries import AGGREGATE, aggregate_params, year_counts, years_counts
 from tests.conftest import POSTGRES_URL
 
 YEAR = 2024
@@ -46,6 +46,17 @@ def test_year_counts_add_up_the_years_rows_by_channel_topic_and_month(runtime, a
     assert counts.deleted == len(in_year) - len(live)
     assert counts.guessed == sum(1 for r in live if r["topic_guessed"])
     assert all(type(n) is int for n in [counts.total, counts.deleted, counts.guessed, *counts.by_month.values()])
+
+
+def test_the_counts_of_two_years_in_one_statement_are_each_years_own(runtime, account):
+    with runtime.session_factory.begin() as session:
+        session.execute(insert(LedgerEntry), ledger_rows(account.id, 2_000))
+    with runtime.session_factory() as session:
+        both = years_counts(session, account.id, range(YEAR - 1, YEAR + 2), CHANNELS, TOPICS)
+        alone = {year: year_counts(session, account.id, year, CHANNELS, TOPICS) for year in both}
+    assert both == alone
+    assert both[YEAR].total > both[YEAR - 1].total > 0  # the rows run a few days into each side
+    assert both[YEAR + 1].total > 0
 
 
 @pytest.mark.skipif(bool(POSTGRES_URL), reason="the plan asked of SQLite; PostgreSQL plans by its statistics")
