@@ -1,13 +1,13 @@
 """Looking at a post: 查看 in the chat, 预览 on the phone (sent in the background)."""
 from __future__ import annotations
 
-from bot.commands.common import post_arg
+from bot.commands.common import post_arg, post_id_of
 from bot.commands.registry import CommandContext, command
 from publisher.background.tasks import enqueue
 from publisher.core.checks import describe
 from publisher.core.timeparse import format_beijing
 from publisher.lifecycle import status_name
-from publisher.services import browse
+from publisher.services import browse, drafting
 from publisher.services.audit import record
 from publisher.texts import chat as texts
 from publisher.texts import article as article_texts
@@ -20,10 +20,14 @@ HISTORY_LINES = 10
 @command("查看", role="staff", usage="查看 <号>", reads_only=True)
 def view(ctx: CommandContext, args: str) -> str:
     """稿件的标题、话题、状态、时间、检查结果和经过"""
-    post, _ = post_arg(ctx, "查看", args)
+    post_id, _ = post_id_of("查看", args)
+    post, topic = drafting.get_post_and_topic(ctx.session, ctx.account.id, post_id)
     settings = ctx.runtime.settings
     tz = settings.timezone
-    view = browse.post_view(ctx.session, post, settings=settings, history_lines=HISTORY_LINES)
+    # The post is this account's (get_post_and_topic checked), so the message's account
+    # settings are the post's: no second read of the account row.
+    view = browse.post_view(ctx.session, post, settings=settings, history_lines=HISTORY_LINES,
+                            topic=topic, account=ctx.account.settings)
     lines = [
         texts.VIEW_TITLE.format(post_id=view.post_id, title=view.title),
         texts.VIEW_AUTHOR.format(author=view.author or "—"),

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 def fetch_image(ctx: TaskContext, payload: dict[str, Any]) -> None:
     """Keep a picture a member sent: WeChat's temporary media lives three days."""
     image = ctx.session.get(PostImage, payload["image_id"])
-    if image is None or image.data is not None or not image.source_media_id:
+    if image is None or image.saved or not image.source_media_id:
         return
     try:
         media = ctx.gateway.download_media(image.source_media_id)

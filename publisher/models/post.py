@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from .base import Base
 
@@ -70,7 +70,9 @@ class PostImage(Base):
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
     is_cover: Mapped[bool] = mapped_column(default=False)
     source_media_id: Mapped[str | None] = mapped_column(String(128))
-    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Deferred: 查看, the checks and the preview only ask whether the bytes are here (`saved`),
+    # on every message; whoever sends or shows the picture reads `data` (one more SELECT).
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     content_type: Mapped[str | None] = mapped_column(String(64))
     sha256: Mapped[str | None] = mapped_column(String(64))
     fetched_at: Mapped[datetime | None]
@@ -79,3 +81,12 @@ class PostImage(Base):
     thumb_url: Mapped[str | None] = mapped_column(String(512))
     body_url: Mapped[str | None] = mapped_column(String(512))
     created_at: Mapped[datetime]
+    # Whether the bytes are stored, as the database has it (reloaded after each flush).
+    data_stored: Mapped[bool] = column_property(data.column.is_not(None))
+
+    @property
+    def saved(self) -> bool:
+        """The bytes are here, without loading them unless this session already has."""
+        if "data" in self.__dict__:  # set or read in this session: the database may not know yet
+            return self.data is not None
+        return bool(self.data_stored)

@@ -13,7 +13,7 @@ from publisher.core.checks import Finding
 from publisher.lifecycle import Status
 from publisher.models import AuditEntry, Post, Staff, Topic
 from publisher.services import byline, drafting, review
-from publisher.settings import Settings
+from publisher.settings import AccountSettings, Settings
 
 PAGE_SIZE = 20
 
@@ -97,9 +97,17 @@ class PostView:
     earlier: int = 0  # how many older entries `history` leaves out
 
 
-def post_view(session: Session, post: Post, *, settings: Settings, history_lines: int) -> PostView:
-    topic = session.get(Topic, post.topic_id) if post.topic_id else None
-    account = byline.account_settings(session, post, settings)
+_READ_HERE = object()  # post_view's default: it reads the topic or the account itself
+
+
+def post_view(session: Session, post: Post, *, settings: Settings, history_lines: int,
+              topic: Topic | None = _READ_HERE, account: AccountSettings | None = _READ_HERE) -> PostView:
+    """`topic` and `account`, when the caller has them already (查看 reads the topic with the
+    post, and knows the message's account), save a query each."""
+    if topic is _READ_HERE:
+        topic = session.get(Topic, post.topic_id) if post.topic_id else None
+    if account is _READ_HERE:
+        account = byline.account_settings(session, post, settings)
     footer = byline.footer(session, post, settings, account)
     image_rows, block_rows = drafting.images_of(session, post.id), drafting.blocks_of(session, post.id)
     images = {i.id: i for i in image_rows}
@@ -115,15 +123,17 @@ def post_view(session: Session, post: Post, *, settings: Settings, history_lines
     # The last approval's status change (post.approve) is the same act as that reviewer's
     # review.approve entry: shown once, as the approval.
     # The count of all of them comes with the rows (a window over the whole selection).
-    shown = (select(AuditEntry, func.count().over())
+    # Each line's member name comes with it (an outer join: the system's lines have none).
+    shown = (select(AuditEntry, Staff.name, func.count().over())
+             .outerjoin(Staff, Staff.id == AuditEntry.staff_id)
              .where(AuditEntry.post_id == post.id, AuditEntry.action != "post.approve"))
     rows = session.execute(shown.order_by(AuditEntry.id.desc()).limit(history_lines)).all()
-    entries = [entry for entry, _ in rows]
-    total = rows[0][1] if rows else 0
+    entries = [entry for entry, _, _ in rows]
+    total = rows[0][2] if rows else 0
+    names = {entry.staff_id: name for entry, name, _ in rows if entry.staff_id}
     approvals = review.approvals_of(session, post)
-    # One query for every name the view shows: session.get per line re-read the same member,
-    # whose row the session does not keep once the name is taken.
-    names = _names(session, {e.staff_id for e in entries if e.staff_id} | {a.reviewer_id for a in approvals})
+    # Reviewers not named in the shown lines: one query for all of them.
+    names |= _names(session, {a.reviewer_id for a in approvals} - names.keys())
     history = tuple(
         HistoryLine(entry.at, names[entry.staff_id] if entry.staff_id else None, entry.action,
                     entry.detail.get("reason") if isinstance(entry.detail, dict) and entry.detail.get("reason") else None,

@@ -48,7 +48,18 @@ class Closed:
 
 
 def get_post(session: Session, account_id: int, post_id: int) -> Post:
-    post = session.get(Post, post_id)
+    return _shown(session.get(Post, post_id), account_id, post_id)
+
+
+def get_post_and_topic(session: Session, account_id: int, post_id: int) -> tuple[Post, Topic | None]:
+    """`get_post` with the post's topic read in the same query: 查看 shows both."""
+    row = session.execute(select(Post, Topic).outerjoin(Topic, Topic.id == Post.topic_id)
+                          .where(Post.id == post_id)).first()
+    return _shown(row[0] if row else None, account_id, post_id), row[1] if row else None
+
+
+def _shown(post: Post | None, account_id: int, post_id: int) -> Post:
+    """The post, if it is one of this account's and not discarded; else the chat's refusal."""
     if post is None or post.account_id != account_id or post.status == Status.DISCARDED.value:
         raise ChatError(texts.NO_SUCH_POST.format(post_id=post_id))
     return post
@@ -398,7 +409,8 @@ def check_post(session: Session, post: Post, settings: Settings, *, blocks: list
 
 def image_state(image: PostImage) -> ImageState:
     """Saved once its bytes are here; failed when the fetch gave up (fetched_at set, no data)."""
-    return ImageState(saved=image.data is not None, failed=image.data is None and image.fetched_at is not None)
+    saved = image.saved  # without loading the bytes (PostImage.data is deferred)
+    return ImageState(saved=saved, failed=not saved and image.fetched_at is not None)
 
 
 # Helpers

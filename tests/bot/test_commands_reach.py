@@ -8,7 +8,7 @@ import pytest
 from bot.commands.ledger import statistics
 from bot.commands.posts import view
 from bot.commands.registry import CommandContext
-from publisher.services.accounts import account_by_name
+from publisher.services.accounts import AccountContext, account_by_name
 from publisher.services.audit import Actor
 from publisher.models import PublishBundle
 from publisher.services.reach import pull_every_account
@@ -20,7 +20,8 @@ from tests.publishing_support import queue_post, run_until_settled
 
 def say(runtime, handler, args: str) -> str:
     with runtime.session_factory() as session, session.begin():
-        ctx = CommandContext(session=session, runtime=runtime, account=account_by_name(session, "default"),
+        account = AccountContext.of(account_by_name(session, "default"), runtime.settings)
+        ctx = CommandContext(session=session, runtime=runtime, account=account,
                              staff=None, actor=Actor("staff:7"), now=runtime.clock.now(), openid="oStaff7")
         return handler(ctx, args)
 

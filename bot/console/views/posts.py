@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, g, render_template, request, url_for
+from sqlalchemy.orm import undefer
 
 from bot.console import blueprint
 from bot.console.web import act, db, owned, runtime
@@ -71,7 +72,7 @@ def post_detail(post_id: int):
 @blueprint.get("/posts/<int:post_id>/images/<int:image_id>")
 def post_image(post_id: int, image_id: int):
     post = owned(Post, post_id)
-    image = db().get(PostImage, image_id)
+    image = db().get(PostImage, image_id, options=[undefer(PostImage.data)])  # the bytes are deferred
     if image is None or image.post_id != post.id or not image.data:
         abort(404)
     kind = image.content_type if (image.content_type or "").startswith("image/") else "application/octet-stream"
