@@ -18,7 +18,7 @@ from publisher.errors import Refusal
 from publisher.models import Account, InboundMessage, Staff
 from publisher.models.chat import DraftSession
 from publisher.runtime import Runtime
-from publisher.services import dialogue
+from publisher.services import dialogue, drafting
 from publisher.services.accounts import AccountContext
 from publisher.services.audit import Actor, record
 from publisher.texts import chat as texts
@@ -46,6 +46,7 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
     now = runtime.clock.now()
     maybe_citizen = message.msg_type != "event" and _split(message.content or "")[0] != BIND_WORD
     citizen_reply = runtime.settings.citizen_auto_reply or None
+    early = _answer_before_writing(runtime, account_name, message, now)
     with transaction(runtime.session_factory) as session:
         connection = session.connection()
         if replay is not None:
@@ -59,6 +60,10 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
         inbound_id, account_id, staff_id = stored
         if staff_id is None and maybe_citizen:
             return citizen_reply
+        if early is not None and early.staff_id == staff_id:  # still that member: the reply stands
+            _audit_command(session, account_id, Actor.staff(staff_id, inbound_id), now, early.word, early.args, "done")
+            connection.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": early.reply, "answered_at": now})
+            return early.reply
         # The webhook resolved the name from its URL, the INSERT the row's id: joined here, once.
         account = AccountContext(account_id, account_name, runtime.settings.account(account_name))
         staff, draft = session.execute(_MEMBER, {"staff_id": staff_id}).one() if staff_id is not None else (None, None)
@@ -66,6 +71,45 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
         session.flush()  # the reply's own rows first: the row's update below is plain SQL
         connection.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": reply or "", "answered_at": now})
         return reply
+
+
+@dataclass(frozen=True)
+class EarlyReply:
+    """A member's read-only command, answered before the message's write transaction."""
+    staff_id: int
+    word: str
+    args: str
+    reply: str
+
+
+def _answer_before_writing(runtime: Runtime, account_name: str, message: Message, now) -> EarlyReply | None:
+    """On SQLite, a member's read-only command (查看, 队列, 帮助) is answered in a read
+    transaction before the message's write transaction, so the write lock that both workers
+    queue on is held for the message's few writes (the replay key, the message and its reply,
+    the audit row), not for the command's reads too: a 查看 held it for 79 % of its time
+    (bench/webhook_lock.py). None where the whole path must run in the write transaction: not
+    SQLite (PostgreSQL's writers do not queue on one lock; a second transaction would only
+    cost a round trip), not such a command, not an active member it allows, or an open draft
+    idle long enough to be closed by this message (a write)."""
+    if runtime.engine.dialect.name != "sqlite" or message.msg_type != "text":
+        return None
+    word, args = _split(message.content or "")
+    command = COMMANDS.get(word)
+    if command is None or not command.reads_only:
+        return None
+    settings = runtime.settings
+    with runtime.read_session_factory() as session:
+        found = session.execute(_MEMBER_BY_OPENID, {"account": account_name, "openid": message.from_openid}).first()
+        if found is None:
+            return None
+        staff, draft = found
+        if not command.allows(staff) or drafting.is_idle(draft, idle=timedelta(minutes=settings.draft_idle_minutes),
+                                                          now=now):
+            return None
+        account = AccountContext(staff.account_id, account_name, settings.account(account_name))
+        ctx = CommandContext(session=session, runtime=runtime, account=account, staff=staff,
+                             actor=Actor.staff(staff.id), now=now, openid=message.from_openid, commands=COMMANDS)
+        return EarlyReply(staff.id, word, args, _attempt(ctx, lambda: command.handler(ctx, args), savepoint=False))
 
 
 @dataclass(frozen=True)
@@ -90,6 +134,10 @@ _STORED_REPLY = select(_INBOUND.c.reply).where(_INBOUND.c.account_id == _ACCOUNT
 # The member and their open draft (TIMEOUT is checked before every message) in one query.
 _MEMBER = (select(Staff, DraftSession).outerjoin(DraftSession, DraftSession.staff_id == Staff.id)
            .where(Staff.id == bindparam("staff_id")))
+# The same, found by the sender's openid: a read-only command answered before the message is stored.
+_MEMBER_BY_OPENID = (select(Staff, DraftSession).outerjoin(DraftSession, DraftSession.staff_id == Staff.id)
+                     .where(Staff.account_id == _ACCOUNT_ID, Staff.openid == bindparam("openid"),
+                            Staff.active.is_(True)))
 _MARK_HANDLED = (update(_INBOUND).where(_INBOUND.c.id == bindparam("message_id"))
                  .values(reply=bindparam("answer"), handled_at=bindparam("answered_at")))
 _STORE: dict[str, object] = {}
@@ -158,10 +206,10 @@ def _run(ctx: CommandContext, word: str, args: str) -> str:
     command = COMMANDS[word]
     if not command.allows(ctx.staff):
         role = staff_texts.ROLE_NAMES.get(ctx.staff.role, ctx.staff.role) if ctx.staff else "—"
-        _audit_command(ctx, word, args, "refused")
+        _audit_command(ctx.session, ctx.account.id, ctx.actor, ctx.now, word, args, "refused")
         return texts.NOT_ALLOWED.format(word=word, needed=texts.ROLE_NEEDED.get(command.role, command.role), role=role)
     reply = _attempt(ctx, lambda: command.handler(ctx, args), savepoint=not command.reads_only)
-    _audit_command(ctx, word, args, "done")
+    _audit_command(ctx.session, ctx.account.id, ctx.actor, ctx.now, word, args, "done")
     return reply
 
 
@@ -193,10 +241,10 @@ def _is_bind(message: Message) -> bool:
     return message.msg_type == "text" and (message.content or "").strip().startswith(BIND_WORD)
 
 
-def _audit_command(ctx: CommandContext, word: str, args: str, outcome: str) -> None:
+def _audit_command(session, account_id: int, actor: Actor, at, word: str, args: str, outcome: str) -> None:
     if word == BIND_WORD:
         args = MASKED_CODE
-    record(ctx.session, account_id=ctx.account.id, actor=ctx.actor, action="chat.command", at=ctx.now,
+    record(session, account_id=account_id, actor=actor, action="chat.command", at=at,
            detail={"word": word, "args": args[:200], "outcome": outcome})
 
 

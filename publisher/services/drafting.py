@@ -296,10 +296,15 @@ def close_if_idle(
     """Save and close the member's open draft (`current`, as `open_draft_of` or the caller's own
     query found it) if nothing came for `idle`; None otherwise."""
     now = clock.now()
-    if current is None or current.last_message_at + idle > now:
+    if not is_idle(current, idle=idle, now=now):
         return None
     post = session.get(Post, current.post_id)
     return _close(session, current, post, actor=actor, now=now, settings=settings, action="draft.idle_close")
+
+
+def is_idle(current: DraftSession | None, *, idle: timedelta, now: datetime) -> bool:
+    """Whether the open draft `current` has had nothing for `idle` (the next message closes it)."""
+    return current is not None and current.last_message_at + idle <= now
 
 
 def close_session_of(session: Session, post: Post) -> None:

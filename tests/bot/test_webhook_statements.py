@@ -17,7 +17,9 @@ from publisher.services.accounts import account_by_name
 from publisher.services.audit import CLI
 from publisher.services.staff import bind, deactivate, invite, invite_key
 from publisher.texts import chat as chat_texts
+from publisher.texts import publishing as publishing_texts
 from tests.bot.chat import send_picture
+from tests.conftest import POSTGRES_URL
 from tests.support import counting
 
 AUTHOR, READER, CITIZEN = "oAuthor00000000000000000001", "oReader00000000000000000001", "oCitizen0000000000000000001"
@@ -25,8 +27,10 @@ _serial = itertools.count(1)
 
 # Before (main at a821bdd): citizen 6, 队列 18, 查看 25; after perf-2 (56f1b4b): 6, 15, 19; perf-webhook2: 查看 10.
 CITIZEN_LIMIT = 3  # BEGIN; the replay key; the message, stored with its account and sender found
-QUEUE_LIMIT = 9  # those three; member and open draft; the queue's posts, quota and bundles; audit; reply
-VIEW_LIMIT = 10  # the same six around the post with its topic, images, blocks, history with its names
+# 队列 and 查看 on SQLite: a read transaction's BEGIN first (the command is answered before the
+# write transaction, test_a_read_only_command_holds_the_write_lock_only_for_the_messages_writes).
+QUEUE_LIMIT = 10  # those; member and open draft; the queue's posts, quota and bundles; audit; reply
+VIEW_LIMIT = 11  # the same seven around the post with its topic, images, blocks, history with its names
 # What a message writes beside a command's own work: the replay key, the message and its reply,
 # the command's audit row.
 _MESSAGE_WRITES = ("INSERT INTO webhook_replays", "INSERT INTO inbound_messages", "UPDATE inbound_messages",
@@ -84,7 +88,7 @@ def test_a_staff_view_command_costs_at_most_its_stated_number_of_statements(runt
 
 
 def test_a_staff_message_is_one_transaction_storing_the_message_with_its_sender_in_one_insert(runtime, chat):
-    statements = _cost(runtime, chat, READER, "队列")
+    statements = _cost(runtime, chat, READER, "投稿 另一篇")
     begins = [s for s in statements if s.startswith("BEGIN")]  # SQLite's; psycopg begins implicitly
     assert begins in ([], [statements[0]]), "\n".join(statements)
     inbound = [s for s in statements if "inbound_messages" in s]
@@ -137,3 +141,48 @@ def _selected_columns(statement: str) -> list[str]:
     if not statement.startswith("SELECT "):
         return []
     return [item.strip() for item in statement[len("SELECT "):].split("FROM")[0].split(",")]
+
+
+@pytest.mark.skipif(bool(POSTGRES_URL), reason="the write lock both workers queue on (BEGIN IMMEDIATE) is SQLite's")
+@pytest.mark.parametrize("word", [word for word, c in COMMANDS.items() if c.reads_only])
+def test_a_read_only_command_holds_the_write_lock_only_for_the_messages_writes(runtime, chat, word):
+    statements = _cost(runtime, chat, READER, f"{word} {READ_ARGS.get(word, '')}".strip())
+    assert statements[0] == "BEGIN"  # the command's reads: deferred, no lock
+    locked = statements[statements.index("BEGIN IMMEDIATE") + 1:]
+    assert [next(w for w in _MESSAGE_WRITES if s.startswith(w)) for s in locked] == [
+        "INSERT INTO webhook_replays", "INSERT INTO inbound_messages", "INSERT INTO audit_log",
+        "UPDATE inbound_messages"], "\n".join(locked)
+
+
+def test_a_member_removed_while_their_read_only_command_was_answered_is_answered_as_a_citizen(
+        runtime, chat, monkeypatch):
+    from bot.commands import dispatch
+
+    answer_before_writing = dispatch._answer_before_writing
+
+    def and_then_removed(*args):
+        early = answer_before_writing(*args)
+        assert early is not None and early.reply == publishing_texts.QUEUE_EMPTY  # the member's answer was ready
+        with transaction(runtime.session_factory) as session:
+            deactivate(session, account_by_name(session, runtime.settings.default_account.name), "员工1",
+                       clock=runtime.clock, actor=CLI)
+        return early
+
+    monkeypatch.setattr(dispatch, "_answer_before_writing", and_then_removed)
+    reply = chat(READER, "队列")
+    assert runtime.settings.citizen_auto_reply in reply and publishing_texts.QUEUE_EMPTY not in reply
+
+
+def test_a_read_only_command_after_a_long_silence_still_closes_the_idle_draft_first(runtime, chat):
+    from publisher.models.chat import DraftSession
+
+    chat(AUTHOR, "投稿 #乡村振兴 春耕备耕")
+    with runtime.session_factory() as session:
+        post_id = session.query(DraftSession).one().post_id
+    minutes = runtime.settings.draft_idle_minutes
+    runtime.clock.advance(minutes=minutes + 1)
+    reply = chat(AUTHOR, "队列")
+    notice = chat_texts.DRAFT_IDLE_CLOSED.format(post_id=post_id, title="春耕备耕", minutes=minutes)
+    assert notice in reply and publishing_texts.QUEUE_EMPTY in reply  # the notice, then the answer
+    with runtime.session_factory() as session:
+        assert session.query(DraftSession).count() == 0
