@@ -5,7 +5,6 @@ process that runs tasks must know every handler: run them through this module.
 """
 from __future__ import annotations
 
-import threading
 from typing import Mapping
 
 from publisher.background import chat_tasks, tasks
@@ -29,6 +28,6 @@ def run_due_tasks(runtime: Runtime, *, limit: int = 20) -> int:
     return tasks.run_due_tasks(runtime, HANDLERS, limit=limit)
 
 
-def start_task_runner(runtime: Runtime, interval: float = 0.5) -> threading.Event:
-    """Run due tasks of every kind in a daemon thread of this process. Set the event to stop it."""
+def start_task_runner(runtime: Runtime, interval: float = 0.5) -> tasks.TaskRunner:
+    """Run due tasks of every kind in a daemon thread of this process."""
     return tasks.start_task_runner(runtime, HANDLERS, interval)

@@ -204,8 +204,21 @@ def run_due_tasks(runtime: Runtime, handlers: Mapping[str, TaskHandler], *, limi
     return len(claimed)
 
 
-def start_task_runner(runtime: Runtime, handlers: Mapping[str, TaskHandler], interval: float = 0.5) -> threading.Event:
-    """Run due tasks in a daemon thread of this process. Set the returned event to stop it."""
+@dataclass(frozen=True)
+class TaskRunner:
+    """The daemon thread that runs due tasks, and how to stop it."""
+    thread: threading.Thread
+    stopping: threading.Event
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop, and wait for the pass in flight: its queries must not outlive what started it
+        (a test's database emptied meanwhile, or an engine disposed)."""
+        self.stopping.set()
+        self.thread.join(timeout)
+
+
+def start_task_runner(runtime: Runtime, handlers: Mapping[str, TaskHandler], interval: float = 0.5) -> TaskRunner:
+    """Run due tasks in a daemon thread of this process."""
     stop = threading.Event()
 
     def loop() -> None:
@@ -218,5 +231,6 @@ def start_task_runner(runtime: Runtime, handlers: Mapping[str, TaskHandler], int
             if not ran:
                 stop.wait(interval)
 
-    threading.Thread(target=loop, name="govpost-tasks", daemon=True).start()
-    return stop
+    thread = threading.Thread(target=loop, name="govpost-tasks", daemon=True)
+    thread.start()
+    return TaskRunner(thread, stop)

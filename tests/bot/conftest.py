@@ -111,12 +111,12 @@ def serving(database_url: str, accounts: list[dict]):
     # A short poll interval: shutdown() waits for it, once per test (the default is half a second).
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
-    stop = start_task_runner(runtime, interval=0.05)
+    runner = start_task_runner(runtime, interval=0.05)
     try:
         yield url, runtime, settings
     finally:
-        stop.set()
         server.shutdown()
+        runner.stop()  # its pass in flight ends before the next test empties the database
         runtime.engine.dispose()
 
 
