@@ -1,6 +1,6 @@
 """`make bench` and `make bench-quick`: every benchmark of docs/benchmarks.md, one after another.
 
-    .venv/bin/python bench/run.py            # all (about 15 minutes on this 2-core machine)
+    .venv/bin/python bench/run.py            # all (25 to 30 minutes on this 2-core machine)
     .venv/bin/python bench/run.py --quick    # about a minute: for CI, figures only
 
 Figures and ratios are printed; nothing here fails because the machine is slow or busy
