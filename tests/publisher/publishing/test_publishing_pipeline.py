@@ -187,19 +187,26 @@ def test_worker_whose_lease_ran_out_mid_upload_stops_instead_of_publishing_a_sec
         assert [b.status for b in session.scalars(select(PublishBundle))] == ["published"]
 
 
-def test_a_bundle_that_raises_is_set_aside_and_the_next_one_still_publishes_in_the_same_pass(
-    make_runtime, sandbox_server, clock, monkeypatch
-):
-    from publisher.services.accounts import account_context
-    from publisher.publishing import pipeline
+def _a_bundle_then_another_post(runtime, clock) -> tuple[int, int, int]:
+    """A bundle of one post (坏批次) made at noon, then a second post queued (好批次): the
+    bundle's id and both posts' ids."""
     from publisher.publishing.queue import materialize_due
+    from publisher.services.accounts import account_context
 
-    runtime = make_runtime()
     clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
     broken_post = queue_post(runtime, "坏批次")
     with transaction(runtime.session_factory) as session:
         broken, = materialize_due(session, account_context(session, runtime.settings, "default"), runtime.settings, runtime.clock)
-    good_post = queue_post(runtime, "好批次")
+    return broken, broken_post, queue_post(runtime, "好批次")
+
+
+def test_a_bundle_that_raises_is_set_aside_and_the_next_one_still_publishes_in_the_same_pass(
+    make_runtime, sandbox_server, clock, monkeypatch
+):
+    from publisher.publishing import pipeline
+
+    runtime = make_runtime()
+    broken, broken_post, good_post = _a_bundle_then_another_post(runtime, clock)
     real_advance = pipeline._advance
 
     def advance(work, start):
@@ -237,16 +244,10 @@ def test_a_bundle_that_cannot_be_read_with_its_claim_is_set_aside_and_the_next_o
 ):
     """The first read of a bundle runs in the claim's transaction: one that raises there (a
     corrupt row, a bug) must not undo the claim's commit and end every pass at that bundle."""
-    from publisher.services.accounts import account_context
     from publisher.publishing import article
-    from publisher.publishing.queue import materialize_due
 
     runtime = make_runtime()
-    clock.set(datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING))
-    broken_post = queue_post(runtime, "坏批次")
-    with transaction(runtime.session_factory) as session:
-        broken, = materialize_due(session, account_context(session, runtime.settings, "default"), runtime.settings, runtime.clock)
-    good_post = queue_post(runtime, "好批次")
+    broken, broken_post, good_post = _a_bundle_then_another_post(runtime, clock)
     real_pending_uploads = article.pending_uploads
 
     def pending_uploads(session, post_ids):
