@@ -36,10 +36,15 @@ POSTGRES_URL = os.environ.get("GOVPOST_TEST_DATABASE_URL")
 DB_FIXTURES = {"database_url", "db_engine", "session_factory", "runtime", "app", "client"}
 
 
+@pytest.hookimpl(trylast=True)  # after the other conftests' hooks have marked and deselected
 def pytest_collection_modifyitems(items):
     for item in items:
         if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+    # The tests that start processes (`slow`, seconds each) first, each part in its own order:
+    # xdist hands tests out a few at a time in this order, and a slow one near the end is a
+    # tail one worker runs while the others have nothing left.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 # Each test builds its own Flask app (its own runtime and database), and werkzeug compiles two
