@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select, update
 
 from bot.commands.registry import CommandContext
 from bot.commands.table import COMMANDS, EVENT_HANDLERS
-from publisher.db import insert_ignoring_duplicates, transaction
+from publisher.db import insert_ignoring_duplicates
 from publisher.errors import Refusal
 from publisher.models import Account, InboundMessage, Staff
 from publisher.models.chat import DraftSession
@@ -42,33 +42,44 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
 
     One write transaction, so one commit: the webhook query's replay record (`replay`; raises
     ReplayedQuery, and nothing is kept, when the query came with another message), the stored
-    message, and for a member's message the command's work and the reply."""
+    message, and for a member's message the command's work and the reply. The transaction is
+    a plain connection's: a citizen's message, most of the traffic, is two statements, and an
+    ORM session (its unit of work, its transaction bookkeeping) is opened on that connection
+    only for a member's message that needs one."""
     now = runtime.clock.now()
     maybe_citizen = message.msg_type != "event" and _split(message.content or "")[0] != BIND_WORD
     citizen_reply = runtime.settings.citizen_auto_reply or None
     early = _answer_before_writing(runtime, account_name, message, now)
-    with transaction(runtime.session_factory) as session:
-        connection = session.connection()
+    with runtime.engine.begin() as connection:
         if replay is not None:
             replay.cache.require(replay.key, message.dedup_key, now, replay.retention, connection)
         # One INSERT finds the sender too (an active member's id, or NULL). It stores the row
-        # answered as a citizen's; a member's message gets its own answer by _MARK_HANDLED.
+        # answered as expected (the early reply, or a citizen's); a sender who turns out
+        # otherwise gets their own answer by _MARK_HANDLED.
+        expected = early.reply if early is not None else (citizen_reply or "") if maybe_citizen else None
         stored = connection.execute(_store_statement(connection), _inbound_row(
-            account_name, message, raw, now, reply=(citizen_reply or "") if maybe_citizen else None)).first()
+            account_name, message, raw, now, reply=expected)).first()
         if stored is None:  # a retry: the first delivery's row is there
             return _stored_reply(connection, account_name, message)
         inbound_id, account_id, staff_id = stored
-        if staff_id is None and maybe_citizen:
-            return citizen_reply
         if early is not None and early.staff_id == staff_id:  # still that member: the reply stands
-            _audit_command(session, account_id, Actor.staff(staff_id, inbound_id), now, early.word, early.args, "done")
-            connection.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": early.reply, "answered_at": now})
+            _audit_command(connection, account_id, Actor.staff(staff_id, inbound_id), now, early.word, early.args,
+                           "done")
             return early.reply
-        # The webhook resolved the name from its URL, the INSERT the row's id: joined here, once.
-        account = AccountContext(account_id, account_name, runtime.settings.account(account_name))
-        staff, draft = session.execute(_MEMBER, {"staff_id": staff_id}).one() if staff_id is not None else (None, None)
-        reply = _respond(session, runtime, account, staff, draft, message, inbound_id)
-        session.flush()  # the reply's own rows first: the row's update below is plain SQL
+        if staff_id is None and maybe_citizen:
+            if early is not None:  # removed since the early read: a citizen now
+                connection.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": citizen_reply or "",
+                                                   "answered_at": now})
+            return citizen_reply
+        # The session joins the connection's transaction: it neither commits nor ends it, so
+        # what it holds is flushed before the row's update below (plain SQL) and the commit.
+        with runtime.session_factory(bind=connection) as session:
+            # The webhook resolved the name from its URL, the INSERT the row's id: joined here, once.
+            account = AccountContext(account_id, account_name, runtime.settings.account(account_name))
+            staff, draft = (session.execute(_MEMBER, {"staff_id": staff_id}).one() if staff_id is not None
+                            else (None, None))
+            reply = _respond(session, runtime, account, staff, draft, message, inbound_id)
+            session.flush()
         connection.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": reply or "", "answered_at": now})
         return reply
 
