@@ -110,12 +110,14 @@ def _answer_before_writing(runtime: Runtime, account_name: str, message: Message
         return None
     settings = runtime.settings
     with runtime.read_session_factory() as session:
-        found = session.execute(_MEMBER_BY_OPENID, {"account": account_name, "openid": message.from_openid}).first()
-        if found is None:
+        # The member as a plain row (a read-only command reads the member's columns only): an
+        # ORM object, with its identity and state, cost more than the query.
+        staff = session.connection().execute(
+            _MEMBER_ROW_BY_OPENID, {"account": account_name, "openid": message.from_openid}).first()
+        if staff is None:
             return None
-        staff, draft = found
-        if not command.allows(staff) or drafting.is_idle(draft, idle=timedelta(minutes=settings.draft_idle_minutes),
-                                                          now=now):
+        idle = timedelta(minutes=settings.draft_idle_minutes)
+        if not command.allows(staff) or drafting.is_idle(staff.draft_last_message_at, idle=idle, now=now):
             return None
         account = AccountContext(staff.account_id, account_name, settings.account(account_name))
         ctx = CommandContext(session=session, runtime=runtime, account=account, staff=staff,
@@ -145,10 +147,13 @@ _STORED_REPLY = select(_INBOUND.c.reply).where(_INBOUND.c.account_id == _ACCOUNT
 # The member and their open draft (TIMEOUT is checked before every message) in one query.
 _MEMBER = (select(Staff, DraftSession).outerjoin(DraftSession, DraftSession.staff_id == Staff.id)
            .where(Staff.id == bindparam("staff_id")))
-# The same, found by the sender's openid: a read-only command answered before the message is stored.
-_MEMBER_BY_OPENID = (select(Staff, DraftSession).outerjoin(DraftSession, DraftSession.staff_id == Staff.id)
-                     .where(Staff.account_id == _ACCOUNT_ID, Staff.openid == bindparam("openid"),
-                            Staff.active.is_(True)))
+# The member's columns and when their open draft last had a message, found by the sender's
+# openid: a read-only command answered before the message is stored.
+_DRAFTS = DraftSession.__table__
+_MEMBER_ROW_BY_OPENID = (
+    select(*_STAFF.c, _DRAFTS.c.last_message_at.label("draft_last_message_at"))
+    .select_from(_STAFF.outerjoin(_DRAFTS, _DRAFTS.c.staff_id == _STAFF.c.id))
+    .where(_STAFF.c.account_id == _ACCOUNT_ID, _STAFF.c.openid == bindparam("openid"), _STAFF.c.active.is_(True)))
 _MARK_HANDLED = (update(_INBOUND).where(_INBOUND.c.id == bindparam("message_id"))
                  .values(reply=bindparam("answer"), handled_at=bindparam("answered_at")))
 _STORE: dict[str, object] = {}
