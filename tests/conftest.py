@@ -36,8 +36,7 @@ POSTGRES_URL = os.environ.get("GOVPOST_TEST_DATABASE_URL")
 DB_FIXTURES = {"database_url", "db_engine", "session_factory", "runtime", "app", "client"}
 
 
-@pytest.hookimpl(trylast=True)  # after the other conftests' hooks have marked and deselected
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(items):  # before `-m` deselects: it selects the db marks set here
     for item in items:
         if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
