@@ -161,7 +161,7 @@ def read_start(runtime: Runtime, session: Session, bundle_id: int) -> Start:
             account = AccountContext.of(session.get(Account, bundle.account_id), runtime.settings)
             if bundle.status != "pending":
                 return Start(account, bundle.status)
-            post_ids = [p.id for p in outcome.bundle_posts(session, bundle)]
+            post_ids = outcome.bundle_post_ids(session, bundle.id)
             if not post_ids:
                 move(bundle, BundleEvent.CANCELLED, runtime.clock.now())
                 bundle.claimed_by = bundle.claim_expires_at = None
