@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from publisher.core.planning import next_day_first_slot
@@ -157,8 +158,10 @@ def read_start(runtime: Runtime, session: Session, bundle_id: int) -> Start:
     while its claim stands, instead of ending every pass at the same bundle."""
     try:
         with session.begin_nested():
-            bundle = session.get(PublishBundle, bundle_id)
-            account = AccountContext.of(session.get(Account, bundle.account_id), runtime.settings)
+            bundle, row = session.execute(  # one statement for the two rows
+                select(PublishBundle, Account).join(Account, Account.id == PublishBundle.account_id)
+                .where(PublishBundle.id == bundle_id)).one()
+            account = AccountContext.of(row, runtime.settings)
             if bundle.status != "pending":
                 return Start(account, bundle.status)
             post_ids = outcome.bundle_post_ids(session, bundle.id)
@@ -255,7 +258,8 @@ def _prepare_and_submit(work: BundleWork, gateway: Gateway, jobs: list[article.U
         article.record_all(session, uploaded)
         media_id = bundle.draft_media_id
         if media_id is None:
-            articles = article.publish_articles(session, outcome.bundle_posts(session, bundle), work.runtime.settings)
+            articles = article.publish_articles(session, outcome.bundle_posts(session, bundle), work.runtime.settings,
+                                                {work.account.id: work.account.settings})
             # Asked before and never recorded: that answer was lost, or the worker died.
             unrecorded = bundle.draft_requested_at is not None
             bundle.draft_requested_at = work.clock.now()
