@@ -20,8 +20,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, object_session
 
 from publisher.core.planning import next_day_first_slot
 from publisher.core.timeparse import format_beijing
@@ -129,14 +129,29 @@ class _Unit:
         now = self.work.clock.now()
         bundle.claim_expires_at, bundle.updated_at = now + LEASE, now
         self.bundle = bundle
+        self.session.info[_ENDS_CLAIM] = bundle.id
         return self.session, bundle
 
     def __exit__(self, *exc):
         if exc[0] is None and self.bundle.status in FINAL_VALUES:
             # The step that ends the bundle lets go of it in its own commit: a transaction
-            # fewer than the runner's release, which then has nothing left to do.
+            # fewer than the runner's release, which then has nothing left to do. (Mostly done
+            # already, by _let_go_as_it_ends, in the UPDATE that wrote the end.)
             self.bundle.claimed_by = self.bundle.claim_expires_at = None
         return self.ctx.__exit__(*exc)
+
+
+_ENDS_CLAIM = "govpost_unit_bundle"  # in a unit's session.info: the bundle whose claim it holds
+
+
+@event.listens_for(PublishBundle, "before_update")
+def _let_go_as_it_ends(_mapper, _connection, bundle: PublishBundle) -> None:
+    """A unit's bundle written in an end state is let go in the same UPDATE: the outcome's
+    own flushes write the end before the unit's last line, and letting go then was an UPDATE
+    of its own. Outside a unit (a webhook event ending a bundle a worker holds) nothing changes."""
+    session = object_session(bundle)
+    if session is not None and session.info.get(_ENDS_CLAIM) == bundle.id and bundle.status in FINAL_VALUES:
+        bundle.claimed_by = bundle.claim_expires_at = None
 
 
 @dataclass(frozen=True)
