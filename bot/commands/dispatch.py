@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select, update
 
 from bot.commands.registry import CommandContext
 from bot.commands.table import COMMANDS, EVENT_HANDLERS
-from publisher.db import insert_ignoring_duplicates, transaction
+from publisher.db import insert_ignoring_duplicates
 from publisher.errors import Refusal
 from publisher.models import Account, InboundMessage, Staff
 from publisher.models.chat import DraftSession
@@ -42,33 +42,44 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
 
     One write transaction, so one commit: the webhook query's replay record (`replay`; raises
     ReplayedQuery, and nothing is kept, when the query came with another message), the stored
-    message, and for a member's message the command's work and the reply."""
+    message, and for a member's message the command's work and the reply. The transaction is
+    a plain connection's: a citizen's message, most of the traffic, is two statements, and an
+    ORM session (its unit of work, its transaction bookkeeping) is opened on that connection
+    only for a member's message that needs one."""
     now = runtime.clock.now()
     maybe_citizen = message.msg_type != "event" and _split(message.content or "")[0] != BIND_WORD
     citizen_reply = runtime.settings.citizen_auto_reply or None
     early = _answer_before_writing(runtime, account_name, message, now)
-    with transaction(runtime.session_factory) as session:
-        connection = session.connection()
+    with runtime.engine.begin() as connection:
         if replay is not None:
             replay.cache.require(replay.key, message.dedup_key, now, replay.retention, connection)
         # One INSERT finds the sender too (an active member's id, or NULL). It stores the row
-        # answered as a citizen's; a member's message gets its own answer by _MARK_HANDLED.
+        # answered as expected (the early reply, or a citizen's); a sender who turns out
+        # otherwise gets their own answer by _MARK_HANDLED.
+        expected = early.reply if early is not None else (citizen_reply or "") if maybe_citizen else None
         stored = connection.execute(_store_statement(connection), _inbound_row(
-            account_name, message, raw, now, reply=(citizen_reply or "") if maybe_citizen else None)).first()
+            account_name, message, raw, now, reply=expected)).first()
         if stored is None:  # a retry: the first delivery's row is there
             return _stored_reply(connection, account_name, message)
         inbound_id, account_id, staff_id = stored
-        if staff_id is None and maybe_citizen:
-            return citizen_reply
         if early is not None and early.staff_id == staff_id:  # still that member: the reply stands
-            _audit_command(session, account_id, Actor.staff(staff_id, inbound_id), now, early.word, early.args, "done")
-            connection.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": early.reply, "answered_at": now})
+            _audit_command(connection, account_id, Actor.staff(staff_id, inbound_id), now, early.word, early.args,
+                           "done")
             return early.reply
-        # The webhook resolved the name from its URL, the INSERT the row's id: joined here, once.
-        account = AccountContext(account_id, account_name, runtime.settings.account(account_name))
-        staff, draft = session.execute(_MEMBER, {"staff_id": staff_id}).one() if staff_id is not None else (None, None)
-        reply = _respond(session, runtime, account, staff, draft, message, inbound_id)
-        session.flush()  # the reply's own rows first: the row's update below is plain SQL
+        if staff_id is None and maybe_citizen:
+            if early is not None:  # removed since the early read: a citizen now
+                connection.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": citizen_reply or "",
+                                                   "answered_at": now})
+            return citizen_reply
+        # The session joins the connection's transaction: it neither commits nor ends it, so
+        # what it holds is flushed before the row's update below (plain SQL) and the commit.
+        with runtime.session_factory(bind=connection) as session:
+            # The webhook resolved the name from its URL, the INSERT the row's id: joined here, once.
+            account = AccountContext(account_id, account_name, runtime.settings.account(account_name))
+            staff, draft = (session.execute(_MEMBER, {"staff_id": staff_id}).one() if staff_id is not None
+                            else (None, None))
+            reply = _respond(session, runtime, account, staff, draft, message, inbound_id)
+            session.flush()
         connection.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": reply or "", "answered_at": now})
         return reply
 
@@ -99,12 +110,14 @@ def _answer_before_writing(runtime: Runtime, account_name: str, message: Message
         return None
     settings = runtime.settings
     with runtime.read_session_factory() as session:
-        found = session.execute(_MEMBER_BY_OPENID, {"account": account_name, "openid": message.from_openid}).first()
-        if found is None:
+        # The member as a plain row (a read-only command reads the member's columns only): an
+        # ORM object, with its identity and state, cost more than the query.
+        staff = session.connection().execute(
+            _MEMBER_ROW_BY_OPENID, {"account": account_name, "openid": message.from_openid}).first()
+        if staff is None:
             return None
-        staff, draft = found
-        if not command.allows(staff) or drafting.is_idle(draft, idle=timedelta(minutes=settings.draft_idle_minutes),
-                                                          now=now):
+        idle = timedelta(minutes=settings.draft_idle_minutes)
+        if not command.allows(staff) or drafting.is_idle(staff.draft_last_message_at, idle=idle, now=now):
             return None
         account = AccountContext(staff.account_id, account_name, settings.account(account_name))
         ctx = CommandContext(session=session, runtime=runtime, account=account, staff=staff,
@@ -134,10 +147,13 @@ _STORED_REPLY = select(_INBOUND.c.reply).where(_INBOUND.c.account_id == _ACCOUNT
 # The member and their open draft (TIMEOUT is checked before every message) in one query.
 _MEMBER = (select(Staff, DraftSession).outerjoin(DraftSession, DraftSession.staff_id == Staff.id)
            .where(Staff.id == bindparam("staff_id")))
-# The same, found by the sender's openid: a read-only command answered before the message is stored.
-_MEMBER_BY_OPENID = (select(Staff, DraftSession).outerjoin(DraftSession, DraftSession.staff_id == Staff.id)
-                     .where(Staff.account_id == _ACCOUNT_ID, Staff.openid == bindparam("openid"),
-                            Staff.active.is_(True)))
+# The member's columns and when their open draft last had a message, found by the sender's
+# openid: a read-only command answered before the message is stored.
+_DRAFTS = DraftSession.__table__
+_MEMBER_ROW_BY_OPENID = (
+    select(*_STAFF.c, _DRAFTS.c.last_message_at.label("draft_last_message_at"))
+    .select_from(_STAFF.outerjoin(_DRAFTS, _DRAFTS.c.staff_id == _STAFF.c.id))
+    .where(_STAFF.c.account_id == _ACCOUNT_ID, _STAFF.c.openid == bindparam("openid"), _STAFF.c.active.is_(True)))
 _MARK_HANDLED = (update(_INBOUND).where(_INBOUND.c.id == bindparam("message_id"))
                  .values(reply=bindparam("answer"), handled_at=bindparam("answered_at")))
 _STORE: dict[str, object] = {}

@@ -33,6 +33,8 @@ class CommandContext:
     session: Session
     runtime: Runtime
     account: AccountContext
+    # A read-only command answered before the message is stored gets the member's row (the
+    # same column names, read as attributes) rather than the ORM object: it changes nothing.
     staff: Staff | None
     actor: Actor
     now: datetime

@@ -12,6 +12,7 @@ from datetime import timedelta
 from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFProtect
 
+from bot.console.cookie_session import CookieSessionInterface
 from publisher.runtime import Runtime
 from publisher.settings import SettingsError
 from publisher.texts import console as texts
@@ -62,6 +63,7 @@ def init_console(app: Flask, runtime: Runtime) -> None:
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_TIME_LIMIT=SESSION_HOURS * 3600,
     )
+    app.session_interface = CookieSessionInterface()
     csrf.init_app(app)
     # Each module adds its routes to the one console blueprint as it is imported (one
     # blueprint keeps the endpoints `console.<view>`); PAGES is the table of them, in one place.

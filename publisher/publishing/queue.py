@@ -25,13 +25,22 @@ from .states import ACTIVE_VALUES
 log = logging.getLogger(__name__)
 
 
-# 队列 and the scheduler's tick run these for every account: built once, as building and
-# keying a statement each time cost more than running it.
+# The scheduler's tick runs these for every account: built once, as building and keying a
+# statement each time cost more than running it. Its posts are objects: bundling changes them.
 _QUEUED = select(Post).where(Post.account_id == bindparam("account_id"), Post.status == Status.APPROVED.value,
                              Post.bundle_id.is_(None))
-_IN_PROGRESS = select(PublishBundle).where(PublishBundle.account_id == bindparam("account_id"),
-                                           PublishBundle.status.in_(ACTIVE_VALUES))
-_BUNDLE_SIZE = select(func.count()).where(Post.bundle_id == bindparam("bundle_id"))
+# 队列 only shows them: plain rows, not ORM objects (their identity and state cost more than the
+# query), through the session so that what it holds is flushed first.
+_POSTS, _BUNDLES = Post.__table__, PublishBundle.__table__
+_QUEUED_ROWS = (select(_POSTS.c.id, _POSTS.c.title, _POSTS.c.priority, _POSTS.c.approved_at, _POSTS.c.created_at,
+                       _POSTS.c.scheduled_at)
+                .where(_POSTS.c.account_id == bindparam("account_id"), _POSTS.c.status == Status.APPROVED.value,
+                       _POSTS.c.bundle_id.is_(None)))
+# The bundles under way with their sizes, in one statement.
+_IN_PROGRESS_SIZES = (select(_BUNDLES.c.id, func.count(_POSTS.c.id))
+                      .select_from(_BUNDLES.outerjoin(_POSTS, _POSTS.c.bundle_id == _BUNDLES.c.id))
+                      .where(_BUNDLES.c.account_id == bindparam("account_id"), _BUNDLES.c.status.in_(ACTIVE_VALUES))
+                      .group_by(_BUNDLES.c.id).order_by(_BUNDLES.c.id))
 
 
 def queued_posts(session: Session, account_id: int) -> list[Post]:
@@ -53,10 +62,14 @@ def account_plan(session: Session, account: AccountContext, settings: Settings) 
 
 def current_plan(session: Session, account: AccountContext, settings: Settings, now: datetime) -> tuple[list[PlannedBundle], dict[int, Post]]:
     posts = {p.id: p for p in queued_posts(session, account.id)}
-    queued = [
-        QueuedPost(p.id, p.priority, p.approved_at or p.created_at, p.scheduled_at) for p in posts.values()
-    ]
-    return make_plan(queued, account_plan(session, account, settings), now), posts
+    return _plan_of(session, account, settings, now, posts.values()), posts
+
+
+def _plan_of(session: Session, account: AccountContext, settings: Settings, now: datetime,
+             posts) -> list[PlannedBundle]:
+    """The plan of the queued `posts` (ORM objects or rows with the same names)."""
+    queued = [QueuedPost(p.id, p.priority, p.approved_at or p.created_at, p.scheduled_at) for p in posts]
+    return make_plan(queued, account_plan(session, account, settings), now)
 
 
 def planned_time(session: Session, account: AccountContext, settings: Settings, now: datetime,
@@ -90,13 +103,12 @@ class QueueOverview:
 
 def queue_overview(session: Session, account: AccountContext, settings: Settings, now: datetime) -> QueueOverview:
     """队列: the bundles under way, then the plan slot by slot, exactly as the scheduler will follow it."""
-    plan, posts = current_plan(session, account, settings, now)
-    in_progress = session.scalars(_IN_PROGRESS, {"account_id": account.id}).all()
+    posts = {row.id: row for row in session.execute(_QUEUED_ROWS, {"account_id": account.id})}
+    plan = _plan_of(session, account, settings, now, posts.values())
+    in_progress = session.execute(_IN_PROGRESS_SIZES, {"account_id": account.id}).all()
     return QueueOverview(
         mode=account.settings.mode,
-        in_progress=tuple(
-            (bundle.id, session.scalar(_BUNDLE_SIZE, {"bundle_id": bundle.id}) or 0) for bundle in in_progress
-        ),
+        in_progress=tuple((bundle_id, size) for bundle_id, size in in_progress),
         slots=tuple(
             QueueSlot(planned.at, tuple(
                 QueueEntry(post_id, posts[post_id].title, post_id in planned.rolled_ids, post_id in planned.blocked_ids)

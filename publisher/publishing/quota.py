@@ -22,13 +22,16 @@ def _row(session: Session, account_id: int, period: str, now: datetime) -> Publi
     return row
 
 
-# Read by every plan (队列, each scheduler tick): built once.
-_OF_ACCOUNT = select(PublishQuota).where(PublishQuota.account_id == bindparam("account_id"))
+# What every plan (队列, each scheduler tick) reads: built once, and plain rows (through the
+# session, so that pending changes are flushed first).
+_QUOTAS = PublishQuota.__table__
+_USAGE = (select(_QUOTAS.c.period, _QUOTAS.c.mass_sends, _QUOTAS.c.blocked)
+          .where(_QUOTAS.c.account_id == bindparam("account_id")))
 
 
 def usage(session: Session, account_id: int) -> tuple[dict[str, int], frozenset[date]]:
     """(mass sends by period, blocked 北京时间 days) for the planner."""
-    rows = session.scalars(_OF_ACCOUNT, {"account_id": account_id}).all()
+    rows = session.execute(_USAGE, {"account_id": account_id}).all()
     sends = {r.period: r.mass_sends for r in rows if r.mass_sends}
     blocked = frozenset(date.fromisoformat(r.period) for r in rows if r.blocked and len(r.period) == 10)
     return sends, blocked

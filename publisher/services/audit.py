@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Sequence
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from publisher.models import AuditEntry
@@ -34,7 +34,7 @@ _APPEND = insert(AuditEntry.__table__)
 
 
 def record(
-    session: Session,
+    session: Session | Connection,
     *,
     account_id: int,
     actor: Actor,
@@ -43,10 +43,13 @@ def record(
     post_id: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> int:
-    """Append an entry in the session's transaction; its id. What the session still holds is
-    flushed first, so that entries keep the order in which things happened."""
-    session.flush()
-    return session.connection().execute(_APPEND, {
+    """Append an entry in the session's (or the connection's) transaction; its id. What a
+    session still holds is flushed first, so that entries keep the order in which things
+    happened."""
+    if isinstance(session, Session):
+        session.flush()
+        session = session.connection()
+    return session.execute(_APPEND, {
         "account_id": account_id, "at": at, "actor": actor.label, "staff_id": actor.staff_id,
         "inbound_message_id": actor.inbound_message_id, "action": action, "post_id": post_id,
         "detail": detail or {},

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from publisher.core.checks import Finding
@@ -120,17 +120,9 @@ def post_view(session: Session, post: Post, *, settings: Settings, history_lines
             state = drafting.image_state(image) if image else None
             blocks.append(BlockView("image", is_cover=bool(image and image.is_cover),
                                     pending=bool(state and not state.saved)))
-    # The last approval's status change (post.approve) is the same act as that reviewer's
-    # review.approve entry: shown once, as the approval.
-    # The count of all of them comes with the rows (a window over the whole selection).
-    # Each line's member name comes with it (an outer join: the system's lines have none).
-    shown = (select(AuditEntry, Staff.name, func.count().over())
-             .outerjoin(Staff, Staff.id == AuditEntry.staff_id)
-             .where(AuditEntry.post_id == post.id, AuditEntry.action != "post.approve"))
-    rows = session.execute(shown.order_by(AuditEntry.id.desc()).limit(history_lines)).all()
-    entries = [entry for entry, _, _ in rows]
-    total = rows[0][2] if rows else 0
-    names = {entry.staff_id: name for entry, name, _ in rows if entry.staff_id}
+    rows = session.execute(_HISTORY, {"post_id": post.id, "lines": history_lines}).all()
+    total = rows[0].total if rows else 0
+    names = {entry.staff_id: entry.name for entry in rows if entry.staff_id}
     approvals = review.approvals_of(session, post)
     # Reviewers not named in the shown lines: one query for all of them.
     names |= _names(session, {a.reviewer_id for a in approvals} - names.keys())
@@ -138,7 +130,7 @@ def post_view(session: Session, post: Post, *, settings: Settings, history_lines
         HistoryLine(entry.at, names[entry.staff_id] if entry.staff_id else None, entry.action,
                     entry.detail.get("reason") if isinstance(entry.detail, dict) and entry.detail.get("reason") else None,
                     _level(entry))
-        for entry in reversed(entries)
+        for entry in reversed(rows)
     )
     return PostView(
         post_id=post.id, title=post.title, author=post.author_name, topic=topic.name if topic else None,
@@ -154,7 +146,19 @@ def post_view(session: Session, post: Post, *, settings: Settings, history_lines
     )
 
 
-def _level(entry: AuditEntry) -> tuple[int, int] | None:
+# A post's last lines of history, as plain rows (shown, never changed). The last approval's
+# status change (post.approve) is the same act as that reviewer's review.approve entry: shown
+# once, as the approval. The count of all of them comes with the rows (a window over the whole
+# selection); each line's member name with it (an outer join: the system's lines have none).
+_AUDIT, _STAFF = AuditEntry.__table__, Staff.__table__
+_HISTORY = (select(_AUDIT.c.at, _AUDIT.c.staff_id, _AUDIT.c.action, _AUDIT.c.detail, _STAFF.c.name,
+                   func.count().over().label("total"))
+            .select_from(_AUDIT.outerjoin(_STAFF, _STAFF.c.id == _AUDIT.c.staff_id))
+            .where(_AUDIT.c.post_id == bindparam("post_id"), _AUDIT.c.action != "post.approve")
+            .order_by(_AUDIT.c.id.desc()).limit(bindparam("lines")))
+
+
+def _level(entry) -> tuple[int, int] | None:
     """An approval's (level, levels)."""
     detail = entry.detail if isinstance(entry.detail, dict) else {}
     if entry.action == "review.approve" and "level" in detail and "levels" in detail:

@@ -296,15 +296,16 @@ def close_if_idle(
     """Save and close the member's open draft (`current`, as `open_draft_of` or the caller's own
     query found it) if nothing came for `idle`; None otherwise."""
     now = clock.now()
-    if not is_idle(current, idle=idle, now=now):
+    if current is None or not is_idle(current.last_message_at, idle=idle, now=now):
         return None
     post = session.get(Post, current.post_id)
     return _close(session, current, post, actor=actor, now=now, settings=settings, action="draft.idle_close")
 
 
-def is_idle(current: DraftSession | None, *, idle: timedelta, now: datetime) -> bool:
-    """Whether the open draft `current` has had nothing for `idle` (the next message closes it)."""
-    return current is not None and current.last_message_at + idle <= now
+def is_idle(last_message_at: datetime | None, *, idle: timedelta, now: datetime) -> bool:
+    """Whether an open draft last written to at `last_message_at` (None: no open draft) has had
+    nothing for `idle`: the next message closes it."""
+    return last_message_at is not None and last_message_at + idle <= now
 
 
 def close_session_of(session: Session, post: Post) -> None:
