@@ -10,7 +10,10 @@ moved a minute between passes as in the publishing tests. The bare loop makes th
 WeChat calls with wechatpy and nothing else: per account a token, per post a thumb upload,
 one draft of all the account's posts, one submit, and status queries until published.
 The sandbox's call counts of both runs are printed, so that they can be compared.
-Rounds are interleaved (govpost, bare, govpost, …); min and median are printed.
+Rounds are interleaved (govpost, bare, govpost, …); min and median are printed, and, less
+dependent on the machine's load, the CPU time of the thread that runs each (govpost's
+publishing passes, or the bare loop; the sandbox answers from other threads) and govpost's
+SQL statements and transactions per bundle.
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 
 from publisher.core.clock import FixedClock  # noqa: E402
 from publisher.db import make_engine, make_session_factory, transaction  # noqa: E402
@@ -77,9 +81,20 @@ def run_govpost(sandbox: LiveSandbox, tmp: Path, accounts: int, per_account: int
     _queue(runtime, per_account)
     clock.set(SLOT)
     requests.post(sandbox.url + "sandbox/reset", timeout=10).raise_for_status()
+    sql = Counter()
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        sql["statements"] += 1
+        sql["transactions"] += statement.startswith("BEGIN")
+
+    cpu = 0.0
     started = time.perf_counter()
     for _ in range(30):
+        event.listen(engine, "before_cursor_execute", count)
+        cpu_started = time.thread_time()
         worked = run_publishing_pass(runtime, "bench")
+        cpu += time.thread_time() - cpu_started
+        event.remove(engine, "before_cursor_execute", count)
         with runtime.session_factory() as session:
             active = session.query(PublishBundle).filter(
                 PublishBundle.status.in_(ACTIVE_VALUES)).count()
@@ -95,7 +110,7 @@ def run_govpost(sandbox: LiveSandbox, tmp: Path, accounts: int, per_account: int
     if published != accounts * per_account:
         raise RuntimeError(f"govpost published {published} of {accounts * per_account} posts")
     engine.dispose()
-    return seconds, Counter(sandbox.state()["calls"])
+    return seconds, Counter(sandbox.state()["calls"]), cpu, sql
 
 
 def run_bare(sandbox: LiveSandbox, accounts: int, per_account: int) -> tuple[float, Counter]:
@@ -109,7 +124,7 @@ def run_bare(sandbox: LiveSandbox, accounts: int, per_account: int) -> tuple[flo
 
     settings = make_settings("sqlite://", accounts=_accounts(accounts))
     requests.post(sandbox.url + "sandbox/reset", timeout=10).raise_for_status()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.thread_time()
     for account in settings.accounts:
         client = SandboxClient(account.appid, account.secret, timeout=10, auto_retry=False)
         client.API_BASE_URL = sandbox.url + "cgi-bin/"
@@ -126,7 +141,7 @@ def run_bare(sandbox: LiveSandbox, accounts: int, per_account: int) -> tuple[flo
         publish_id = client.freepublish.submit(draft["media_id"])["publish_id"]
         while client.freepublish.get(publish_id)["publish_status"] != 0:
             sandbox.advance(60)
-    return time.perf_counter() - started, Counter(sandbox.state()["calls"])
+    return time.perf_counter() - started, Counter(sandbox.state()["calls"]), time.thread_time() - cpu_started
 
 
 def main() -> int:
@@ -139,22 +154,30 @@ def main() -> int:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the sandbox's access log
     sandbox = LiveSandbox(make_settings("sqlite://", accounts=_accounts(args.accounts)))
     times: dict[str, list[float]] = {"govpost": [], "bare": []}
+    cpu: dict[str, list[float]] = {"govpost": [], "bare": []}
     calls: dict[str, Counter] = {}
     try:
         with tempfile.TemporaryDirectory(prefix="govpost-bench-") as tmp:
             for _ in range(args.rounds):
-                seconds, calls["govpost"] = run_govpost(sandbox, Path(tmp), args.accounts, per_account)
+                seconds, calls["govpost"], thread_cpu, sql = run_govpost(sandbox, Path(tmp), args.accounts, per_account)
                 times["govpost"].append(seconds)
-                seconds, calls["bare"] = run_bare(sandbox, args.accounts, per_account)
+                cpu["govpost"].append(thread_cpu)
+                seconds, calls["bare"], thread_cpu = run_bare(sandbox, args.accounts, per_account)
                 times["bare"].append(seconds)
+                cpu["bare"].append(thread_cpu)
     finally:
         sandbox.close()
     med = {k: statistics.median(v) for k, v in times.items()}
+    cpu_med = {k: statistics.median(v) for k, v in cpu.items()}
     print(f"publishing: {args.accounts * per_account} posts over {args.accounts} accounts, {args.rounds} interleaved rounds")
     for name in ("govpost", "bare"):
         print(f"  {name:<8} {min(times[name]):7.2f} / {med[name]:7.2f} s (min / median); "
               f"{sum(calls[name].values())} calls: {dict(sorted(calls[name].items()))}")
-    print(f"  ratio    {med['govpost'] / med['bare']:7.2f}  (target <= 1.5)")
+        print(f"  {'':<8} thread CPU {min(cpu[name]):.2f} / {cpu_med[name]:.2f} s (min / median)")
+    print(f"  govpost  {sql['statements'] / args.accounts:.1f} SQL statements, {sql['transactions'] / args.accounts:.1f} "
+          f"transactions (BEGIN, SQLite) a bundle of {per_account}")
+    print(f"  ratio    {med['govpost'] / med['bare']:7.2f}  (target <= 1.5); thread CPU "
+          f"{cpu_med['govpost'] / cpu_med['bare']:.2f}")
     return 0
 
 

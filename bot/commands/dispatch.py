@@ -74,11 +74,19 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
         # The session joins the connection's transaction: it neither commits nor ends it, so
         # what it holds is flushed before the row's update below (plain SQL) and the commit.
         with runtime.session_factory(bind=connection) as session:
-            # The webhook resolved the name from its URL, the INSERT the row's id: joined here, once.
-            account = AccountContext(account_id, account_name, runtime.settings.account(account_name))
-            staff, draft = (session.execute(_MEMBER, {"staff_id": staff_id}).one() if staff_id is not None
-                            else (None, None))
-            reply = _respond(session, runtime, account, staff, draft, message, inbound_id)
+            # A read-only command not answered before (PostgreSQL): answered here, the same way.
+            answered = None if staff_id is None else _read_only_answer(
+                session, runtime, account_name, message, now, _MEMBER_ROW, {"staff_id": staff_id})
+            if answered is not None:
+                _audit_command(session, account_id, Actor.staff(staff_id, inbound_id), now, answered.word,
+                               answered.args, "done")
+                reply = answered.reply
+            else:
+                # The webhook resolved the name from its URL, the INSERT the row's id: joined here, once.
+                account = AccountContext(account_id, account_name, runtime.settings.account(account_name))
+                staff, draft = (session.execute(_MEMBER, {"staff_id": staff_id}).one() if staff_id is not None
+                                else (None, None))
+                reply = _respond(session, runtime, account, staff, draft, message, inbound_id)
             session.flush()
         connection.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": reply or "", "answered_at": now})
         return reply
@@ -96,33 +104,45 @@ class EarlyReply:
 def _answer_before_writing(runtime: Runtime, account_name: str, message: Message, now) -> EarlyReply | None:
     """On SQLite, a member's read-only command (查看, 队列, 帮助) is answered in a read
     transaction before the message's write transaction, so the write lock that both workers
-    queue on is held for the message's few writes (the replay key, the message and its reply,
+    queue on is held for the message's few writes (the replay key, the message with its reply,
     the audit row), not for the command's reads too: a 查看 held it for 79 % of its time
     (bench/webhook_lock.py). None where the whole path must run in the write transaction: not
     SQLite (PostgreSQL's writers do not queue on one lock; a second transaction would only
-    cost a round trip), not such a command, not an active member it allows, or an open draft
-    idle long enough to be closed by this message (a write)."""
-    if runtime.engine.dialect.name != "sqlite" or message.msg_type != "text":
+    cost a round trip), or `_read_only_answer` has none."""
+    if runtime.engine.dialect.name != "sqlite" or not _read_only_command(message):
+        return None
+    with runtime.read_session_factory() as session:
+        return _read_only_answer(session, runtime, account_name, message, now, _MEMBER_ROW_BY_OPENID,
+                                 {"account": account_name, "openid": message.from_openid})
+
+
+def _read_only_command(message: Message):
+    """The read-only command a text message is, or None."""
+    command = COMMANDS.get(_split(message.content or "")[0]) if message.msg_type == "text" else None
+    return command if command is not None and command.reads_only else None
+
+
+def _read_only_answer(session, runtime: Runtime, account_name: str, message: Message, now, member_query,
+                      params: dict) -> EarlyReply | None:
+    """A read-only command's answer for the active member `member_query` finds, read as a plain
+    row (the command reads the member's columns only: an ORM object, with its identity and
+    state, cost more than the query). None where the whole path must run: not such a command,
+    no such member, not one it allows (the refusal is written down), or an open draft idle long
+    enough to be closed by this message (a write)."""
+    command = _read_only_command(message)
+    if command is None:
+        return None
+    staff = session.connection().execute(member_query, params).first()
+    settings = runtime.settings
+    idle = timedelta(minutes=settings.draft_idle_minutes)
+    if staff is None or not command.allows(staff) or drafting.is_idle(staff.draft_last_message_at, idle=idle,
+                                                                       now=now):
         return None
     word, args = _split(message.content or "")
-    command = COMMANDS.get(word)
-    if command is None or not command.reads_only:
-        return None
-    settings = runtime.settings
-    with runtime.read_session_factory() as session:
-        # The member as a plain row (a read-only command reads the member's columns only): an
-        # ORM object, with its identity and state, cost more than the query.
-        staff = session.connection().execute(
-            _MEMBER_ROW_BY_OPENID, {"account": account_name, "openid": message.from_openid}).first()
-        if staff is None:
-            return None
-        idle = timedelta(minutes=settings.draft_idle_minutes)
-        if not command.allows(staff) or drafting.is_idle(staff.draft_last_message_at, idle=idle, now=now):
-            return None
-        account = AccountContext(staff.account_id, account_name, settings.account(account_name))
-        ctx = CommandContext(session=session, runtime=runtime, account=account, staff=staff,
-                             actor=Actor.staff(staff.id), now=now, openid=message.from_openid, commands=COMMANDS)
-        return EarlyReply(staff.id, word, args, _attempt(ctx, lambda: command.handler(ctx, args), savepoint=False))
+    account = AccountContext(staff.account_id, account_name, settings.account(account_name))
+    ctx = CommandContext(session=session, runtime=runtime, account=account, staff=staff,
+                         actor=Actor.staff(staff.id), now=now, openid=message.from_openid, commands=COMMANDS)
+    return EarlyReply(staff.id, word, args, _attempt(ctx, lambda: command.handler(ctx, args), savepoint=False))
 
 
 @dataclass(frozen=True)
@@ -147,13 +167,15 @@ _STORED_REPLY = select(_INBOUND.c.reply).where(_INBOUND.c.account_id == _ACCOUNT
 # The member and their open draft (TIMEOUT is checked before every message) in one query.
 _MEMBER = (select(Staff, DraftSession).outerjoin(DraftSession, DraftSession.staff_id == Staff.id)
            .where(Staff.id == bindparam("staff_id")))
-# The member's columns and when their open draft last had a message, found by the sender's
-# openid: a read-only command answered before the message is stored.
+# A read-only command's member: their columns and when their open draft last had a message,
+# found by the sender's openid before the message is stored (SQLite), or by the id its INSERT
+# found (PostgreSQL).
 _DRAFTS = DraftSession.__table__
-_MEMBER_ROW_BY_OPENID = (
-    select(*_STAFF.c, _DRAFTS.c.last_message_at.label("draft_last_message_at"))
-    .select_from(_STAFF.outerjoin(_DRAFTS, _DRAFTS.c.staff_id == _STAFF.c.id))
-    .where(_STAFF.c.account_id == _ACCOUNT_ID, _STAFF.c.openid == bindparam("openid"), _STAFF.c.active.is_(True)))
+_MEMBER_COLUMNS = (select(*_STAFF.c, _DRAFTS.c.last_message_at.label("draft_last_message_at"))
+                   .select_from(_STAFF.outerjoin(_DRAFTS, _DRAFTS.c.staff_id == _STAFF.c.id)))
+_MEMBER_ROW_BY_OPENID = _MEMBER_COLUMNS.where(_STAFF.c.account_id == _ACCOUNT_ID,
+                                              _STAFF.c.openid == bindparam("openid"), _STAFF.c.active.is_(True))
+_MEMBER_ROW = _MEMBER_COLUMNS.where(_STAFF.c.id == bindparam("staff_id"))  # the active sender the INSERT found
 _MARK_HANDLED = (update(_INBOUND).where(_INBOUND.c.id == bindparam("message_id"))
                  .values(reply=bindparam("answer"), handled_at=bindparam("answered_at")))
 _STORE: dict[str, object] = {}

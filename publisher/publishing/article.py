@@ -7,6 +7,7 @@ whichever comes next, the preview or the publish; each caller commits them as it
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, update
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session, defer
 from publisher.core.content import Block, ReviewFooter, render_article
 from publisher.models import Post, PostBlock, PostImage
 from publisher.services import byline
-from publisher.settings import Settings
+from publisher.settings import AccountSettings, Settings
 from publisher.wechat import DraftArticle, Gateway
 
 
@@ -48,22 +49,25 @@ def pending_uploads(session: Session, post_ids: list[int]) -> list[Upload]:
     shows. Two statements for the whole bundle: per post they were a third of a publish's
     statements."""
     images: dict[int, list] = {post_id: [] for post_id in post_ids}
-    for image in session.execute(
-        select(PostImage.id, PostImage.post_id, PostImage.is_cover, PostImage.thumb_media_id, PostImage.body_url,
-               PostImage.data).where(PostImage.post_id.in_(post_ids)).order_by(PostImage.id)
-    ):
+    for image in session.execute(_IMAGES_TO_UPLOAD, {"post_ids": post_ids}):
         images[image.post_id].append(image)
-    in_body = {(post_id, image_id) for post_id, image_id in session.execute(
-        select(PostBlock.post_id, PostBlock.image_id).where(
-            PostBlock.post_id.in_(post_ids), PostBlock.kind == "image", PostBlock.image_id.is_not(None)))}
     uploads = []
     for post_id in post_ids:
         first = min(images[post_id], key=lambda i: (not i.is_cover, i.id), default=None)
         if first is not None and first.thumb_media_id is None:
             uploads.append(Upload("thumb", post_id, first.id, first.data))
         uploads += [Upload("body", post_id, i.id, i.data) for i in images[post_id]
-                    if (post_id, i.id) in in_body and i.body_url is None]
+                    if i.in_body and i.body_url is None]
     return uploads
+
+
+# The posts' pictures, each with whether its post's body shows it: one statement (the blocks
+# were a query of their own).
+_IMAGES_TO_UPLOAD = select(
+    PostImage.id, PostImage.post_id, PostImage.is_cover, PostImage.thumb_media_id, PostImage.body_url, PostImage.data,
+    select(PostBlock.id).where(PostBlock.post_id == PostImage.post_id, PostBlock.image_id == PostImage.id,
+                               PostBlock.kind == "image").exists().label("in_body"),
+).where(PostImage.post_id.in_(bindparam("post_ids", expanding=True))).order_by(PostImage.id)
 
 
 def upload(gateway: Gateway, pending: Upload):
@@ -110,10 +114,12 @@ def draft_article(session: Session, post: Post, settings: Settings) -> DraftArti
     return _draft_articles(session, [post], settings)[0][0]
 
 
-def publish_articles(session: Session, posts: list[Post], settings: Settings) -> list[DraftArticle]:
+def publish_articles(session: Session, posts: list[Post], settings: Settings,
+                     accounts: Mapping[int, AccountSettings | None] | None = None) -> list[DraftArticle]:
     """The bundle's articles for the publish, each post keeping the footer it goes out with
-    (`published_footer`, which the quarterly inspection reads)."""
-    built = _draft_articles(session, posts, settings)
+    (`published_footer`, which the quarterly inspection reads). `accounts`: the posts'
+    accounts' settings by id, when the caller knows them (a bundle's one account)."""
+    built = _draft_articles(session, posts, settings, accounts)
     if posts:
         # Plain UPDATEs, not the ORM's: they must not bump the posts' version, or a 撤回 read
         # a moment before would fail on a change nobody made to what it withdraws.
@@ -126,8 +132,9 @@ def publish_articles(session: Session, posts: list[Post], settings: Settings) ->
     return [draft for draft, _ in built]
 
 
-def _draft_articles(session: Session, posts: list[Post],
-                    settings: Settings) -> list[tuple[DraftArticle, ReviewFooter | None]]:
+def _draft_articles(session: Session, posts: list[Post], settings: Settings,
+                    accounts: Mapping[int, AccountSettings | None] | None = None,
+                    ) -> list[tuple[DraftArticle, ReviewFooter | None]]:
     """The posts' articles and footers with one query each for their pictures, blocks,
     accounts and approvals, whatever the number of posts: per post those queries were most
     of a publish's statements."""
@@ -144,7 +151,8 @@ def _draft_articles(session: Session, posts: list[Post],
         .where(PostBlock.post_id.in_(post_ids)).order_by(PostBlock.post_id, PostBlock.position)
     ):
         blocks[block.post_id].append(Block(block.kind, block.text, block.image_id))
-    accounts = byline.accounts_settings(session, posts, settings)
+    if accounts is None or any(post.account_id not in accounts for post in posts):
+        accounts = byline.accounts_settings(session, posts, settings)
     footers = byline.footers(session, posts, settings, accounts)
     built = []
     for post in posts:

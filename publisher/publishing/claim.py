@@ -49,28 +49,27 @@ def claim_next(session_factory: sessionmaker[Session], worker: str, now: datetim
     On PostgreSQL the row is chosen with FOR UPDATE SKIP LOCKED: concurrent workers each get a
     different bundle at once. SQLite's BEGIN IMMEDIATE lets one claimer in at a time.
     """
-    passed = set(passed)
-    while True:
-        with session_factory.begin() as session:
-            query = select(PublishBundle.id).where(_claimable(now))
-            if passed:
-                query = query.where(PublishBundle.id.not_in(passed))
-            query = query.order_by(PublishBundle.slot_at, PublishBundle.id).limit(1)
-            if skips_locked_rows(session):
-                query = query.with_for_update(skip_locked=True)
-            bundle_id = session.scalar(query)
-            if bundle_id is None:
-                return None
-            result = session.execute(
-                update(PublishBundle)
-                .where(PublishBundle.id == bundle_id, _claimable(now))
-                .values(claimed_by=worker, claim_expires_at=now + LEASE)
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount == 1:
-                return bundle_id if then is None else (bundle_id, then(session, bundle_id))
-        # Taken by another worker between the read and the update (SQLite, no row lock): the next.
-        passed.add(bundle_id)
+    with session_factory.begin() as session:
+        chosen = select(PublishBundle.id).where(_claimable(now))
+        if passed:
+            chosen = chosen.where(PublishBundle.id.not_in(set(passed)))
+        chosen = chosen.order_by(PublishBundle.slot_at, PublishBundle.id).limit(1)
+        if skips_locked_rows(session):
+            chosen = chosen.with_for_update(skip_locked=True)
+        # Chosen and leased in one statement. SQLite: BEGIN IMMEDIATE lets one claimer in at a
+        # time, so the row chosen is still claimable when it is updated. PostgreSQL: the
+        # subquery locks the row it chooses (skipping rows others hold), and the UPDATE
+        # re-checks `_claimable` on it. No row: nothing left that this worker could take now.
+        bundle_id = session.scalar(
+            update(PublishBundle)
+            .where(PublishBundle.id == chosen.scalar_subquery(), _claimable(now))
+            .values(claimed_by=worker, claim_expires_at=now + LEASE)
+            .returning(PublishBundle.id)
+            .execution_options(synchronize_session=False)
+        )
+        if bundle_id is None:
+            return None
+        return bundle_id if then is None else (bundle_id, then(session, bundle_id))
 
 
 def lock_account_for_bundling(session: Session, account_id: int) -> bool:

@@ -34,6 +34,12 @@ def bundle_posts(session: Session, bundle: PublishBundle) -> list[Post]:
     )
 
 
+def bundle_post_ids(session: Session, bundle_id: int) -> list[int]:
+    """`bundle_posts`' ids, without loading the posts."""
+    return list(session.scalars(
+        select(Post.id).where(Post.bundle_id == bundle_id).order_by(Post.bundle_position, Post.id)))
+
+
 def _told(post: Post, session: Session) -> list[int]:
     reviewers = session.scalars(select(Approval.reviewer_id).where(Approval.post_id == post.id))
     return [i for i in (post.author_id, *reviewers) if i is not None]

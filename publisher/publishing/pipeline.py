@@ -20,7 +20,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, object_session
 
 from publisher.core.planning import next_day_first_slot
 from publisher.core.timeparse import format_beijing
@@ -128,14 +129,29 @@ class _Unit:
         now = self.work.clock.now()
         bundle.claim_expires_at, bundle.updated_at = now + LEASE, now
         self.bundle = bundle
+        self.session.info[_ENDS_CLAIM] = bundle.id
         return self.session, bundle
 
     def __exit__(self, *exc):
         if exc[0] is None and self.bundle.status in FINAL_VALUES:
             # The step that ends the bundle lets go of it in its own commit: a transaction
-            # fewer than the runner's release, which then has nothing left to do.
+            # fewer than the runner's release, which then has nothing left to do. (Mostly done
+            # already, by _let_go_as_it_ends, in the UPDATE that wrote the end.)
             self.bundle.claimed_by = self.bundle.claim_expires_at = None
         return self.ctx.__exit__(*exc)
+
+
+_ENDS_CLAIM = "govpost_unit_bundle"  # in a unit's session.info: the bundle whose claim it holds
+
+
+@event.listens_for(PublishBundle, "before_update")
+def _let_go_as_it_ends(_mapper, _connection, bundle: PublishBundle) -> None:
+    """A unit's bundle written in an end state is let go in the same UPDATE: the outcome's
+    own flushes write the end before the unit's last line, and letting go then was an UPDATE
+    of its own. Outside a unit (a webhook event ending a bundle a worker holds) nothing changes."""
+    session = object_session(bundle)
+    if session is not None and session.info.get(_ENDS_CLAIM) == bundle.id and bundle.status in FINAL_VALUES:
+        bundle.claimed_by = bundle.claim_expires_at = None
 
 
 @dataclass(frozen=True)
@@ -157,11 +173,13 @@ def read_start(runtime: Runtime, session: Session, bundle_id: int) -> Start:
     while its claim stands, instead of ending every pass at the same bundle."""
     try:
         with session.begin_nested():
-            bundle = session.get(PublishBundle, bundle_id)
-            account = AccountContext.of(session.get(Account, bundle.account_id), runtime.settings)
+            bundle, row = session.execute(  # one statement for the two rows
+                select(PublishBundle, Account).join(Account, Account.id == PublishBundle.account_id)
+                .where(PublishBundle.id == bundle_id)).one()
+            account = AccountContext.of(row, runtime.settings)
             if bundle.status != "pending":
                 return Start(account, bundle.status)
-            post_ids = [p.id for p in outcome.bundle_posts(session, bundle)]
+            post_ids = outcome.bundle_post_ids(session, bundle.id)
             if not post_ids:
                 move(bundle, BundleEvent.CANCELLED, runtime.clock.now())
                 bundle.claimed_by = bundle.claim_expires_at = None
@@ -255,7 +273,8 @@ def _prepare_and_submit(work: BundleWork, gateway: Gateway, jobs: list[article.U
         article.record_all(session, uploaded)
         media_id = bundle.draft_media_id
         if media_id is None:
-            articles = article.publish_articles(session, outcome.bundle_posts(session, bundle), work.runtime.settings)
+            articles = article.publish_articles(session, outcome.bundle_posts(session, bundle), work.runtime.settings,
+                                                {work.account.id: work.account.settings})
             # Asked before and never recorded: that answer was lost, or the worker died.
             unrecorded = bundle.draft_requested_at is not None
             bundle.draft_requested_at = work.clock.now()

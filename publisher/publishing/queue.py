@@ -152,7 +152,8 @@ def materialize_due(session: Session, account: AccountContext, settings: Setting
         )
         session.add(bundle)
         session.flush()
-        bundle.client_msg_id = client_msg_id(account, bundle)
+        if bundle.mode == "mass":  # a freepublish bundle never sends one (an UPDATE fewer per bundle)
+            bundle.client_msg_id = client_msg_id(account, bundle)
         transition_all(session, [(posts[post_id], {"bundle_id": bundle.id}) for post_id in planned.post_ids],
                        Event.START_PUBLISHING, actor=SYSTEM, clock=clock,
                        changes=[{"bundle_id": bundle.id, "bundle_position": position}

@@ -55,12 +55,11 @@ def _keep_in(bp: Blueprint, store: StateFile) -> None:
         if store.open_in_this_process():
             resume_timers(store.state)
 
-    @bp.after_app_request
+    @bp.after_request  # the sandbox's requests only: the app's others (the webhook) change nothing here
     def saved(response):
         # Any API call may change the state (even a GET: cgi-bin/token issues a token, and
         # every call is counted); the sandbox's own pages and /sandbox/state only read.
-        reads_only = request.method == "GET" and request.path.startswith("/sandbox/")
-        if request.blueprint == bp.name and not reads_only:
+        if not (request.method == "GET" and request.path.startswith("/sandbox/")):
             store.save()
         return response
 

@@ -158,8 +158,11 @@ def add_entries(session: Session, entries: Sequence[NewEntry], *, actor: Actor, 
     if not rows:
         return 0
     table = LedgerEntry.__table__
-    added = session.execute(insert_ignoring_duplicates(session, table).values(rows)
-                            .returning(table.c.id, table.c.account_id, table.c.external_key)).all()
+    # The rows as parameters (one INSERT of them all, by SQLAlchemy's "insertmanyvalues"), not
+    # as .values(rows): a statement with the rows in it is compiled anew each time, which was
+    # most of a publish's outcome step.
+    added = session.execute(insert_ignoring_duplicates(session, table)
+                            .returning(table.c.id, table.c.account_id, table.c.external_key), rows).all()
     by_key = {(row["account_id"], row["external_key"]): row for row in rows}
     lines = []
     for entry_id, account_id, key in sorted(added):

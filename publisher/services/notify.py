@@ -107,7 +107,10 @@ def notify_each(session: Session, *, account_id: int, notices: Sequence[Notice],
     ]
     if not rows:
         return 0
-    return session.execute(insert_ignoring_duplicates(session, Task.__table__).values(rows)).rowcount
+    # The rows as parameters, not .values(rows): a statement with the rows in it is compiled
+    # anew each time. RETURNING counts the new ones on SQLite and PostgreSQL alike.
+    table = Task.__table__
+    return len(session.execute(insert_ignoring_duplicates(session, table).returning(table.c.id), rows).all())
 
 
 def send_text(ctx: TaskContext, payload: dict[str, Any]) -> None:

@@ -315,9 +315,9 @@ def _children(element) -> dict:
 
 
 def _value(element):
+    if not len(element) and not element.attrib:  # a field, as WeChat sends every one
+        return (element.text or "").strip() or None
     text = "".join(part for part in (element.text, *(child.tail for child in element)) if part).strip() or None
-    if not len(element) and not element.attrib:
-        return text
     nested = {f"@{name}": value for name, value in element.attrib.items()} | _children(element)
     if text is not None:
         nested["#text"] = text

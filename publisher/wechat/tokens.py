@@ -83,8 +83,12 @@ class TokenStore:
         """A token other than `rejected`: another caller's newer one, or a forced fetch."""
         return self._obtain(appid, fetch, rejected=rejected)
 
+    # Whether `_obtain` reads the store before it asks for the lock. A store whose lock is
+    # taken by a statement that also reads the token (DatabaseTokenStore) skips that read.
+    reads_before_locking = True
+
     def _obtain(self, appid: str, fetch: Fetch, rejected: str | None) -> str:
-        found = self._fresh(appid, rejected)
+        found = self._fresh(appid, rejected) if self.reads_before_locking else self._remembered(appid, rejected)
         if found:
             return found
         with self._lock(appid, rejected, lambda: self._fresh(appid, rejected)) as held:
@@ -102,10 +106,14 @@ class TokenStore:
         self._memory[appid] = held.kept
         return held.kept.access_token
 
-    def _fresh(self, appid: str, rejected: str | None) -> str | None:
+    def _remembered(self, appid: str, rejected: str | None) -> str | None:
         remembered = self._memory.get(appid)
-        if remembered is not None and self._usable(remembered, rejected):
-            return remembered.access_token
+        return remembered.access_token if remembered is not None and self._usable(remembered, rejected) else None
+
+    def _fresh(self, appid: str, rejected: str | None) -> str | None:
+        remembered = self._remembered(appid, rejected)
+        if remembered:
+            return remembered
         cached = self._read(appid)
         if cached is None:
             return None
@@ -130,9 +138,13 @@ class TokenStore:
 
 class DatabaseTokenStore(TokenStore):
     """Tokens in the `wechat_tokens` table; the lock is a lease taken by a conditional UPDATE,
-    so it holds across processes on SQLite and PostgreSQL alike."""
+    so it holds across processes on SQLite and PostgreSQL alike. The UPDATE takes the lease
+    only when the stored token is not usable, and the same transaction reads the token when
+    it is: so the store is not read before the lock is asked for, and a token's fetch costs
+    two transactions (the lease, then the token written as the lease is let go)."""
 
     poll_seconds = 0.05
+    reads_before_locking = False
 
     def __init__(self, session_factory: sessionmaker[Session], clock: Clock | None = None):
         super().__init__(clock)
@@ -167,27 +179,36 @@ class DatabaseTokenStore(TokenStore):
         except IntegrityError:
             pass  # another caller inserted it between our read and our insert: that is all we wanted
 
-    def _try_acquire(self, appid: str, owner: str) -> tuple[bool, _Cached | None]:
-        """Take the lease in one transaction, creating the appid's row with it the first time;
-        whether it was taken, and the token the row holds (another caller may have stored one
-        since this caller last read it)."""
+    def _try_acquire(self, appid: str, owner: str, rejected: str | None) -> tuple[bool, _Cached | None]:
+        """Take the lease in one transaction, creating the appid's row with it the first time,
+        unless the row holds a usable token (another caller may have stored one since this
+        caller last looked); whether it was taken, and that usable token when it was not."""
         now = self.clock.now()
         lease = {"lock_owner": owner, "lock_until": now + LOCK_LEASE}
+        token, expires_at = WeChatToken.access_token, WeChatToken.expires_at
+        usable = token.is_not(None) & expires_at.is_not(None) & (expires_at > now + EXPIRY_MARGIN)
+        if rejected is not None:
+            usable &= token != rejected
         with self.session_factory() as session, session.begin():
-            row = session.execute(
+            taken = session.execute(
                 update(WeChatToken)
                 .where(
                     WeChatToken.appid == appid,
                     (WeChatToken.lock_until.is_(None)) | (WeChatToken.lock_until < now),
+                    ~usable,
                 )
                 .values(**lease)
-                .returning(WeChatToken.access_token, WeChatToken.expires_at)
+                .returning(WeChatToken.appid)
             ).first()
+            if taken is not None:
+                return True, None
+            row = session.execute(select(token, expires_at).where(WeChatToken.appid == appid)).first()
             if row is not None:
-                held = _Cached(row.access_token, row.expires_at) if row.access_token and row.expires_at else None
-                return True, held
-            # No row to lease (the appid's first fetch), or it is leased: a new row comes leased
-            # to this caller; an existing one is left alone (ON CONFLICT DO NOTHING).
+                stored = _Cached(row.access_token, row.expires_at) if row.access_token and row.expires_at else None
+                # A usable token, or the lease is another caller's (who is fetching one).
+                return False, stored
+            # No row yet (the appid's first fetch): it comes leased to this caller, unless another
+            # caller made it meanwhile (ON CONFLICT DO NOTHING).
             created = session.execute(
                 insert_ignoring_duplicates(session, WeChatToken).values(appid=appid, fetch_count=0, **lease)
                 .returning(WeChatToken.appid)
@@ -210,21 +231,18 @@ class DatabaseTokenStore(TokenStore):
         owner = uuid.uuid4().hex
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         while True:
-            taken, stored = self._try_acquire(appid, owner)
+            taken, stored = self._try_acquire(appid, owner, rejected)
             if taken:
                 break
-            found = check()
-            if found:
-                yield _Held(found=found)
-                return
+            if stored is not None:
+                self._memory[appid] = stored
+                if self._usable(stored, rejected):
+                    yield _Held(found=stored.access_token)
+                    return
             if time.monotonic() > deadline:
                 raise TransientError(None, "timed out waiting for another process to fetch the access token")
             time.sleep(self.poll_seconds)
         held = _Held()
-        if stored is not None:
-            self._memory[appid] = stored
-            if self._usable(stored, rejected):
-                held.found = stored.access_token
         try:
             yield held
         except BaseException:

@@ -227,16 +227,35 @@ def test_a_token_another_process_replaced_after_a_refusal_is_read_from_the_store
 
 
 @pytest.mark.db
-def test_an_appids_first_fetch_takes_three_transactions_and_leaves_the_token_stored_and_unlocked(
+def test_an_appids_first_fetch_takes_two_transactions_and_leaves_the_token_stored_and_unlocked(
         db_store, session_factory, db_engine):
-    # Read, lease (the row made with it), and the token written with the lease let go; it was
-    # six: the row ensured, and the re-read, the write and the release each in their own.
+    # The lease (the row made with it), and the token written with the lease let go; it was
+    # six: the row ensured, and the re-read, the write and the release each in their own, then
+    # three with a read of the store before the lease.
     with counting(db_engine) as statements:
         assert db_store.get(APPID, CountingFetch()) == "token-1"
-    assert sum(1 for s in statements if s.startswith("BEGIN")) <= 3, statements
+    assert sum(1 for s in statements if s.startswith("BEGIN")) <= 2, statements
     with session_factory() as session:
         row = session.get(WeChatToken, APPID)
         assert (row.access_token, row.lock_owner, row.lock_until, row.fetch_count) == ("token-1", None, None, 1)
+
+
+@pytest.mark.db
+def test_a_usable_token_another_process_stored_is_taken_in_one_transaction_without_the_lease(
+        session_factory, db_engine):
+    clock = FixedClock(T0)
+    theirs, ours = DatabaseTokenStore(session_factory, clock=clock), DatabaseTokenStore(session_factory, clock=clock)
+    fetch = CountingFetch()
+    stored = theirs.get(APPID, fetch)
+    with counting(db_engine) as statements:
+        assert ours.get(APPID, fetch) == stored
+    assert fetch.calls == [False]
+    # One transaction (SQLite's BEGIN; PostgreSQL's is implicit): the lease not taken, the token read.
+    assert sum(1 for s in statements if s.startswith("BEGIN")) <= 1, statements
+    assert len([s for s in statements if not s.startswith("BEGIN")]) == 2, statements
+    with session_factory() as session:
+        row = session.get(WeChatToken, APPID)
+        assert (row.lock_owner, row.lock_until, row.fetch_count) == (None, None, 1)
 
 
 @pytest.mark.db
