@@ -26,8 +26,12 @@ run: install
 	$(BIN)/govpost db upgrade
 	$(BIN)/govpost serve --host $(HOST) --port $(PORT)
 
+# Bytecode compiled first and kept (even where PYTHONDONTWRITEBYTECODE is set): every test
+# worker and every process the e2e tests start (ticks, workers, gunicorn) would otherwise compile
+# the same sources again, and pytest's rewritten test modules are kept for the next run.
 test: install
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST)
+	$(BIN)/python -m compileall -q bot publisher stats tests
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST)
 
 # The database tests again, against the PostgreSQL server of this machine (and CI's).
 test-postgres: install

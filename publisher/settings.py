@@ -95,6 +95,8 @@ class Settings:
     scheduler_tick_seconds: int
     reminder_time: time
     reach_pull_time: time
+    # Seconds between two datacube calls of the daily reach pull (publisher.services.reach).
+    reach_pause_seconds: float
     accounts: tuple[AccountSettings, ...]
     # Read from config/ once, by publisher.config_files (kept out of the repr: they are long).
     topics: tuple[TopicSeed, ...] = field(repr=False)
@@ -252,6 +254,7 @@ def settings_from_mapping(
         # WeChat has yesterday's figures from 08:00; half an hour later is the default.
         reach_pull_time=_time_of_day(scheduler.get("reach_pull_time", "08:30"), "scheduler.reach_pull_time",
                                      problems),
+        reach_pause_seconds=float(number(scheduler, "reach_pause_seconds", 0.5, 0, 60, "scheduler.reach_pause_seconds")),
         accounts=tuple(accounts),
         topics=files.topics,
         channels=files.channels,

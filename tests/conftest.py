@@ -14,7 +14,10 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import Flask
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
+from werkzeug.routing import Rule
 from werkzeug.security import generate_password_hash
 
 from publisher.services import console_users, staff
@@ -33,10 +36,51 @@ POSTGRES_URL = os.environ.get("GOVPOST_TEST_DATABASE_URL")
 DB_FIXTURES = {"database_url", "db_engine", "session_factory", "runtime", "app", "client"}
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(items):  # before `-m` deselects: it selects the db marks set here
     for item in items:
         if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+    # The tests that start processes (`slow`, seconds each) first, each part in its own order:
+    # xdist hands tests out a few at a time in this order, and a slow one near the end is a
+    # tail one worker runs while the others have nothing left.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+# Each test builds its own Flask app (its own runtime and database), and werkzeug compiles two
+# URL-building functions per rule with Python's compile(): about 0.1 s of every app test's setup,
+# the same code each time. The code depends only on the rule's text, parsed parts and defaults,
+# so it is compiled once per worker and shared; matching and building are werkzeug's own.
+_compile_builder = Rule._compile_builder
+_builders: dict = {}
+
+
+def _compile_builder_once(rule: Rule, append_unknown: bool = True):
+    defaults = tuple(sorted((str(k), repr(v)) for k, v in (rule.defaults or {}).items()))
+    key = (rule.rule, tuple(rule._trace), defaults, append_unknown)
+    if key not in _builders:
+        _builders[key] = _compile_builder(rule, append_unknown)
+    return _builders[key]
+
+
+Rule._compile_builder = _compile_builder_once
+
+
+class _TemplatesCompiledOnce(BytecodeCache):
+    """Jinja's bytecode cache in memory: each test's app compiles the console's templates again
+    otherwise. A bucket is keyed by the template's name and the checksum of its source."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": _TemplatesCompiledOnce()}
 
 
 # A cheap scrypt (n=256) for the logins tests make: werkzeug's default costs 0.1-0.2 s of CPU per

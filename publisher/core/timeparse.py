@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import cn2an
-
 from publisher.errors import Refusal
 from publisher.texts import chat as texts
 
@@ -190,6 +188,10 @@ def _protect_quarters(text: str) -> str:
 
 
 def _cn_number(chinese: str) -> str:
+    # Imported on first use: cn2an compiles its patterns at import, about 0.15 s CPU of every
+    # process start (each `govpost tick`, worker and web worker) that never reads a time.
+    import cn2an
+
     try:
         return str(int(cn2an.cn2an(chinese, "smart")))
     except (ValueError, KeyError):

@@ -222,7 +222,8 @@ def pull_every_account(runtime, *, sleep: Callable[[float], None] = time.sleep) 
         accounts = account_contexts(session, settings)
     for account in accounts:
         result = pull(runtime.session_factory, runtime.gateway(account.name), account_id=account.id, since=since,
-                      clock=runtime.clock, timezone=settings.timezone, sleep=sleep)
+                      clock=runtime.clock, timezone=settings.timezone, pause=settings.reach_pause_seconds,
+                      sleep=sleep)
         log.info("reach pull %s: %s calls, %s rows stored, %s not govpost's, %s failed", account.name,
                  result.calls, result.stored, result.unmatched, len(result.failed))
         total.calls, total.stored = total.calls + result.calls, total.stored + result.stored

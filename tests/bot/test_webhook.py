@@ -119,7 +119,10 @@ def test_a_citizen_typing_a_command_changes_nothing_and_an_editor_is_told_why(li
 
 def test_with_wechat_slow_every_answer_is_quick_and_the_result_arrives_later(live):
     live.say(EDITOR, f"绑定 {live.invite('张三', 'editor')}")
-    requests.post(live.url + "/sandbox/faults", json={"path": "*", "delay": 3.0, "times": 100}, timeout=5)
+    # Every WeChat call 1 s slow: over ten times an answer here (40-60 ms unloaded, a few hundred
+    # ms on a busy machine), and the background's five calls take 5 s, not the 15 of a 3 s delay.
+    slow = 1.0
+    requests.post(live.url + "/sandbox/faults", json={"path": "*", "delay": slow, "times": 100}, timeout=5)
     timings = []
 
     def timed(action):
@@ -133,6 +136,6 @@ def test_with_wechat_slow_every_answer_is_quick_and_the_result_arrives_later(liv
     timed(lambda: live.send_image(EDITOR, COVER.read_bytes()))
     timed(lambda: live.say(EDITOR, "完成"))
     assert "预览" in timed(lambda: live.say(EDITOR, f"预览 {post_id}"))
-    # Each WeChat call takes 3 s now: an answer quicker than one call made none on the way.
-    assert max(timings) < 2.5, timings
+    # An answer quicker than one WeChat call made none on the way.
+    assert max(timings) < slow, timings
     live.wait_for(lambda: live.state()["previews"].get(EDITOR), timeout=60)

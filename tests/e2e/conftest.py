@@ -1,13 +1,12 @@
 """Fixtures of the end-to-end tests that start real processes."""
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from publisher.settings import load_settings
 from tests.e2e.browsing import ARGS, CHROMIUM
-from tests.support import BIN, free_port, start_process, wait_for_http
+from tests.support import BIN, db_upgrade, free_port, start_process, wait_for_http
 
 GUNICORN_CONF = Path(__file__).resolve().parents[2] / "bot" / "gunicorn.conf.py"
 
@@ -25,7 +24,7 @@ def four_workers(database_url, tmp_path):
            "GOVPOST_WECHAT_API_BASE": sandbox + "/", "GOVPOST_SANDBOX_PUSH_URL": web + "/wechat",
            "GOVPOST_SECRET_KEY": "shared-by-all-workers",
            "GOVPOST_BIND": f"127.0.0.1:{web_port}", "GOVPOST_WORKERS": "4"}
-    subprocess.run([BIN / "govpost", "db", "upgrade"], env=env, check=True, capture_output=True, timeout=60)
+    db_upgrade(env)
     processes = [
         start_process([BIN / "govpost", "sandbox", "--port", str(sandbox_port)], env),
         start_process([BIN / "gunicorn", "-c", str(GUNICORN_CONF), "--access-logfile", str(tmp_path / "access.log"),

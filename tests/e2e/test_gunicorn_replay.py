@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import threading
 import time
 
@@ -24,7 +23,7 @@ from publisher.services.accounts import account_by_name
 from publisher.services.audit import CLI
 from publisher.services.staff import invite, invite_key
 from publisher.settings import load_settings
-from tests.support import BIN, free_port, start_process, wait_for_http
+from tests.support import BIN, db_upgrade, free_port, start_process, wait_for_http
 
 pytestmark = pytest.mark.slow
 WORKERS = 4
@@ -42,7 +41,7 @@ def county(database_url, tmp_path):
     env = {**os.environ, "GOVPOST_CONFIG": str(config), "GOVPOST_DATABASE_URL": database_url,
            "GOVPOST_WECHAT_API_BASE": sandbox + "/", "GOVPOST_SANDBOX_PUSH_URL": webs[0] + "/wechat",
            "GOVPOST_SECRET_KEY": "shared-by-all-workers"}
-    subprocess.run([BIN / "govpost", "db", "upgrade"], env=env, check=True, capture_output=True, timeout=60)
+    db_upgrade(env)
     processes = [start_process([BIN / "govpost", "sandbox", "--port", str(sandbox_port)], env)] + [
         start_process([BIN / "gunicorn", "--workers", str(WORKERS // SERVERS), "--bind", f"127.0.0.1:{port}",
                        "--access-logfile", str(log), "--access-logformat", '%(p)s "%(r)s" %(s)s',

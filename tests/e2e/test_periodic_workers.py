@@ -87,8 +87,8 @@ def test_three_workers_pull_each_days_reach_figures_once(tmp_path, database_url,
         workers, logs = start_workers(tmp_path, env)
         try:
             asked = lambda: Counter(q["appid"] for q in sandbox.state()["datacube_queries"])  # noqa: E731
-            # Every call of one pull, half a second apart (reach.PAUSE_SECONDS), and every
-            # worker's word on today's pull: once all three have decided, none starts another.
+            # Every call of one pull (a hundredth of a second apart, scheduler.reach_pause_seconds),
+            # and every worker's word on today's pull: once all three have decided, none starts another.
             decided = lambda: [log().count(f"periodic job reach-pull for {today}:") for log in logs]  # noqa: E731
             wait_until(lambda: asked() == one_pull and decided() == [1, 1, 1], timeout=90, interval=0.2)
         finally:
@@ -129,7 +129,7 @@ def _two_accounts(path: Path, database_url: str, *, api_base: str | None) -> Pat
     base = f'wechat_api_base = "{api_base}"\n' if api_base else ""
     path.write_text(
         f'database_url = "{database_url}"\nsecret_key = "periodic-test"\n{base}'
-        '[alerts]\nreminder_time = "23:59"\n[scheduler]\nreach_pull_time = "00:00"\n'
+        '[alerts]\nreminder_time = "23:59"\n[scheduler]\nreach_pull_time = "00:00"\nreach_pause_seconds = 0.01\n'
         '[[accounts]]\nname = "default"\n[[accounts]]\nname = "east"\n',
         encoding="utf-8",
     )

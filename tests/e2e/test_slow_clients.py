@@ -14,7 +14,7 @@ import requests
 
 from publisher.sandbox import build_text_message, decrypt_reply, wechat_post
 from publisher.settings import load_settings
-from tests.support import wait_until
+from tests.support import db_upgrade, wait_until
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
@@ -49,7 +49,7 @@ def one_worker(tmp_path):
            "GOVPOST_WORKERS": "1", "GOVPOST_THREADS": "4", "GOVPOST_WECHAT_API_BASE": "http://127.0.0.1:9/"}
     for name in ("WECHAT_APPID", "WECHAT_SECRET", "GOVPOST_REDIS_URL"):
         env.pop(name, None)
-    subprocess.run([BIN / "govpost", "db", "upgrade"], env=env, check=True, capture_output=True, timeout=60)
+    db_upgrade(env)
     process = subprocess.Popen([BIN / "gunicorn", "-c", str(CONF), "--bind", f"127.0.0.1:{port}", "bot.wsgi:app"],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 

@@ -111,6 +111,13 @@ def test_the_reach_pull_time_is_a_time_of_day():
         settings_from_mapping({"scheduler": {"reach_pull_time": "25:00"}}, {})
 
 
+def test_the_reach_pulls_pause_is_half_a_second_unless_set():
+    assert settings_from_mapping({}, {}).reach_pause_seconds == 0.5
+    assert settings_from_mapping({"scheduler": {"reach_pause_seconds": 0}}, {}).reach_pause_seconds == 0
+    with pytest.raises(SettingsError, match="scheduler.reach_pause_seconds"):
+        settings_from_mapping({"scheduler": {"reach_pause_seconds": -1}}, {})
+
+
 def test_an_accounts_author_line_defaults_to_its_display_name():
     settings = settings_from_mapping({"accounts": [{"name": "default", "display_name": "优干宁镇人民政府"}]}, {})
     assert settings.default_account.author == "优干宁镇人民政府"

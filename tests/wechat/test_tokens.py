@@ -61,6 +61,7 @@ def _slow_pid_fetch(force_refresh: bool) -> FetchedToken:
 
 
 @pytest.mark.db
+@pytest.mark.slow  # four processes
 def test_four_processes_asking_at_once_cause_one_fetch(session_factory, database_url):
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:

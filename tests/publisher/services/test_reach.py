@@ -42,6 +42,17 @@ def test_the_daily_pull_run_twice_stores_the_exact_figures_once(make_runtime, sa
     assert first.failed == [] and second.failed == []
 
 
+def test_the_daily_pull_pauses_between_its_calls_as_the_settings_say(make_runtime, sandbox_server, clock):
+    runtime = make_runtime(mode="mass")
+    runtime.settings = runtime.settings.with_overrides(reach_pause_seconds=0.125)
+    _post, sent = published_mass_post(runtime, sandbox_server, clock)
+    both_clocks_at(sandbox_server, clock, datetime.combine(sent + timedelta(days=1), datetime.min.time(),
+                                                           BEIJING).replace(hour=8, minute=30))
+    pauses = []
+    result = pull_every_account(runtime, sleep=pauses.append)
+    assert result.calls > 1 and pauses == [0.125] * (result.calls - 1)
+
+
 def test_nothing_is_asked_for_before_eight_the_next_morning(make_runtime, sandbox_server, clock):
     runtime = make_runtime(mode="mass")
     _post, sent = published_mass_post(runtime, sandbox_server, clock)
