@@ -109,7 +109,7 @@ def post_view(session: Session, post: Post, *, settings: Settings, history_lines
     if account is _READ_HERE:
         account = byline.account_settings(session, post, settings)
     footer = byline.footer(session, post, settings, account)
-    image_rows, block_rows = drafting.images_of(session, post.id), drafting.blocks_of(session, post.id)
+    image_rows, block_rows = drafting.image_rows(session, post.id), drafting.block_rows(session, post.id)
     images = {i.id: i for i in image_rows}
     blocks = []
     for block in block_rows:

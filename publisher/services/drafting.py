@@ -57,6 +57,13 @@ _POST_AND_TOPIC = (select(Post, Topic).outerjoin(Topic, Topic.id == Post.topic_i
                    .where(Post.id == bindparam("post_id")))
 _BLOCKS = select(PostBlock).where(PostBlock.post_id == bindparam("post_id")).order_by(PostBlock.position)
 _IMAGES = select(PostImage).where(PostImage.post_id == bindparam("post_id")).order_by(PostImage.id)
+# The same as plain rows, for what only shows them (查看): the pictures without their bytes, with
+# whether they are stored as `saved`, as PostImage.saved reads.
+_BLOCK_TABLE, _IMAGE_TABLE = PostBlock.__table__, PostImage.__table__
+_BLOCK_ROWS = (select(_BLOCK_TABLE).where(_BLOCK_TABLE.c.post_id == bindparam("post_id"))
+               .order_by(_BLOCK_TABLE.c.position))
+_IMAGE_ROWS = (select(*(c for c in _IMAGE_TABLE.c if c.name != "data"), _IMAGE_TABLE.c.data.is_not(None).label("saved"))
+               .where(_IMAGE_TABLE.c.post_id == bindparam("post_id")).order_by(_IMAGE_TABLE.c.id))
 
 
 def get_post_and_topic(session: Session, account_id: int, post_id: int) -> tuple[Post, Topic | None]:
@@ -101,6 +108,18 @@ def blocks_of(session: Session, post_id: int) -> list[PostBlock]:
 
 def images_of(session: Session, post_id: int) -> list[PostImage]:
     return list(session.scalars(_IMAGES, {"post_id": post_id}))
+
+
+def block_rows(session: Session, post_id: int) -> list:
+    """`blocks_of` as plain rows (the same names), for what only reads them: an ORM object's
+    identity and state cost more than the query, on every 查看."""
+    return session.execute(_BLOCK_ROWS, {"post_id": post_id}).all()
+
+
+def image_rows(session: Session, post_id: int) -> list:
+    """`images_of` as plain rows, for what only reads them; `saved` says whether the bytes are
+    stored (as the database has it: the session's pending changes are flushed first)."""
+    return session.execute(_IMAGE_ROWS, {"post_id": post_id}).all()
 
 
 def topic_by_name(session: Session, account_id: int, name: str) -> Topic:
