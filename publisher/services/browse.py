@@ -101,7 +101,8 @@ _READ_HERE = object()  # post_view's default: it reads the topic or the account 
 
 
 def post_view(session: Session, post: Post, *, settings: Settings, history_lines: int,
-              topic: Topic | None = _READ_HERE, account: AccountSettings | None = _READ_HERE) -> PostView:
+              topic: Topic | drafting.ShownTopic | None = _READ_HERE,
+              account: AccountSettings | None = _READ_HERE) -> PostView:
     """`topic` and `account`, when the caller has them already (查看 reads the topic with the
     post, and knows the message's account), save a query each."""
     if topic is _READ_HERE:
@@ -139,7 +140,7 @@ def post_view(session: Session, post: Post, *, settings: Settings, history_lines
         approvers=tuple(names[a.reviewer_id] for a in approvals),
         blocks=tuple(blocks), history=history,
         findings=drafting.check_post(session, post, settings, blocks=block_rows, images=image_rows,
-                                     account=account, footer=footer),
+                                     account=account, footer=footer, topic=topic),
         byline=byline.article_author(post, account),
         footer=footer.text() if footer is not None else None,
         earlier=total - len(history),

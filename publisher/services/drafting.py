@@ -51,10 +51,12 @@ def get_post(session: Session, account_id: int, post_id: int) -> Post:
     return _shown(session.get(Post, post_id), account_id, post_id)
 
 
-# 查看's reads, built once: building and keying a statement on every message cost about as
-# much as running it.
-_POST_AND_TOPIC = (select(Post, Topic).outerjoin(Topic, Topic.id == Post.topic_id)
-                   .where(Post.id == bindparam("post_id")))
+# 查看's reads, built once (building and keying a statement on every message cost about as
+# much as running it), as plain rows: 查看 only shows them.
+_POST_TABLE, _TOPIC_TABLE = Post.__table__, Topic.__table__
+_POST_AND_TOPIC = (select(_POST_TABLE, _TOPIC_TABLE.c.name.label("topic_name"))
+                   .select_from(_POST_TABLE.outerjoin(_TOPIC_TABLE, _TOPIC_TABLE.c.id == _POST_TABLE.c.topic_id))
+                   .where(_POST_TABLE.c.id == bindparam("post_id")))
 _BLOCKS = select(PostBlock).where(PostBlock.post_id == bindparam("post_id")).order_by(PostBlock.position)
 _IMAGES = select(PostImage).where(PostImage.post_id == bindparam("post_id")).order_by(PostImage.id)
 # The same as plain rows, for what only shows them (查看): the pictures without their bytes, with
@@ -66,10 +68,18 @@ _IMAGE_ROWS = (select(*(c for c in _IMAGE_TABLE.c if c.name != "data"), _IMAGE_T
                .where(_IMAGE_TABLE.c.post_id == bindparam("post_id")).order_by(_IMAGE_TABLE.c.id))
 
 
-def get_post_and_topic(session: Session, account_id: int, post_id: int) -> tuple[Post, Topic | None]:
-    """`get_post` with the post's topic read in the same query: 查看 shows both."""
-    row = session.execute(_POST_AND_TOPIC, {"post_id": post_id}).first()
-    return _shown(row[0] if row else None, account_id, post_id), row[1] if row else None
+@dataclass(frozen=True)
+class ShownTopic:
+    """A post's topic as 查看 shows it."""
+    id: int
+    name: str
+
+
+def get_post_and_topic(session: Session, account_id: int, post_id: int) -> tuple[Post, ShownTopic | None]:
+    """`get_post` with the post's topic read in the same query, for 查看, which only shows them:
+    the post is a plain row with the post's column names, not an object to change."""
+    row = _shown(session.execute(_POST_AND_TOPIC, {"post_id": post_id}).first(), account_id, post_id)
+    return row, ShownTopic(row.topic_id, row.topic_name) if row.topic_id is not None else None
 
 
 def _shown(post: Post | None, account_id: int, post_id: int) -> Post:
@@ -403,13 +413,15 @@ _READ_HERE = object()  # check_post's default: it reads the account and the foot
 
 
 def check_post(session: Session, post: Post, settings: Settings, *, blocks: list[PostBlock] | None = None,
-               images: list[PostImage] | None = None, account=_READ_HERE, footer=_READ_HERE) -> list[Finding]:
+               images: list[PostImage] | None = None, account=_READ_HERE, footer=_READ_HERE,
+               topic=_READ_HERE) -> list[Finding]:
     """The checks of a post as it is; a caller that has read its blocks and images, its account's
-    settings (byline.account_settings) or its footer (byline.footer) passes them."""
+    settings (byline.account_settings), its footer (byline.footer) or its topic passes them."""
     blocks = blocks_of(session, post.id) if blocks is None else blocks
     images = {i.id: i for i in (images_of(session, post.id) if images is None else images)}
     cover = next((i for i in images.values() if i.is_cover), None)
-    topic = session.get(Topic, post.topic_id) if post.topic_id else None
+    if topic is _READ_HERE:
+        topic = session.get(Topic, post.topic_id) if post.topic_id else None
     if account is _READ_HERE:
         account = byline.account_settings(session, post, settings)
     if footer is _READ_HERE:
