@@ -59,6 +59,7 @@ def main() -> int:
     else:
         ok &= step("webhook", [PYTHON, "bench/webhook_bench.py"])
         ok &= step("webhook CPU per request", [PYTHON, "bench/webhook_cost.py", "--server"])
+        ok &= step("webhook calls per request (exact at any load)", [PYTHON, "bench/webhook_cost.py", "--calls"])
         ok &= step("webhook: the part of a request holding SQLite's write lock", [PYTHON, "bench/webhook_lock.py"])
         ok &= step("worker memory", [PYTHON, "bench/webhook_bench.py", "--memory"])
         ok &= step("webhook with every WeChat call 3 s slow", [PYTHON, "bench/webhook_bench.py", "--slow-sandbox"])

@@ -22,6 +22,10 @@ ratio is then (server + bare) ÷ (server + govpost), CPU per request on both sid
 
 --callgrind runs each measure twice under `valgrind --tool=callgrind`, with WARM + N and
 WARM + 2N requests, and divides the difference by N: start-up and warm-up cancel out.
+
+--calls counts the Python functions and the C functions called per request (sys.setprofile):
+exact, the same on any machine and at any load, and in minutes less than callgrind; a proxy
+for CPU, not a measure of it (a call into SQLite or OpenSSL counts one, however long it takes).
 """
 from __future__ import annotations
 
@@ -151,6 +155,27 @@ def cpu_per_request(which: str, scenario: str, count: int, batches: int, tmp: Pa
     return statistics.median(costs)
 
 
+def calls_per_request(which: str, scenario: str, count: int, tmp: Path) -> tuple[float, float]:
+    """(Python calls, C calls) per request, counted over `count` requests after the warm-up."""
+    app = build_app(which, scenario, tmp)
+    sent = requests_for(scenario, WARM + count)
+    for query, body in sent[:WARM]:
+        call(app, query, body)
+    counted = {"call": 0, "c_call": 0}
+
+    def profile(_frame, event, _arg):
+        if event in counted:
+            counted[event] += 1
+
+    sys.setprofile(profile)
+    try:
+        for query, body in sent[WARM:]:
+            call(app, query, body)
+    finally:
+        sys.setprofile(None)
+    return counted["call"] / count, counted["c_call"] / count
+
+
 def child(which: str, scenario: str, count: int) -> None:
     """Under callgrind: start, warm up, answer `count` requests, exit."""
     with tempfile.TemporaryDirectory(prefix="govpost-cost-") as tmp:
@@ -208,6 +233,7 @@ def instructions_per_request(which: str, scenario: str, count: int, tmp: Path) -
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--callgrind", action="store_true", help="instructions per request under valgrind")
+    parser.add_argument("--calls", action="store_true", help="Python and C function calls per request")
     parser.add_argument("--count", type=int, help="requests per batch (CPU time: 300; callgrind: 100)")
     parser.add_argument("--batches", type=int, default=5, help="CPU time: batches, the median is taken")
     parser.add_argument("--scenario", action="append", choices=SCENARIOS, help="only these (repeatable)")
@@ -218,6 +244,8 @@ def main() -> int:
     if args.child:
         child(args.child[0], args.child[1], int(args.child[2]))
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
+    if args.calls:
+        return print_calls(args.scenario or list(SCENARIOS), args.count or 100)
     unit = "instructions" if args.callgrind else "CPU µs"
     count = args.count or (100 if args.callgrind else 300)
     print(f"webhook cost per request ({unit}; one thread, the WSGI call, no HTTP server); "
@@ -247,6 +275,20 @@ def main() -> int:
             if server is not None and not args.callgrind:
                 predicted = f" | predicted wrk ratio {(server + bare[mode]) / (server + ours):5.3f}"
             print(f"  {scenario:<14} {figure} | ratio {bare[mode] / ours:5.3f}{predicted}", flush=True)
+    return 0
+
+
+def print_calls(scenarios: list[str], count: int) -> int:
+    print(f"webhook calls per request (Python functions, C functions; {count} requests after {WARM})")
+    with tempfile.TemporaryDirectory(prefix="govpost-cost-") as tmp:
+        bare = {}
+        for scenario in scenarios:
+            mode = SCENARIOS[scenario][0]
+            python, c = calls_per_request("govpost", scenario, count, Path(tmp))
+            if mode not in bare:
+                bare[mode] = calls_per_request("bare", scenario, count, Path(tmp))
+            print(f"  {scenario:<14} govpost {python:6.0f} Python, {c:6.0f} C | bare {bare[mode][0]:4.0f} Python, "
+                  f"{bare[mode][1]:4.0f} C", flush=True)
     return 0
 
 
