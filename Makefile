@@ -39,7 +39,7 @@ test-postgres: install
 		$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m db
 
 # Benchmarks (docs/benchmarks.md). They print figures and ratios and never fail on a slow
-# machine. bench: all of them (25 to 30 minutes on 2 cores); bench-quick: a minute, for CI.
+# machine. bench: all of them (about 30 minutes on 2 cores); bench-quick: a minute, for CI.
 bench: install
 	$(BIN)/python bench/run.py
 

@@ -1,6 +1,6 @@
 """`make bench` and `make bench-quick`: every benchmark of docs/benchmarks.md, one after another.
 
-    .venv/bin/python bench/run.py            # all (25 to 30 minutes on this 2-core machine)
+    .venv/bin/python bench/run.py            # all (about 30 minutes on this 2-core machine)
     .venv/bin/python bench/run.py --quick    # about a minute: for CI, figures only
 
 Figures and ratios are printed; nothing here fails because the machine is slow or busy
@@ -61,6 +61,8 @@ def main() -> int:
         ok &= step("webhook CPU per request", [PYTHON, "bench/webhook_cost.py", "--server"])
         ok &= step("webhook calls per request (exact at any load)", [PYTHON, "bench/webhook_cost.py", "--calls"])
         ok &= step("webhook: the part of a request holding SQLite's write lock", [PYTHON, "bench/webhook_lock.py"])
+        ok &= step("webhook as served: the workers' CPU a request, and the machine's idle", [
+            PYTHON, "bench/webhook_served.py"])
         ok &= step("worker memory", [PYTHON, "bench/webhook_bench.py", "--memory"])
         ok &= step("webhook with every WeChat call 3 s slow", [PYTHON, "bench/webhook_bench.py", "--slow-sandbox"])
         ok &= step("publishing", [PYTHON, "bench/publishing_bench.py"])
