@@ -33,8 +33,8 @@ class CommandContext:
     session: Session
     runtime: Runtime
     account: AccountContext
-    # A read-only command answered before the message is stored gets the member's row (the
-    # same column names, read as attributes) rather than the ORM object: it changes nothing.
+    # A read-only command gets the member's row (the same column names, read as attributes)
+    # rather than the ORM object: it changes nothing (dispatch._read_only_answer).
     staff: Staff | None
     actor: Actor
     now: datetime
