@@ -43,10 +43,11 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
 
     One write transaction, so one commit: the webhook query's replay record (`replay`; raises
     ReplayedQuery, and nothing is kept, when the query came with another message), the stored
-    message, and for a member's message the command's work and the reply. The transaction is
-    a plain connection's: a citizen's message, most of the traffic, is two statements, and an
-    ORM session (its unit of work, its transaction bookkeeping) is opened on that connection
-    only for a member's message that needs one."""
+    message, and for a member's message the command's work and the reply. A citizen's
+    message, most of the traffic, is two statements, run on SQLite's driver under the writer
+    lock (publisher.driver_write: the lock is held for the driver's work, not SQLAlchemy's); an
+    ORM session (its unit of work, its transaction bookkeeping) joins the same transaction only
+    for a member's message that needs one."""
     now = runtime.clock.now()
     maybe_citizen = message.msg_type != "event" and _split(message.content or "")[0] != BIND_WORD
     citizen_reply = runtime.settings.citizen_auto_reply or None
