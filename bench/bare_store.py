@@ -2,12 +2,14 @@
 webhook must that may lose nothing and do nothing twice. It is the floor of such a webhook
 in Python on this machine and this server, beside `bare_flask` (which keeps nothing).
 
-Per request, what govpost's citizen path does and nothing more: the signature, the body read
-and parsed (ElementTree), then one SQLite write transaction (WAL, synchronous=NORMAL, as
+Per request, the least of what govpost's citizen path does: the signature, the body read and
+parsed (ElementTree), then one SQLite write transaction (WAL, synchronous=NORMAL, as
 `publisher/db.py` sets them) of two INSERTs, the query's replay key and the message keyed by
 its MsgId, both ignoring duplicates; its writers queued the way govpost's are (a lock for
 the threads, an flock beside the database for the two workers); then the reply as XML. The
-driver's own calls (the sqlite3 module), no ORM, no SQLAlchemy, no per-account settings.
+driver's own calls (the sqlite3 module), no ORM, no SQLAlchemy, no accounts. Less than
+govpost in what it keeps (one account; a repeated query is refused where govpost answers
+WeChat's retry with the first reply), so a lower bound, not a rival implementation.
 
     BENCH_TOKEN=… BENCH_DATABASE=/tmp/x.db gunicorn -c bot/gunicorn.conf.py bench.bare_store:app
 """

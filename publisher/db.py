@@ -58,7 +58,8 @@ def make_engine(url: str | URL, *, pool_size: int | None = None, statement_timeo
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # Several threads (web, scheduler, token fetch) share the file; wait rather than fail.
-        kwargs.setdefault("connect_args", {"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False,
+                                  **kwargs.get("connect_args", {})}
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         _serialise_sqlite_writers(engine)
@@ -76,6 +77,7 @@ def make_engine(url: str | URL, *, pool_size: int | None = None, statement_timeo
 # WAL mode reads a snapshot without waiting for, or blocking, any writer.
 DEFERRED = "govpost_deferred"
 _HELD = "govpost_write_lock"  # in a pooled connection's info while its transaction holds the lock
+_WRITER = "govpost_writer"  # in every pooled connection's info: the lock its write transactions take
 
 
 def _serialise_sqlite_writers(engine: Engine) -> None:
@@ -101,13 +103,8 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
             return
         if conn.connection.info.get(_HELD) is lock:  # begun on the driver (begin_on_driver): carried on
             return
-        lock.acquire()
-        try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
-            lock.release()
-            raise
-        conn.connection.info[_HELD] = lock
+        # Through SQLAlchemy, so that its events (and the tests' statement counts) see it.
+        _begin_immediate(lock, conn.connection.info, lambda: conn.exec_driver_sql("BEGIN IMMEDIATE"))
 
     def ended(end):
         def wrapped(dbapi_connection, *args, **kwargs):
@@ -118,7 +115,8 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
         return wrapped
 
     event.listen(engine, "begin", begin)
-    _WRITER_LOCKS[engine.pool] = lock
+    # Kept with each connection, not with the engine's pool, which dispose() replaces.
+    event.listen(engine, "connect", lambda dbapi_connection, record: record.info.__setitem__(_WRITER, lock))
     dialect.do_commit = ended(dialect.do_commit)
     dialect.do_rollback = ended(dialect.do_rollback)
     # A connection given back to the pool without either (a dropped session) frees it too.
@@ -171,39 +169,48 @@ _LOCKS: "weakref.WeakSet[_WriterLock]" = weakref.WeakSet()
 os.register_at_fork(after_in_child=lambda: [lock._reset() for lock in list(_LOCKS)])
 
 
-_WRITER_LOCKS: "weakref.WeakKeyDictionary[object, _WriterLock]" = weakref.WeakKeyDictionary()
+def _begin_immediate(lock: _WriterLock, info: dict, begin) -> None:
+    lock.acquire()
+    try:
+        begin()
+    except BaseException:
+        lock.release()
+        raise
+    info[_HELD] = lock
 
 
 def begin_on_driver(connection: Connection) -> None:
     """SQLite: BEGIN IMMEDIATE on the driver's connection under the writer lock, as the begin
     hook does, without SQLAlchemy's statement machinery (publisher.driver_write). SQLAlchemy
     carries the transaction on if it is asked to begin one on this connection."""
-    lock = _WRITER_LOCKS[connection.engine.pool]
-    fairy = connection.connection
-    lock.acquire()
-    try:
-        fairy.dbapi_connection.execute("BEGIN IMMEDIATE")
-    except BaseException:
-        lock.release()
-        raise
-    fairy.info[_HELD] = lock
+    pooled = connection.connection
+    _begin_immediate(pooled.info[_WRITER], pooled.info, lambda: pooled.dbapi_connection.execute("BEGIN IMMEDIATE"))
 
 
 def end_on_driver(connection: Connection, *, commit: bool) -> None:
-    """COMMIT (or ROLLBACK) what `begin_on_driver` began, and give the writer lock back."""
-    fairy = connection.connection
+    """COMMIT (or ROLLBACK) what `begin_on_driver` began, and give the writer lock back. A
+    COMMIT that fails (a full disk, an I/O error) may leave SQLite's transaction open: it is
+    rolled back before the lock is given back, so the connection returns to the pool clean."""
+    pooled = connection.connection
+    driver = pooled.dbapi_connection
     try:
         if commit:
-            fairy.dbapi_connection.commit()
+            try:
+                driver.commit()
+            except BaseException:
+                driver.rollback()
+                raise
         else:
-            fairy.dbapi_connection.rollback()
+            driver.rollback()
     finally:
-        _release(fairy)
+        _release(pooled)
 
 
-def _release(dbapi_connection, info: dict | None = None) -> None:
+def _release(pooled_connection, info: dict | None = None) -> None:
+    """Give the writer lock back if this connection's transaction holds it (once: the marker
+    goes first)."""
     if info is None:
-        record = getattr(dbapi_connection, "_connection_record", None)
+        record = getattr(pooled_connection, "_connection_record", None)
         info = record.info if record is not None else {}
     lock = info.pop(_HELD, None)
     if lock is not None:
@@ -226,9 +233,10 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def insert_ignoring_duplicates(session_or_connection: Session | Connection, table):
+def insert_ignoring_duplicates(session_or_connection, table):
     """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL: one statement, and the result's
-    rowcount says whether the row is new."""
+    rowcount says whether the row is new. For a Session, or anything with a `dialect` (a
+    Connection, the webhook's WriteTransaction)."""
     bind = session_or_connection.get_bind() if isinstance(session_or_connection, Session) else session_or_connection
     if bind.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert

@@ -9,8 +9,8 @@ SQLAlchemy Core statements, compiled once per dialect and parameter set, and run
 driver's cursor with the same bind processors SQLAlchemy would apply; the transaction is
 begun on the driver under the same writer lock (`publisher.db.begin_on_driver`).
 
-Where a message needs the ORM (a member's command), `connection` hands the same transaction
-to SQLAlchemy, which carries on in it and commits it. On PostgreSQL, whose writers do not
+Where a message needs the ORM (a member's command), `adopt()` hands the same transaction to
+SQLAlchemy, which carries on in it and commits it. On PostgreSQL, whose writers do not
 queue on one lock, everything goes through SQLAlchemy as before.
 """
 from __future__ import annotations
@@ -51,25 +51,23 @@ class DriverStatement:
 
 
 class DriverResult:
-    """What the callers of `Connection.execute` read off its result: the same names."""
+    """What the callers of `Connection.execute` read off its result, under the same names;
+    read off the cursor at once (the next statement reuses it)."""
 
     def __init__(self, cursor, processors):
-        self.cursor = cursor
+        self.rows = cursor.fetchall() if cursor.description else []
+        self.rowcount = cursor.rowcount  # after the rows: a RETURNING statement's count is final then
+        self.lastrowid = cursor.lastrowid
         self.processors = processors
 
     @property
-    def rowcount(self) -> int:
-        return self.cursor.rowcount
-
-    @property
     def inserted_primary_key(self) -> tuple:
-        return (self.cursor.lastrowid,)
+        return (self.lastrowid,)
 
     def first(self):
-        rows = self.cursor.fetchall()
-        if not rows:
+        if not self.rows:
             return None
-        row = rows[0]
+        row = self.rows[0]
         if self.processors:
             row = tuple(process(value) if process else value for process, value in zip(self.processors, row))
         return row
@@ -84,12 +82,14 @@ _COMPILED: dict[tuple, DriverStatement] = {}
 
 class WriteTransaction:
     """One write transaction on `connection` (checked out, not begun): `execute` as on a
-    Connection; `connection` for the ORM, which then carries the transaction on. Commits on a
-    clean exit, rolls back on an exception."""
+    Connection; `adopt()` hands it to SQLAlchemy (for the ORM), which then carries it on and
+    runs every later statement. Commits on a clean exit, rolls back on an exception."""
 
     def __init__(self, connection: Connection):
         self._connection = connection
-        self.on_driver = connection.dialect.name == "sqlite"
+        self.dialect = connection.dialect
+        self.on_driver = self.dialect.name == "sqlite"
+        self._adopted = not self.on_driver
         self._cursor = None
 
     def __enter__(self) -> WriteTransaction:
@@ -101,40 +101,46 @@ class WriteTransaction:
             self._connection.begin()
         return self
 
-    @property
-    def dialect(self):
-        return self._connection.dialect
-
     def execute(self, statement, params: Mapping[str, Any]):
-        if not self.on_driver or self._connection.in_transaction():
+        if self._adopted:
             return self._connection.execute(statement, params)
-        key = (statement, self._connection.dialect.name, tuple(params))
+        key = (statement, self.dialect, tuple(params))
         compiled = _COMPILED.get(key)
         if compiled is None:
-            compiled = _COMPILED[key] = DriverStatement(statement, self._connection.dialect, params)
+            compiled = _COMPILED[key] = DriverStatement(statement, self.dialect, params)
         values = compiled.values(params)
         with self._as_sqlalchemy_errors(compiled.sql, values):
             self._cursor.execute(compiled.sql, values)
-        return DriverResult(self._cursor, compiled.result_processors)
+            return DriverResult(self._cursor, compiled.result_processors)
 
-    @property
-    def connection(self) -> Connection:
-        """The transaction as SQLAlchemy's: it adopts what was begun on the driver (the begin
-        hook sees the writer lock held) and from here on every statement goes through it."""
-        if not self._connection.in_transaction():
+    def adopt(self) -> Connection:
+        """The transaction as SQLAlchemy's, for an ORM session to join: SQLAlchemy carries on
+        what was begun on the driver (its begin hook sees the writer lock held)."""
+        if not self._adopted:
+            self._cursor.close()
             self._connection.begin()
+            self._adopted = True
         return self._connection
 
     def __exit__(self, kind, error, traceback) -> None:
-        if self._cursor is not None:
-            self._cursor.close()
-        if self._connection.in_transaction():
+        if self._connection.invalidated:
+            return  # the driver's connection is gone, and with it the transaction and the lock
+        if self._adopted:
             transaction = self._connection.get_transaction()
-            if kind is None:
-                transaction.commit()
-            else:
+            if transaction is None:  # ended inside the block: nothing left to end
+                return
+            if kind is not None:
                 transaction.rollback()
+                return
+            try:
+                transaction.commit()
+            except BaseException:
+                # SQLite may keep the transaction open after a failed COMMIT (a full disk):
+                # without this the connection went back to the pool still holding SQLite's lock.
+                transaction.rollback()
+                raise
             return
+        self._cursor.close()
         with self._as_sqlalchemy_errors("COMMIT" if kind is None else "ROLLBACK", ()):
             end_on_driver(self._connection, commit=kind is None)
 
@@ -142,7 +148,7 @@ class WriteTransaction:
     def _as_sqlalchemy_errors(self, statement: str, values: tuple) -> Iterator[None]:
         """The driver's errors raised as SQLAlchemy raises them (OperationalError for a full
         disk or a lock waited out, IntegrityError, …), so that callers see one kind either way."""
-        driver_error = self._connection.dialect.loaded_dbapi.Error
+        driver_error = self.dialect.loaded_dbapi.Error
         try:
             yield
         except driver_error as error:

@@ -192,7 +192,8 @@ def ask_at_once(store, fetch, callers: int = 8) -> list[str]:
 @contextmanager
 def counting(engine):
     """Every SQL statement the engine sends while the block runs (BEGIN, SAVEPOINT and RELEASE
-    count; an executemany counts once; COMMIT and ROLLBACK, one a transaction, do not).
+    count; an executemany through SQLAlchemy counts once; COMMIT and ROLLBACK, one a
+    transaction, do not). Not to be nested: the inner block's trace would replace the outer's.
 
     What goes through SQLAlchemy is counted by its events. On SQLite, what the webhook runs on
     the driver itself (publisher.driver_write) is counted where SQLite runs it, by the

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select, update
 from bot.commands.registry import CommandContext
 from bot.commands.table import COMMANDS, EVENT_HANDLERS
 from publisher.db import insert_ignoring_duplicates
-from publisher.driver_write import write_transaction
+from publisher.driver_write import WriteTransaction, write_transaction
 from publisher.errors import Refusal
 from publisher.models import Account, InboundMessage, Staff
 from publisher.models.chat import DraftSession
@@ -45,37 +45,38 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
     ReplayedQuery, and nothing is kept, when the query came with another message), the stored
     message, and for a member's message the command's work and the reply. A citizen's
     message, most of the traffic, is two statements, run on SQLite's driver under the writer
-    lock (publisher.driver_write: the lock is held for the driver's work, not SQLAlchemy's); an
-    ORM session (its unit of work, its transaction bookkeeping) joins the same transaction only
-    for a member's message that needs one."""
+    lock (publisher.driver_write), so that the lock is held for the driver's work and not for
+    SQLAlchemy's around it; an ORM session (its unit of work, its transaction bookkeeping)
+    joins the same transaction only for a member's message that needs one, and the lock is
+    then held through the member's command as before."""
     now = runtime.clock.now()
     maybe_citizen = message.msg_type != "event" and _split(message.content or "")[0] != BIND_WORD
     citizen_reply = runtime.settings.citizen_auto_reply or None
     early = _answer_before_writing(runtime, account_name, message, now)
-    with write_transaction(runtime.engine) as connection:
+    with write_transaction(runtime.engine) as write:
         if replay is not None:
-            replay.cache.require(replay.key, message.dedup_key, now, replay.retention, connection)
+            replay.cache.require(replay.key, message.dedup_key, now, replay.retention, write)
         # One INSERT finds the sender too (an active member's id, or NULL). It stores the row
         # answered as expected (the early reply, or a citizen's); a sender who turns out
         # otherwise gets their own answer by _MARK_HANDLED.
         expected = early.reply if early is not None else (citizen_reply or "") if maybe_citizen else None
-        stored = connection.execute(_store_statement(connection), _inbound_row(
+        stored = write.execute(_store_statement(write), _inbound_row(
             account_name, message, raw, now, reply=expected)).first()
         if stored is None:  # a retry: the first delivery's row is there
-            return _stored_reply(connection, account_name, message)
+            return _stored_reply(write, account_name, message)
         inbound_id, account_id, staff_id = stored
         if early is not None and early.staff_id == staff_id:  # still that member: the reply stands
-            _audit_command(connection, account_id, Actor.staff(staff_id, inbound_id), now, early.word, early.args,
+            _audit_command(write, account_id, Actor.staff(staff_id, inbound_id), now, early.word, early.args,
                            "done")
             return early.reply
         if staff_id is None and maybe_citizen:
             if early is not None:  # removed since the early read: a citizen now
-                connection.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": citizen_reply or "",
+                write.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": citizen_reply or "",
                                                    "answered_at": now})
             return citizen_reply
-        # The session joins the connection's transaction: it neither commits nor ends it, so
+        # The session joins the message's transaction: it neither commits nor ends it, so
         # what it holds is flushed before the row's update below (plain SQL) and the commit.
-        with runtime.session_factory(bind=connection.connection) as session:
+        with runtime.session_factory(bind=write.adopt()) as session:
             # A read-only command not answered before (PostgreSQL): answered here, the same way.
             answered = None if staff_id is None else _read_only_answer(
                 session, runtime, account_name, message, now, _MEMBER_ROW, {"staff_id": staff_id})
@@ -90,7 +91,7 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
                                 else (None, None))
                 reply = _respond(session, runtime, account, staff, draft, message, inbound_id)
             session.flush()
-        connection.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": reply or "", "answered_at": now})
+        write.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": reply or "", "answered_at": now})
         return reply
 
 
@@ -200,8 +201,8 @@ def _inbound_row(account_name: str, message: Message, raw: str, now, *, reply: s
             "received_at": now, "reply": reply, "handled_at": now if reply is not None else None}
 
 
-def _stored_reply(connection, account_name: str, message: Message) -> str | None:
-    first = connection.execute(_STORED_REPLY, {"account": account_name, "dedup_key": message.dedup_key}).scalar()
+def _stored_reply(write: WriteTransaction, account_name: str, message: Message) -> str | None:
+    first = write.execute(_STORED_REPLY, {"account": account_name, "dedup_key": message.dedup_key}).scalar()
     return first or None
 
 

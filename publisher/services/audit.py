@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from publisher.models import AuditEntry
+
+if TYPE_CHECKING:  # the webhook's write transaction, which runs statements as a Connection does
+    from publisher.driver_write import WriteTransaction
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ _APPEND = insert(AuditEntry.__table__)
 
 
 def record(
-    session: Session | Connection,
+    session: Session | Connection | WriteTransaction,
     *,
     account_id: int,
     actor: Actor,

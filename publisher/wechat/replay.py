@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.db import insert_ignoring_duplicates
+
+if TYPE_CHECKING:  # the webhook's write transaction (publisher.driver_write), which runs statements as a Connection does
+    from publisher.driver_write import WriteTransaction
 from publisher.models import WebhookReplay
 
 # With `webhook.timestamp_window = 0` nothing bounds how old a replayed query may be; a day
@@ -57,7 +61,7 @@ class ReplayedQuery(Exception):
 
 class ReplayCache:
     def admit(self, key: str, dedup_key: str, now: datetime, retention: timedelta,
-              connection: Connection | None = None) -> bool:
+              connection: Connection | WriteTransaction | None = None) -> bool:
         """Whether the request with this query key may carry the message `dedup_key`: a key
         not seen yet (it is recorded), or seen with the same message. With `connection`, a
         database record is written in that connection's transaction (and kept only if it
@@ -65,7 +69,7 @@ class ReplayCache:
         raise NotImplementedError
 
     def require(self, key: str, dedup_key: str, now: datetime, retention: timedelta,
-                connection: Connection | None = None) -> None:
+                connection: Connection | WriteTransaction | None = None) -> None:
         """`admit`, raising ReplayedQuery when it refuses."""
         if not self.admit(key, dedup_key, now, retention, connection):
             raise ReplayedQuery(key)
@@ -80,7 +84,7 @@ class DatabaseReplayCache(ReplayCache):
         self.session_factory = session_factory
 
     def admit(self, key: str, dedup_key: str, now: datetime, retention: timedelta,
-              connection: Connection | None = None) -> bool:
+              connection: Connection | WriteTransaction | None = None) -> bool:
         if connection is None:
             with self.session_factory.begin() as session:
                 return self.admit(key, dedup_key, now, retention, session.connection())
@@ -106,7 +110,7 @@ class RedisReplayCache(ReplayCache):
         self.key_prefix = key_prefix
 
     def admit(self, key: str, dedup_key: str, now: datetime, retention: timedelta,
-              connection: Connection | None = None) -> bool:
+              connection: Connection | WriteTransaction | None = None) -> bool:
         name = self.key_prefix + key
         if self.redis.set(name, dedup_key, nx=True, ex=max(1, int(retention.total_seconds()))):
             return True
@@ -130,7 +134,7 @@ class RedisWithDatabaseFallbackReplayCache(ReplayCache):
         self.database_cache = DatabaseReplayCache(session_factory)
 
     def admit(self, key: str, dedup_key: str, now: datetime, retention: timedelta,
-              connection: Connection | None = None) -> bool:
+              connection: Connection | WriteTransaction | None = None) -> bool:
         from redis.exceptions import RedisError  # here: without Redis configured, no process loads redis
 
         if self.link.usable:

@@ -160,3 +160,40 @@ def test_first_serve_in_sandbox_mode_prints_a_console_login_that_works(tmp_path)
     finally:
         second.terminate()
         second.communicate(timeout=SHUTDOWN_WAIT)
+
+
+def _say(url: str, openid: str, text: str, serial: int) -> requests.Response:
+    from publisher.sandbox import build_text_message, sign
+    from publisher.settings import SANDBOX_TOKEN
+
+    timestamp, nonce = str(int(time.time())), f"served-{openid}-{serial}"
+    xml = build_text_message("gh_served", openid, text, msg_id=7_700_000 + serial)
+    return requests.post(f"{url}/wechat", params={"signature": sign(SANDBOX_TOKEN, timestamp, nonce),
+                                                  "timestamp": timestamp, "nonce": nonce},
+                         data=xml.encode(), timeout=10)
+
+
+def _inbound_count(url: str) -> float:
+    metrics = requests.get(f"{url}/metrics", timeout=5).text
+    return sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
+               if line.startswith("govpost_inbound_messages") and not line.startswith("#"))
+
+
+def test_the_served_webhook_keeps_citizens_messages_and_answers_a_bound_member(served):
+    # The webhook as `govpost serve` runs it: the engine disposed in the master and in each
+    # forked worker, messages written whichever worker answers.
+    from publisher.texts import publishing as publishing_texts
+
+    url, env = served
+    before = _inbound_count(url)
+    for n in range(6):
+        answered = _say(url, f"oServedCitizen{n:02d}", "你好，请问低保怎么申请？", n)
+        assert answered.status_code == 200, answered.text
+    assert _inbound_count(url) == before + 6
+
+    invited = subprocess.run([GOVPOST, "staff", "invite", "赵六", "--role", "admin"], env=env,
+                             capture_output=True, text=True, timeout=60, check=True)
+    code = invited.stdout.strip().splitlines()[-1]
+    assert _say(url, "oServedMember01", f"绑定 {code}", 10).status_code == 200
+    queue = _say(url, "oServedMember01", "队列", 11)
+    assert queue.status_code == 200 and publishing_texts.QUEUE_EMPTY in queue.text, queue.text

@@ -3,18 +3,19 @@ through SQLAlchemy, one transaction with what the ORM adds to it, nothing kept o
 the writer lock always given back, the driver's errors raised as SQLAlchemy's."""
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from tests.conftest import BEIJING
+from publisher.db import make_engine, transaction
 from publisher.driver_write import write_transaction
 from publisher.models import AuditEntry, InboundMessage, WebhookReplay
 from publisher.services.accounts import account_by_name, sync_accounts
-from publisher.db import transaction
+from tests.conftest import BEIJING
 
 RECEIVED = datetime(2024, 3, 1, 10, 0, 0, 123456, tzinfo=BEIJING)
 # A whole second: stored with its zero microseconds as SQLAlchemy stores it, or text
@@ -84,7 +85,7 @@ def test_an_error_in_the_block_keeps_nothing_and_frees_the_writer(runtime, accou
 def test_what_the_orm_adds_is_one_transaction_with_what_ran_on_the_driver(runtime, account_id):
     with write_transaction(runtime.engine) as write:
         write.execute(insert(_INBOUND), _message(account_id, 1))
-        with runtime.session_factory(bind=write.connection) as session:
+        with runtime.session_factory(bind=write.adopt()) as session:
             session.add(InboundMessage(**_message(account_id, 2)))
             session.flush()
         write.execute(insert(_INBOUND), _message(account_id, 3))  # through SQLAlchemy from here on
@@ -94,7 +95,7 @@ def test_what_the_orm_adds_is_one_transaction_with_what_ran_on_the_driver(runtim
     with pytest.raises(RuntimeError):
         with write_transaction(runtime.engine) as write:
             write.execute(insert(_INBOUND), _message(account_id, 4))
-            with runtime.session_factory(bind=write.connection) as session:
+            with runtime.session_factory(bind=write.adopt()) as session:
                 session.add(InboundMessage(**_message(account_id, 5)))
                 session.flush()
             raise RuntimeError("after the ORM joined")
@@ -119,6 +120,52 @@ def test_a_statement_needing_a_python_side_default_is_refused_not_stored_without
             write.execute(insert(_AUDIT), {"account_id": account_id, "at": RECEIVED, "actor": "system",
                                            "action": "chat.command"})
     _another_thread_writes_at_once(runtime)
+
+
+def test_write_transactions_go_on_after_the_engine_is_disposed(runtime, account_id):
+    # `govpost serve` disposes the engine in the master and in every forked worker.
+    runtime.engine.dispose(close=False)
+    with write_transaction(runtime.engine) as write:
+        write.execute(insert(_INBOUND), _message(account_id, 1))
+    runtime.engine.dispose()
+    with write_transaction(runtime.engine) as write:
+        write.execute(insert(_INBOUND), _message(account_id, 2))
+    with runtime.engine.connect() as connection:
+        assert len(connection.execute(select(_INBOUND.c.id)).all()) == 2
+
+
+class _CommitFails(sqlite3.Connection):
+    """A driver connection whose next COMMIT fails as on a full disk, while `fail` is set."""
+    fail = False
+
+    def commit(self):
+        if _CommitFails.fail:
+            _CommitFails.fail = False
+            raise sqlite3.OperationalError("database or disk is full")
+        return super().commit()
+
+
+@pytest.mark.parametrize("through_the_orm", [False, True], ids=["on the driver", "after the ORM joined"])
+def test_a_failed_commit_keeps_nothing_and_leaves_no_transaction_open(runtime, account_id, through_the_orm):
+    if runtime.engine.dialect.name != "sqlite":
+        pytest.skip("the failing COMMIT is injected in SQLite's driver")
+    engine = make_engine(runtime.settings.database_url, connect_args={"factory": _CommitFails})
+    try:
+        with pytest.raises(OperationalError, match="disk is full"):
+            with write_transaction(engine) as write:
+                write.execute(insert(_INBOUND), _message(account_id, 1))
+                if through_the_orm:
+                    with runtime.session_factory(bind=write.adopt()) as session:
+                        session.add(InboundMessage(**_message(account_id, 2)))
+                        session.flush()
+                _CommitFails.fail = True
+        with engine.connect() as connection:  # the pool's one connection, back from the block
+            assert not connection.connection.dbapi_connection.in_transaction
+            assert connection.execute(select(_INBOUND.c.id)).first() is None
+        _another_thread_writes_at_once(runtime)
+    finally:
+        _CommitFails.fail = False
+        engine.dispose()
 
 
 def _another_thread_writes_at_once(runtime) -> None:

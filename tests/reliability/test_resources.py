@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from bot.commands import dispatch
 from publisher.services.accounts import sync_accounts
 from publisher.core.clock import FixedClock
-from publisher.db import BUSY_TIMEOUT_SECONDS, make_engine, make_session_factory, transaction
+from publisher.db import make_engine, make_session_factory, transaction
 from publisher.models import InboundMessage, LedgerEntry, Post
 from publisher.publishing.runner import run_publishing_pass
 from publisher.runtime import Runtime
@@ -69,7 +69,7 @@ class FullDisk:
             def execute(self, statement, parameters=()):
                 return self.cursor().execute(statement, parameters)
 
-        return {"factory": Connection, "timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False}
+        return {"factory": Connection}
 
     def write(self, statement: str) -> None:
         if not statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
