@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session, object_session
 
 from publisher.core.planning import next_day_first_slot
@@ -120,7 +120,7 @@ class _Unit:
         self.session = self.ctx.__enter__()
         # FOR UPDATE (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises): a webhook
         # event finishing the same bundle waits for this step, or this step for it.
-        bundle = self.session.get(PublishBundle, self.work.bundle_id, with_for_update=True)
+        bundle = self.session.execute(_BUNDLE_FOR_UPDATE, {"bundle_id": self.work.bundle_id}).scalar_one()
         if bundle.claimed_by != self.work.worker:
             # Its lease ran out during a slow call and another worker claimed the bundle:
             # going on would make a second draft and submit it a second time.
@@ -141,6 +141,8 @@ class _Unit:
         return self.ctx.__exit__(*exc)
 
 
+# Built once: Session.get builds its SELECT for every call, five times a bundle.
+_BUNDLE_FOR_UPDATE = select(PublishBundle).where(PublishBundle.id == bindparam("bundle_id")).with_for_update()
 _ENDS_CLAIM = "govpost_unit_bundle"  # in a unit's session.info: the bundle whose claim it holds
 
 
