@@ -9,7 +9,10 @@ Both apps run under the same gunicorn settings (`bot/gunicorn.conf.py`: 2 worker
 threads, gthread), each in its own server process; the load comes from `wrk` (a second
 process) replaying requests signed beforehand, every one with its own nonce and MsgId, as
 WeChat sends them. Rounds are interleaved (govpost, bare, govpost, bare, …) so that load
-from other work on the machine hits both alike; the ratio is govpost ÷ bare.
+from other work on the machine hits both alike; the ratio is govpost ÷ bare. A citizen's
+message on SQLite in plain mode is also sent to `bench/bare_store.py` in the same rounds:
+bare Flask that keeps the message exactly once, the floor of any webhook that may lose
+nothing (its ratio to the bare app, and govpost's to it, are printed beside).
 
 Scenarios: a citizen's text (the auto-reply), a staff member's command (`查看 1` and `队列`
 in turn, from 32 different bound members), in plain and safe (AES) mode, on SQLite and on
@@ -242,19 +245,26 @@ def run_matrix(scenarios: list[Scenario], rounds: int, seconds: float, postgres:
                 govpost = Server("bot.wsgi:app", _govpost_env(db.url, aes_key))
                 bare = Server("bench.bare_flask:app", {"BENCH_TOKEN": SANDBOX_TOKEN})
                 servers = [govpost, bare]
+                # The floor of an exactly-once webhook (bench/bare_store.py), where it is one.
+                store = (Server("bench.bare_store:app", {"BENCH_TOKEN": SANDBOX_TOKEN,
+                                                         "BENCH_DATABASE": str(tmp / "bare-store.db")})
+                         if (database, mode) == ("sqlite", "plain") else None)
+                servers += [store] if store else []
                 _seed_post(govpost.url, mode)
                 for scenario in group:
-                    measured = {"govpost": _new_rounds(), "bare": _new_rounds()}
+                    apps = [("govpost", govpost), ("bare", bare)]
+                    apps += [("store", store)] if store and scenario.who == "citizen" else []
+                    measured = {name: _new_rounds() for name, _ in apps}
                     serial = 0
                     wanted = int(3000 * seconds)  # more than either app answers in a round
                     for _ in range(rounds):
-                        for name, server in (("govpost", govpost), ("bare", bare)):
+                        for name, server in apps:
                             file = tmp / f"requests-{name}.txt"
                             signed_requests(file, scenario, wanted, serial)
                             serial += wanted
                             measured[name].add(wrk(server.url, file, scenario.connections, seconds), seconds)
                     results.append((scenario, measured["govpost"], measured["bare"]))
-                    _print_result(scenario, measured["govpost"], measured["bare"], rounds)
+                    _print_result(scenario, measured["govpost"], measured["bare"], rounds, measured.get("store"))
             finally:
                 for server in servers:
                     server.stop()
@@ -276,13 +286,15 @@ def _seed_post(url: str, mode: str) -> None:
         decrypt_reply(reply, account)
 
 
-def _print_result(scenario: Scenario, ours: Rounds, bare: Rounds, rounds: int) -> None:
+def _print_result(scenario: Scenario, ours: Rounds, bare: Rounds, rounds: int, store: Rounds | None = None) -> None:
     med = statistics.median
     ratio = med(ours.rps) / med(bare.rps)
+    floor = (f" | store {min(store.rps):5.0f}/{med(store.rps):5.0f} req/s (÷ bare {med(store.rps) / med(bare.rps):5.3f}),"
+             f" govpost ÷ store {med(ours.rps) / med(store.rps):5.3f}") if store else ""
     print(f"  {scenario.label}  govpost {min(ours.rps):7.0f}/{med(ours.rps):7.0f} req/s "
           f"p99 {med(ours.p99):6.0f} ms worst {max(ours.worst):6.0f} ms err {sum(ours.errors)} | "
           f"bare {min(bare.rps):7.0f}/{med(bare.rps):7.0f} req/s p99 {med(bare.p99):5.0f} ms | "
-          f"ratio {ratio:5.3f}", flush=True)
+          f"ratio {ratio:5.3f}{floor}", flush=True)
 
 
 def run_memory(seconds_per_step: float) -> None:

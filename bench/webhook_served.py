@@ -9,6 +9,11 @@ served (2 workers × 4 threads as shipped, wrk at 8 connections, 5 s), from /pro
 getrusage, so the part that only serving adds (threads contending for the GIL and SQLite's
 writer lock, gunicorn's own work) shows beside it. A machine that stays idle while govpost is
 saturated is waiting, not computing: on SQLite, on the one writer.
+
+For citizens a third app is measured, `bench/bare_store.py`: bare Flask that also keeps the
+message exactly once in SQLite (the replay key and the message in one write transaction,
+queued as govpost's writers are, on the sqlite3 driver): the floor of any webhook that may
+lose nothing and do nothing twice, on this machine and this server.
 """
 from __future__ import annotations
 
@@ -45,6 +50,9 @@ def measure(which: str, who: str, tmp: Path) -> str:
     if which == "govpost":
         prepare(url, "")
         server = Server("bot.wsgi:app", _govpost_env(url, ""))
+    elif which == "store":
+        server = Server("bench.bare_store:app", {"BENCH_TOKEN": SANDBOX_TOKEN,
+                                                 "BENCH_DATABASE": f"{tmp}/served-store-{who}.db"})
     else:
         server = Server("bench.bare_flask:app", {"BENCH_TOKEN": SANDBOX_TOKEN})
     try:
@@ -75,7 +83,7 @@ def main() -> int:
           f"plain mode; CPU from /proc; load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     with tempfile.TemporaryDirectory(prefix="govpost-served-") as tmp:
         for who in ("citizen", "staff"):
-            for which in ("govpost", "bare"):
+            for which in ("govpost", "bare") + (("store",) if who == "citizen" else ()):
                 print(measure(which, who, Path(tmp)), flush=True)
     return 0
 

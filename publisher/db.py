@@ -99,6 +99,8 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
         if conn.get_execution_options().get(DEFERRED):
             conn.exec_driver_sql("BEGIN")
             return
+        if conn.connection.info.get(_HELD) is lock:  # begun on the driver (begin_on_driver): carried on
+            return
         lock.acquire()
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -116,6 +118,7 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
         return wrapped
 
     event.listen(engine, "begin", begin)
+    _WRITER_LOCKS[engine.pool] = lock
     dialect.do_commit = ended(dialect.do_commit)
     dialect.do_rollback = ended(dialect.do_rollback)
     # A connection given back to the pool without either (a dropped session) frees it too.
@@ -166,6 +169,36 @@ class _WriterLock:
 
 _LOCKS: "weakref.WeakSet[_WriterLock]" = weakref.WeakSet()
 os.register_at_fork(after_in_child=lambda: [lock._reset() for lock in list(_LOCKS)])
+
+
+_WRITER_LOCKS: "weakref.WeakKeyDictionary[object, _WriterLock]" = weakref.WeakKeyDictionary()
+
+
+def begin_on_driver(connection: Connection) -> None:
+    """SQLite: BEGIN IMMEDIATE on the driver's connection under the writer lock, as the begin
+    hook does, without SQLAlchemy's statement machinery (publisher.driver_write). SQLAlchemy
+    carries the transaction on if it is asked to begin one on this connection."""
+    lock = _WRITER_LOCKS[connection.engine.pool]
+    fairy = connection.connection
+    lock.acquire()
+    try:
+        fairy.dbapi_connection.execute("BEGIN IMMEDIATE")
+    except BaseException:
+        lock.release()
+        raise
+    fairy.info[_HELD] = lock
+
+
+def end_on_driver(connection: Connection, *, commit: bool) -> None:
+    """COMMIT (or ROLLBACK) what `begin_on_driver` began, and give the writer lock back."""
+    fairy = connection.connection
+    try:
+        if commit:
+            fairy.dbapi_connection.commit()
+        else:
+            fairy.dbapi_connection.rollback()
+    finally:
+        _release(fairy)
 
 
 def _release(dbapi_connection, info: dict | None = None) -> None:

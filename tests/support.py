@@ -191,14 +191,45 @@ def ask_at_once(store, fetch, callers: int = 8) -> list[str]:
 
 @contextmanager
 def counting(engine):
-    """Every SQL statement the engine sends while the block runs (BEGIN, SAVEPOINT and RELEASE count)."""
-    statements: list[str] = []
+    """Every SQL statement the engine sends while the block runs (BEGIN, SAVEPOINT and RELEASE
+    count; an executemany counts once; COMMIT and ROLLBACK, one a transaction, do not).
 
-    def count(conn, cursor, statement, parameters, context, executemany):
+    What goes through SQLAlchemy is counted by its events. On SQLite, what the webhook runs on
+    the driver itself (publisher.driver_write) is counted where SQLite runs it, by the
+    driver's trace callback, which leaves out what SQLAlchemy is running at that moment (it
+    counted it already); its text carries the values."""
+    statements: list[str] = []
+    through_sqlalchemy = threading.local()
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+        through_sqlalchemy.now = True
+
+    def after(*_args):
+        through_sqlalchemy.now = False
+
+    def trace(statement: str) -> None:
+        if getattr(through_sqlalchemy, "now", False) or statement.startswith(("COMMIT", "ROLLBACK", "--")):
+            return  # "--": a trigger's statement, inside another
         statements.append(statement)
 
-    event.listen(engine, "before_cursor_execute", count)
+    traced = []
+
+    def checkout(dbapi_connection, record, proxy):
+        dbapi_connection.set_trace_callback(trace)
+        traced.append(dbapi_connection)
+
+    listeners = [("before_cursor_execute", before), ("after_cursor_execute", after), ("handle_error", after)]
+    if engine.dialect.name == "sqlite":
+        # A connection already out would be missed: every block starts with none.
+        assert engine.pool.checkedout() == 0, "counting() began while a connection of the engine was checked out"
+        listeners.append(("checkout", checkout))
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
     try:
         yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
+        for dbapi_connection in traced:
+            dbapi_connection.set_trace_callback(None)

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, select, update
 from bot.commands.registry import CommandContext
 from bot.commands.table import COMMANDS, EVENT_HANDLERS
 from publisher.db import insert_ignoring_duplicates
+from publisher.driver_write import write_transaction
 from publisher.errors import Refusal
 from publisher.models import Account, InboundMessage, Staff
 from publisher.models.chat import DraftSession
@@ -42,15 +43,16 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
 
     One write transaction, so one commit: the webhook query's replay record (`replay`; raises
     ReplayedQuery, and nothing is kept, when the query came with another message), the stored
-    message, and for a member's message the command's work and the reply. The transaction is
-    a plain connection's: a citizen's message, most of the traffic, is two statements, and an
-    ORM session (its unit of work, its transaction bookkeeping) is opened on that connection
-    only for a member's message that needs one."""
+    message, and for a member's message the command's work and the reply. A citizen's
+    message, most of the traffic, is two statements, run on SQLite's driver under the writer
+    lock (publisher.driver_write: the lock is held for the driver's work, not SQLAlchemy's); an
+    ORM session (its unit of work, its transaction bookkeeping) joins the same transaction only
+    for a member's message that needs one."""
     now = runtime.clock.now()
     maybe_citizen = message.msg_type != "event" and _split(message.content or "")[0] != BIND_WORD
     citizen_reply = runtime.settings.citizen_auto_reply or None
     early = _answer_before_writing(runtime, account_name, message, now)
-    with runtime.engine.begin() as connection:
+    with write_transaction(runtime.engine) as connection:
         if replay is not None:
             replay.cache.require(replay.key, message.dedup_key, now, replay.retention, connection)
         # One INSERT finds the sender too (an active member's id, or NULL). It stores the row
@@ -73,7 +75,7 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
             return citizen_reply
         # The session joins the connection's transaction: it neither commits nor ends it, so
         # what it holds is flushed before the row's update below (plain SQL) and the commit.
-        with runtime.session_factory(bind=connection) as session:
+        with runtime.session_factory(bind=connection.connection) as session:
             # A read-only command not answered before (PostgreSQL): answered here, the same way.
             answered = None if staff_id is None else _read_only_answer(
                 session, runtime, account_name, message, now, _MEMBER_ROW, {"staff_id": staff_id})

@@ -14,13 +14,13 @@ import threading
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
 from bot.commands import dispatch
 from publisher.services.accounts import sync_accounts
 from publisher.core.clock import FixedClock
-from publisher.db import make_engine, make_session_factory, transaction
+from publisher.db import BUSY_TIMEOUT_SECONDS, make_engine, make_session_factory, transaction
 from publisher.models import InboundMessage, LedgerEntry, Post
 from publisher.publishing.runner import run_publishing_pass
 from publisher.runtime import Runtime
@@ -37,18 +37,41 @@ NOON = datetime(2024, 3, 1, 12, 0, tzinfo=BEIJING)
 
 
 class FullDisk:
-    """Makes an SQLite engine's writes fail as a full disk makes them fail, while `on`."""
+    """Makes SQLite's writes fail as a full disk makes them fail, while `on`: at the driver
+    (sqlite3), so that statements SQLAlchemy sends and those the webhook runs on the driver
+    itself (publisher.driver_write) fail alike."""
 
-    def __init__(self, engine):
+    def __init__(self):
         self.on = False
         self.writes_left: int | None = None
         self.refused = 0
-        event.listen(engine, "before_cursor_execute", self._refuse)
 
     def fill_after(self, writes: int) -> None:
         self.on, self.writes_left = False, writes
 
-    def _refuse(self, conn, cursor, statement, parameters, context, executemany):
+    def connect_args(self) -> dict:
+        """For make_engine: the driver's connections, with their cursors, refusing writes."""
+        disk = self
+
+        class Cursor(sqlite3.Cursor):
+            def execute(self, statement, parameters=()):
+                disk.write(statement)
+                return super().execute(statement, parameters)
+
+            def executemany(self, statement, rows):
+                disk.write(statement)
+                return super().executemany(statement, rows)
+
+        class Connection(sqlite3.Connection):
+            def cursor(self, factory=Cursor):
+                return super().cursor(factory)
+
+            def execute(self, statement, parameters=()):
+                return self.cursor().execute(statement, parameters)
+
+        return {"factory": Connection, "timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False}
+
+    def write(self, statement: str) -> None:
         if not statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
             return
         if self.writes_left is not None:
@@ -60,9 +83,9 @@ class FullDisk:
             raise sqlite3.OperationalError("database or disk is full")
 
 
-def _runtime(url: str, sandbox_url: str, clock) -> Runtime:
+def _runtime(url: str, sandbox_url: str, clock, disk: FullDisk | None = None) -> Runtime:
     settings = publishing_settings(url, sandbox_url)
-    engine = make_engine(url)
+    engine = make_engine(url, **({"connect_args": disk.connect_args()} if disk else {}))
     runtime = Runtime(settings, engine, make_session_factory(engine), clock, gateway_factory=sandbox_gateways)
     with transaction(runtime.session_factory) as session:
         sync_accounts(session, settings, clock)
@@ -92,10 +115,10 @@ def test_disk_full_during_publishing_writes_nothing_half_and_publishes_once_when
                                                   "step": "every step, then space back", "mode": "freepublish"}))
     clock = FixedClock(NOON)
     with throwaway_database("sqlite", tmp_path) as url:
-        runtime = _runtime(url, sandbox_server.url, clock)
+        disk = FullDisk()
+        runtime = _runtime(url, sandbox_server.url, clock, disk)
         author = add_staff(runtime)
         posts = [queue_post(runtime, f"磁盘满-{i}", author_id=author, body_picture=True) for i in range(2)]
-        disk = FullDisk(runtime.engine)
         # The disk fills after a few more writes each time, so that it is full at a
         # different step of the pipeline: bundling, an upload's id, the draft, the submit.
         for writes in (0, 3, 6, 9, 12, 15):
@@ -118,9 +141,9 @@ def test_message_arriving_while_the_disk_is_full_is_not_half_kept_and_its_retry_
                                                   "step": "webhook message, WeChat's retry", "mode": "—"}))
     clock = FixedClock(NOON)
     with throwaway_database("sqlite", tmp_path) as url:
-        runtime = _runtime(url, "http://127.0.0.1:9/", clock)
+        disk = FullDisk()
+        runtime = _runtime(url, "http://127.0.0.1:9/", clock, disk)
         add_staff(runtime)
-        disk = FullDisk(runtime.engine)
         xml = build_text_message("gh_township", "o-张三-openid", "登记 #乡村振兴 磁盘满时登记", msg_id=4242,
                                  create_time=int(clock.now().timestamp()))
         disk.on = True
