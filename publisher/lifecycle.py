@@ -12,9 +12,10 @@ in the same unit of work, so a status never changes without its record.
 from __future__ import annotations
 
 import enum
+from functools import lru_cache
 from typing import Any, Sequence
 
-from sqlalchemy import case, literal, tuple_, update
+from sqlalchemy import bindparam, case, tuple_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -171,15 +172,14 @@ def _update_versioned(session: Session, posts: Sequence[Post], rows: Sequence[di
     """Write `rows[i]` to `posts[i]` in one statement, only where the row still has the version
     this session read, and leave the objects as if the ORM had flushed them."""
     session.flush()  # what the caller changed before is written first, and counted in the version
-    versions = [(post.id, post.version) for post in posts]
-    values: dict[str, Any] = {key: _per_post(key, [(post.id, row[key]) for post, row in zip(posts, rows)])
-                              for key in rows[0]}
-    result = session.execute(
-        update(Post)
-        .where(tuple_(Post.id, Post.version).in_(versions))
-        .values(version=Post.version + 1, **values)
-        .execution_options(synchronize_session=False)
-    )
+    keys = tuple(rows[0])
+    per_post = tuple(any(row[key] != rows[0][key] for row in rows) for key in keys)
+    params: dict[str, Any] = {}
+    for i, (post, row) in enumerate(zip(posts, rows)):
+        params[f"p{i}_id"], params[f"p{i}_version"] = post.id, post.version
+        params.update((f"p{i}_{key}", row[key]) for key, own in zip(keys, per_post) if own)
+    params.update((f"all_{key}", rows[0][key]) for key, own in zip(keys, per_post) if not own)
+    result = session.execute(_versioned_update(len(posts), tuple(zip(keys, per_post))), params)
     if result.rowcount != len(posts):
         raise StaleDataError(
             f"UPDATE posts expected to match {len(posts)} row(s); {result.rowcount} were matched "
@@ -190,10 +190,20 @@ def _update_versioned(session: Session, posts: Sequence[Post], rows: Sequence[di
         set_committed_value(post, "version", post.version + 1)
 
 
-def _per_post(key: str, pairs: list[tuple[int, Any]]):
-    """The value a column takes: one for all posts, or each post's own by its id."""
-    column = Post.__table__.c[key]
-    first = pairs[0][1]
-    if all(value == first for _, value in pairs):
-        return literal(first, column.type)
-    return case({post_id: literal(value, column.type) for post_id, value in pairs}, value=Post.id)
+@lru_cache(maxsize=64)
+def _versioned_update(count: int, shape: tuple[tuple[str, bool], ...]):
+    """`_update_versioned`'s UPDATE for `count` posts, built once per shape (which columns take
+    one value for all posts, which each post's own by its id): building it, a CASE and a
+    tuple IN per call, cost more Python than running it. Bundles come in a few sizes and
+    shapes, so a small cache holds them all."""
+    def value(key: str, own: bool):
+        column = Post.__table__.c[key]
+        if not own:
+            return bindparam(f"all_{key}", type_=column.type)
+        return case(*[(Post.id == bindparam(f"p{i}_id"), bindparam(f"p{i}_{key}", type_=column.type))
+                      for i in range(count)])
+    versions = [tuple_(bindparam(f"p{i}_id"), bindparam(f"p{i}_version")) for i in range(count)]
+    return (update(Post)
+            .where(tuple_(Post.id, Post.version).in_(versions))
+            .values(version=Post.version + 1, **{key: value(key, own) for key, own in shape})
+            .execution_options(synchronize_session=False))

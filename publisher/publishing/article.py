@@ -117,8 +117,9 @@ def draft_article(session: Session, post: Post, settings: Settings) -> DraftArti
 def publish_articles(session: Session, posts: list[Post], settings: Settings,
                      accounts: Mapping[int, AccountSettings | None] | None = None) -> list[DraftArticle]:
     """The bundle's articles for the publish, each post keeping the footer it goes out with
-    (`published_footer`, which the quarterly inspection reads). `accounts`: the posts'
-    accounts' settings by id, when the caller knows them (a bundle's one account)."""
+    (`published_footer`, which the quarterly inspection reads). `posts`: Post objects, or
+    plain rows with their columns (`outcome.drafted_posts`). `accounts`: the posts' accounts'
+    settings by id, when the caller knows them (a bundle's one account)."""
     built = _draft_articles(session, posts, settings, accounts)
     if posts:
         # Plain UPDATEs, not the ORM's: they must not bump the posts' version, or a 撤回 read

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from collections.abc import Callable, Collection
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from publisher.models import Account, PublishBundle
@@ -31,12 +31,39 @@ from .states import ACTIVE_VALUES
 LEASE = timedelta(minutes=5)
 
 
-def _claimable(now: datetime):
+def _claimable(now):
     return (
         PublishBundle.status.in_(ACTIVE_VALUES)
         & or_(PublishBundle.claim_expires_at.is_(None), PublishBundle.claim_expires_at < now)
         & or_(PublishBundle.next_attempt_at.is_(None), PublishBundle.next_attempt_at <= now)
     )
+
+
+def _claim_next_statement(*, skip_locked: bool, passing: bool):
+    """`claim_next`'s UPDATE, built once per shape: building it (the claimable condition twice,
+    the subquery) cost more Python than executing it. Parameters: worker, now, until, passed."""
+    now = bindparam("now")
+    chosen = select(PublishBundle.id).where(_claimable(now))
+    if passing:
+        chosen = chosen.where(PublishBundle.id.not_in(bindparam("passed", expanding=True)))
+    chosen = chosen.order_by(PublishBundle.slot_at, PublishBundle.id).limit(1)
+    if skip_locked:
+        chosen = chosen.with_for_update(skip_locked=True)
+    # Chosen and leased in one statement. SQLite: BEGIN IMMEDIATE lets one claimer in at a
+    # time, so the row chosen is still claimable when it is updated. PostgreSQL: the
+    # subquery locks the row it chooses (skipping rows others hold), and the UPDATE
+    # re-checks `_claimable` on it. No row: nothing left that this worker could take now.
+    return (
+        update(PublishBundle)
+        .where(PublishBundle.id == chosen.scalar_subquery(), _claimable(now))
+        .values(claimed_by=bindparam("worker"), claim_expires_at=bindparam("until"))
+        .returning(PublishBundle.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+_CLAIM_NEXT = {(skip_locked, passing): _claim_next_statement(skip_locked=skip_locked, passing=passing)
+               for skip_locked in (False, True) for passing in (False, True)}
 
 
 def claim_next(session_factory: sessionmaker[Session], worker: str, now: datetime, *,
@@ -50,23 +77,10 @@ def claim_next(session_factory: sessionmaker[Session], worker: str, now: datetim
     different bundle at once. SQLite's BEGIN IMMEDIATE lets one claimer in at a time.
     """
     with session_factory.begin() as session:
-        chosen = select(PublishBundle.id).where(_claimable(now))
+        params = {"worker": worker, "now": now, "until": now + LEASE}
         if passed:
-            chosen = chosen.where(PublishBundle.id.not_in(set(passed)))
-        chosen = chosen.order_by(PublishBundle.slot_at, PublishBundle.id).limit(1)
-        if skips_locked_rows(session):
-            chosen = chosen.with_for_update(skip_locked=True)
-        # Chosen and leased in one statement. SQLite: BEGIN IMMEDIATE lets one claimer in at a
-        # time, so the row chosen is still claimable when it is updated. PostgreSQL: the
-        # subquery locks the row it chooses (skipping rows others hold), and the UPDATE
-        # re-checks `_claimable` on it. No row: nothing left that this worker could take now.
-        bundle_id = session.scalar(
-            update(PublishBundle)
-            .where(PublishBundle.id == chosen.scalar_subquery(), _claimable(now))
-            .values(claimed_by=worker, claim_expires_at=now + LEASE)
-            .returning(PublishBundle.id)
-            .execution_options(synchronize_session=False)
-        )
+            params["passed"] = list(passed)
+        bundle_id = session.scalar(_CLAIM_NEXT[skips_locked_rows(session), bool(passed)], params)
         if bundle_id is None:
             return None
         return bundle_id if then is None else (bundle_id, then(session, bundle_id))

@@ -9,7 +9,7 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from publisher.background.tasks import enqueue
@@ -32,6 +32,19 @@ def bundle_posts(session: Session, bundle: PublishBundle) -> list[Post]:
     return list(
         session.scalars(select(Post).where(Post.bundle_id == bundle.id).order_by(Post.bundle_position, Post.id))
     )
+
+
+def drafted_posts(session: Session, bundle_id: int) -> list:
+    """`bundle_posts` as plain rows of what an article is built from (its title, digest, byline,
+    footer): the draft changes no post through the ORM, and loading them as objects was a
+    third of the draft's step."""
+    return list(session.execute(_DRAFTED_POSTS, {"bundle_id": bundle_id}))
+
+
+_DRAFTED_POSTS = (
+    select(Post.id, Post.account_id, Post.author_id, Post.title, Post.digest, Post.byline, Post.author_name,
+           Post.status, Post.submitted_at)
+    .where(Post.bundle_id == bindparam("bundle_id")).order_by(Post.bundle_position, Post.id))
 
 
 def bundle_post_ids(session: Session, bundle_id: int) -> list[int]:

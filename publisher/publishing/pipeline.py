@@ -17,10 +17,11 @@ bundle's status changes):
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session, object_session
 
 from publisher.core.planning import next_day_first_slot
@@ -120,7 +121,7 @@ class _Unit:
         self.session = self.ctx.__enter__()
         # FOR UPDATE (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises): a webhook
         # event finishing the same bundle waits for this step, or this step for it.
-        bundle = self.session.get(PublishBundle, self.work.bundle_id, with_for_update=True)
+        bundle = self.session.execute(_BUNDLE_FOR_UPDATE, {"bundle_id": self.work.bundle_id}).scalar_one()
         if bundle.claimed_by != self.work.worker:
             # Its lease ran out during a slow call and another worker claimed the bundle:
             # going on would make a second draft and submit it a second time.
@@ -141,6 +142,8 @@ class _Unit:
         return self.ctx.__exit__(*exc)
 
 
+# Built once: Session.get builds its SELECT for every call, five times a bundle.
+_BUNDLE_FOR_UPDATE = select(PublishBundle).where(PublishBundle.id == bindparam("bundle_id")).with_for_update()
 _ENDS_CLAIM = "govpost_unit_bundle"  # in a unit's session.info: the bundle whose claim it holds
 
 
@@ -168,25 +171,39 @@ class Start:
 def read_start(runtime: Runtime, session: Session, bundle_id: int) -> Start:
     """Read in the claim's transaction (`claim.claim_next(then=...)`): it only reads, so nothing
     a crash could lose is in it, and a commit of its own was a transaction more per bundle.
-    A pending bundle left with no posts is cancelled, and let go, in the same commit. Inside a
-    savepoint: a bundle that cannot be read (a corrupt row, a bug) is reported for `set_aside`
-    while its claim stands, instead of ending every pass at the same bundle."""
+    A pending bundle left with no posts is cancelled, and let go, in the same commit. A bundle
+    that cannot be read (a corrupt row, a bug) is reported for `set_aside` while its claim
+    stands, instead of ending every pass at the same bundle: what the read changed is dropped
+    and the claim's commit goes on. On PostgreSQL the read is in a savepoint, since an SQL
+    error aborts the whole transaction there; SQLite's transaction outlives an error, so the
+    savepoint's two statements a bundle are spared and the read's ORM changes expunged."""
     try:
-        with session.begin_nested():
-            bundle, row = session.execute(  # one statement for the two rows
-                select(PublishBundle, Account).join(Account, Account.id == PublishBundle.account_id)
-                .where(PublishBundle.id == bundle_id)).one()
-            account = AccountContext.of(row, runtime.settings)
-            if bundle.status != "pending":
-                return Start(account, bundle.status)
-            post_ids = outcome.bundle_post_ids(session, bundle.id)
-            if not post_ids:
-                move(bundle, BundleEvent.CANCELLED, runtime.clock.now())
-                bundle.claimed_by = bundle.claim_expires_at = None
-                return Start(account, "cancelled")
-            return Start(account, "pending", tuple(article.pending_uploads(session, post_ids)))
+        with session.begin_nested() if _errors_abort_transactions(session) else nullcontext():
+            return _read_start(runtime, session, bundle_id)
     except Exception as exc:
+        session.expunge_all()  # the claim is a Core UPDATE, executed already: it stays
         return Start(failed=exc)
+
+
+def _errors_abort_transactions(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _read_start(runtime: Runtime, session: Session, bundle_id: int) -> Start:
+    bundle, row = session.execute(_BUNDLE_AND_ACCOUNT, {"bundle_id": bundle_id}).one()  # both rows, one statement
+    account = AccountContext.of(row, runtime.settings)
+    if bundle.status != "pending":
+        return Start(account, bundle.status)
+    post_ids = outcome.bundle_post_ids(session, bundle.id)
+    if not post_ids:
+        move(bundle, BundleEvent.CANCELLED, runtime.clock.now())
+        bundle.claimed_by = bundle.claim_expires_at = None
+        return Start(account, "cancelled")
+    return Start(account, "pending", tuple(article.pending_uploads(session, post_ids)))
+
+
+_BUNDLE_AND_ACCOUNT = (select(PublishBundle, Account).join(Account, Account.id == PublishBundle.account_id)
+                       .where(PublishBundle.id == bindparam("bundle_id")))
 
 
 def advance_bundle(runtime: Runtime, bundle_id: int, worker: str, start: Start) -> str | None:
@@ -273,7 +290,7 @@ def _prepare_and_submit(work: BundleWork, gateway: Gateway, jobs: list[article.U
         article.record_all(session, uploaded)
         media_id = bundle.draft_media_id
         if media_id is None:
-            articles = article.publish_articles(session, outcome.bundle_posts(session, bundle), work.runtime.settings,
+            articles = article.publish_articles(session, outcome.drafted_posts(session, bundle.id), work.runtime.settings,
                                                 {work.account.id: work.account.settings})
             # Asked before and never recorded: that answer was lost, or the worker died.
             unrecorded = bundle.draft_requested_at is not None

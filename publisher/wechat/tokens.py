@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Iterator
 
-from sqlalchemy import case, insert, select, update
+from sqlalchemy import bindparam, case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -184,47 +184,30 @@ class DatabaseTokenStore(TokenStore):
         unless the row holds a usable token (another caller may have stored one since this
         caller last looked); whether it was taken, and that usable token when it was not."""
         now = self.clock.now()
-        lease = {"lock_owner": owner, "lock_until": now + LOCK_LEASE}
-        token, expires_at = WeChatToken.access_token, WeChatToken.expires_at
-        usable = token.is_not(None) & expires_at.is_not(None) & (expires_at > now + EXPIRY_MARGIN)
-        if rejected is not None:
-            usable &= token != rejected
+        lease = {"owner": owner, "until": now + LOCK_LEASE}
         with self.session_factory() as session, session.begin():
-            taken = session.execute(
-                update(WeChatToken)
-                .where(
-                    WeChatToken.appid == appid,
-                    (WeChatToken.lock_until.is_(None)) | (WeChatToken.lock_until < now),
-                    ~usable,
-                )
-                .values(**lease)
-                .returning(WeChatToken.appid)
-            ).first()
+            taken = session.execute(_TAKE_LEASE[rejected is not None], {
+                "for_appid": appid, "now": now, "usable_after": now + EXPIRY_MARGIN, "rejected": rejected, **lease,
+            }).first()
             if taken is not None:
                 return True, None
-            row = session.execute(select(token, expires_at).where(WeChatToken.appid == appid)).first()
+            row = session.execute(_READ_TOKEN, {"for_appid": appid}).first()
             if row is not None:
                 stored = _Cached(row.access_token, row.expires_at) if row.access_token and row.expires_at else None
                 # A usable token, or the lease is another caller's (who is fetching one).
                 return False, stored
             # No row yet (the appid's first fetch): it comes leased to this caller, unless another
             # caller made it meanwhile (ON CONFLICT DO NOTHING).
-            created = session.execute(
-                insert_ignoring_duplicates(session, WeChatToken).values(appid=appid, fetch_count=0, **lease)
-                .returning(WeChatToken.appid)
-            ).first()
+            created = session.execute(_create_leased(session), {"for_appid": appid, **lease}).first()
             return created is not None, None
 
     def _release(self, appid: str, owner: str, kept: _Cached | None = None) -> None:
         """Let the lease go, writing the fetched token in the same statement."""
-        mine = WeChatToken.lock_owner == owner
-        values = {"lock_owner": case((mine, None), else_=WeChatToken.lock_owner),
-                  "lock_until": case((mine, None), else_=WeChatToken.lock_until)}
+        params = {"for_appid": appid, "owner": owner}
         if kept is not None:
-            values.update(access_token=kept.access_token, expires_at=kept.expires_at,
-                          fetch_count=WeChatToken.fetch_count + 1)
+            params.update(new_token=kept.access_token, new_expiry=kept.expires_at)
         with self.session_factory() as session, session.begin():
-            session.execute(update(WeChatToken).where(WeChatToken.appid == appid).values(**values))
+            session.execute(_RELEASE[kept is not None], params)
 
     @contextmanager
     def _lock(self, appid: str, rejected: str | None, check: Callable[[], str | None]) -> Iterator[_Held]:
@@ -249,6 +232,49 @@ class DatabaseTokenStore(TokenStore):
             self._release(appid, owner)
             raise
         self._release(appid, owner, held.kept)
+
+
+# The lease's statements, built once (an account's first token fetch is a bundle's first
+# step, and building them cost more Python than running them). Parameters by name.
+def _take_lease(rejecting: bool):
+    """Take the lease unless it is held or the stored token is usable (and not the refused one)."""
+    token, expires_at = WeChatToken.access_token, WeChatToken.expires_at
+    usable = token.is_not(None) & expires_at.is_not(None) & (expires_at > bindparam("usable_after"))
+    if rejecting:
+        usable &= token != bindparam("rejected")
+    return (update(WeChatToken)
+            .where(WeChatToken.appid == bindparam("for_appid"),
+                   WeChatToken.lock_until.is_(None) | (WeChatToken.lock_until < bindparam("now")),
+                   ~usable)
+            .values(lock_owner=bindparam("owner"), lock_until=bindparam("until"))
+            .returning(WeChatToken.appid))
+
+
+def _release_lease(keeping: bool):
+    """Let the lease go if it is still the owner's, writing the fetched token when `keeping`."""
+    mine = WeChatToken.lock_owner == bindparam("owner")
+    values = {"lock_owner": case((mine, None), else_=WeChatToken.lock_owner),
+              "lock_until": case((mine, None), else_=WeChatToken.lock_until)}
+    if keeping:
+        values.update(access_token=bindparam("new_token"), expires_at=bindparam("new_expiry"),
+                      fetch_count=WeChatToken.fetch_count + 1)
+    return update(WeChatToken).where(WeChatToken.appid == bindparam("for_appid")).values(**values)
+
+
+_TAKE_LEASE = {rejecting: _take_lease(rejecting) for rejecting in (False, True)}
+_RELEASE = {keeping: _release_lease(keeping) for keeping in (False, True)}
+_READ_TOKEN = select(WeChatToken.access_token, WeChatToken.expires_at).where(WeChatToken.appid == bindparam("for_appid"))
+_CREATE_LEASED: dict[str, object] = {}  # by dialect: ON CONFLICT DO NOTHING is each dialect's own
+
+
+def _create_leased(session: Session):
+    dialect = session.get_bind().dialect.name
+    if dialect not in _CREATE_LEASED:
+        _CREATE_LEASED[dialect] = (
+            insert_ignoring_duplicates(session, WeChatToken)
+            .values(appid=bindparam("for_appid"), fetch_count=0, lock_owner=bindparam("owner"), lock_until=bindparam("until"))
+            .returning(WeChatToken.appid))
+    return _CREATE_LEASED[dialect]
 
 
 class RedisTokenStore(TokenStore):
