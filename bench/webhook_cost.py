@@ -26,6 +26,9 @@ WARM + 2N requests, and divides the difference by N: start-up and warm-up cancel
 --calls counts the Python functions and the C functions called per request (sys.setprofile):
 exact, the same on any machine and at any load, and in minutes less than callgrind; a proxy
 for CPU, not a measure of it (a call into SQLite or OpenSSL counts one, however long it takes).
+--calls-by-part says where a scenario's Python calls are made: under which of govpost's own
+functions (up to five deep below the webhook's view, the standard library looked through) and
+in which library, or in Flask and werkzeug around the view.
 """
 from __future__ import annotations
 
@@ -176,6 +179,72 @@ def calls_per_request(which: str, scenario: str, count: int, tmp: Path) -> tuple
     return counted["call"] / count, counted["c_call"] / count
 
 
+_OURS = tuple(str(ROOT / folder) + os.sep for folder in ("bot", "publisher", "stats"))
+_VIEW = (str(ROOT / "bot" / "webhook.py"), "wechat")
+DEPTH = 5  # govpost's own functions named below the view, at most
+
+
+def _frame_name(code) -> str:
+    path = code.co_filename
+    if path.startswith(_OURS):
+        return f"{Path(path).stem}.{code.co_name}"
+    site = path.split("site-packages" + os.sep, 1)
+    return (site[1].split(os.sep, 1)[0] if len(site) == 2 else Path(path).stem).removesuffix(".py")
+
+
+def calls_by_part(scenario: str, count: int, tmp: Path) -> dict[str, float]:
+    """Python calls per request, by the part of the request they are made in."""
+    from collections import Counter
+
+    app = build_app("govpost", scenario, tmp)
+    sent = requests_for(scenario, WARM + count)
+    for query, body in sent[:WARM]:
+        call(app, query, body)
+    parts: Counter = Counter()
+
+    def profile(frame, event, _arg):
+        if event != "call":
+            return
+        codes = []
+        while frame is not None:
+            codes.append(frame.f_code)
+            frame = frame.f_back
+        codes.reverse()
+        view = next((i for i, code in enumerate(codes) if (code.co_filename, code.co_name) == _VIEW), None)
+        if view is None:
+            parts["Flask and werkzeug, around the view"] += 1
+            return
+        names = []
+        for code in codes[view + 1:]:
+            ours = code.co_filename.startswith(_OURS)
+            if not ours and "site-packages" not in code.co_filename:
+                continue  # the standard library (contextlib's wrappers): look through it
+            names.append(_frame_name(code))
+            if not ours or len(names) == DEPTH:
+                break
+        parts[" > ".join(["webhook.wechat", *names])] += 1
+
+    sys.setprofile(profile)
+    try:
+        for query, body in sent[WARM:]:
+            call(app, query, body)
+    finally:
+        sys.setprofile(None)
+    return {part: n / count for part, n in parts.items()}
+
+
+def print_calls_by_part(scenarios: list[str], count: int) -> int:
+    with tempfile.TemporaryDirectory(prefix="govpost-cost-") as tmp:
+        for scenario in scenarios:
+            parts = calls_by_part(scenario, count, Path(tmp))
+            print(f"{scenario}: {sum(parts.values()):.0f} Python calls a request ({count} requests after {WARM}), "
+                  f"by part (those of 5 or more)")
+            for part, calls in sorted(parts.items(), key=lambda item: -item[1]):
+                if calls >= 5:
+                    print(f"  {calls:6.0f}  {part}")
+    return 0
+
+
 def child(which: str, scenario: str, count: int) -> None:
     """Under callgrind: start, warm up, answer `count` requests, exit."""
     with tempfile.TemporaryDirectory(prefix="govpost-cost-") as tmp:
@@ -234,6 +303,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--callgrind", action="store_true", help="instructions per request under valgrind")
     parser.add_argument("--calls", action="store_true", help="Python and C function calls per request")
+    parser.add_argument("--calls-by-part", action="store_true", help="where a request's Python calls are made")
     parser.add_argument("--count", type=int, help="requests per batch (CPU time: 300; callgrind: 100)")
     parser.add_argument("--batches", type=int, default=5, help="CPU time: batches, the median is taken")
     parser.add_argument("--scenario", action="append", choices=SCENARIOS, help="only these (repeatable)")
@@ -244,6 +314,8 @@ def main() -> int:
     if args.child:
         child(args.child[0], args.child[1], int(args.child[2]))
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
+    if args.calls_by_part:
+        return print_calls_by_part(args.scenario or list(SCENARIOS), args.count or 100)
     if args.calls:
         return print_calls(args.scenario or list(SCENARIOS), args.count or 100)
     unit = "instructions" if args.callgrind else "CPU µs"
