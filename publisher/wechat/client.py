@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 import logging
 import mimetypes
+import os
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -54,6 +55,17 @@ class _TokenRefused(Exception):
         self.errcode, self.errmsg = errcode, errmsg
 
 
+def _environment_read_once(http: requests.Session, api_root: str) -> None:
+    """The proxy and CA settings of the environment, read once for the one host this client
+    calls. With `trust_env` on, requests reads them again, walking os.environ and looking for
+    ~/.netrc, on every call: a tenth of a publishing pass's Python calls went there. The same
+    settings apply (HTTPS_PROXY and the others, NO_PROXY for this host, REQUESTS_CA_BUNDLE or
+    CURL_CA_BUNDLE); a ~/.netrc login is not used for WeChat's API."""
+    http.trust_env = False
+    http.proxies.update(requests.utils.get_environ_proxies(api_root))
+    http.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+
+
 class AccountClient(WeChatClient):
     """wechatpy's client for one account, following `api_base` for every endpoint."""
 
@@ -68,6 +80,7 @@ class AccountClient(WeChatClient):
             if own_base.startswith(WECHAT_API_BASE):
                 api.API_BASE_URL = self.api_root + own_base[len(WECHAT_API_BASE) :]
         self.token_store = token_store
+        _environment_read_once(self._http, self.api_root)
 
     # -- token -------------------------------------------------------------------------
 

@@ -558,3 +558,27 @@ def test_used_up_forced_refreshes_are_a_token_problem_not_a_publishing_quota(gat
     sandbox.control("sandbox/faults", {"path": "datacube/getarticlesummary", "errcode": 40001, "times": 1})
     with pytest.raises(TokenRejected):
         gateway.article_summary(date(2025, 3, 1))
+
+
+@pytest.mark.parametrize("proxy_variable", ["HTTPS_PROXY", "https_proxy", "ALL_PROXY"])
+def test_the_clients_http_session_takes_the_proxy_from_the_environment(monkeypatch, proxy_variable):
+    # Read once when the client is made (requests would read os.environ on every call).
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(proxy_variable, "http://proxy.township.example:3128")
+    client = AccountClient("wx1", "secret", api_base="https://api.weixin.qq.com/", token_store=None, timeout=1)
+    assert client._http.proxies.get("https") == "http://proxy.township.example:3128" \
+        or client._http.proxies.get("all") == "http://proxy.township.example:3128"
+    prepared = client._http.prepare_request(requests.Request("GET", "https://api.weixin.qq.com/cgi-bin/x"))
+    settings = client._http.merge_environment_settings(prepared.url, {}, None, None, None)
+    assert "proxy.township.example:3128" in str(settings["proxies"])
+
+
+def test_no_proxy_for_the_api_host_and_a_ca_bundle_are_honoured(monkeypatch, tmp_path):
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.township.example:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,sandbox.local")
+    bundle = tmp_path / "township-ca.pem"
+    bundle.write_text("")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    client = AccountClient("wx1", "secret", api_base="http://127.0.0.1:9/", token_store=None, timeout=1)
+    assert client._http.proxies == {} and client._http.verify == str(bundle)
