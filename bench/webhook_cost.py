@@ -160,23 +160,28 @@ def cpu_per_request(which: str, scenario: str, count: int, batches: int, tmp: Pa
 
 def calls_per_request(which: str, scenario: str, count: int, tmp: Path) -> tuple[float, float]:
     """(Python calls, C calls) per request, counted over `count` requests after the warm-up."""
-    app = build_app(which, scenario, tmp)
-    sent = requests_for(scenario, WARM + count)
-    for query, body in sent[:WARM]:
-        call(app, query, body)
     counted = {"call": 0, "c_call": 0}
 
     def profile(_frame, event, _arg):
         if event in counted:
             counted[event] += 1
 
+    _answer_under_profile(which, scenario, count, tmp, profile)
+    return counted["call"] / count, counted["c_call"] / count
+
+
+def _answer_under_profile(which: str, scenario: str, count: int, tmp: Path, profile) -> None:
+    """`count` requests answered by a warmed-up app with `profile` as sys.setprofile's function."""
+    app = build_app(which, scenario, tmp)
+    sent = requests_for(scenario, WARM + count)
+    for query, body in sent[:WARM]:
+        call(app, query, body)
     sys.setprofile(profile)
     try:
         for query, body in sent[WARM:]:
             call(app, query, body)
     finally:
         sys.setprofile(None)
-    return counted["call"] / count, counted["c_call"] / count
 
 
 _OURS = tuple(str(ROOT / folder) + os.sep for folder in ("bot", "publisher", "stats"))
@@ -196,10 +201,6 @@ def calls_by_part(scenario: str, count: int, tmp: Path) -> dict[str, float]:
     """Python calls per request, by the part of the request they are made in."""
     from collections import Counter
 
-    app = build_app("govpost", scenario, tmp)
-    sent = requests_for(scenario, WARM + count)
-    for query, body in sent[:WARM]:
-        call(app, query, body)
     parts: Counter = Counter()
 
     def profile(frame, event, _arg):
@@ -224,12 +225,7 @@ def calls_by_part(scenario: str, count: int, tmp: Path) -> dict[str, float]:
                 break
         parts[" > ".join(["webhook.wechat", *names])] += 1
 
-    sys.setprofile(profile)
-    try:
-        for query, body in sent[WARM:]:
-            call(app, query, body)
-    finally:
-        sys.setprofile(None)
+    _answer_under_profile("govpost", scenario, count, tmp, profile)
     return {part: n / count for part, n in parts.items()}
 
 
