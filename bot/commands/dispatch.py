@@ -72,7 +72,7 @@ def handle_message(runtime: Runtime, account_name: str, message: Message, raw: s
         if staff_id is None and maybe_citizen:
             if early is not None:  # removed since the early read: a citizen now
                 write.execute(_MARK_HANDLED, {"message_id": inbound_id, "answer": citizen_reply or "",
-                                                   "answered_at": now})
+                                              "answered_at": now})
             return citizen_reply
         # The session joins the message's transaction: it neither commits nor ends it, so
         # what it holds is flushed before the row's update below (plain SQL) and the commit.

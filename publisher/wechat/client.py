@@ -58,7 +58,7 @@ class _TokenRefused(Exception):
 def _environment_read_once(http: requests.Session, api_root: str) -> None:
     """The proxy and CA settings of the environment, read once for the one host this client
     calls. With `trust_env` on, requests reads them again, walking os.environ and looking for
-    ~/.netrc, on every call: a tenth of a publishing pass's Python calls went there. The same
+    ~/.netrc, on every call: over a quarter of a publishing pass's Python calls went there. The same
     settings apply (HTTPS_PROXY and the others, NO_PROXY for this host, REQUESTS_CA_BUNDLE or
     CURL_CA_BUNDLE); a ~/.netrc login is not used for WeChat's API."""
     http.trust_env = False
